@@ -1,0 +1,34 @@
+# Quick start: `make run` starts the whole system locally, `make test` runs every test.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+
+.PHONY: run test unit lint lock clean
+
+$(STAMP): pyproject.toml requirements.lock
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -r requirements.lock
+	$(BIN)/python -m pip install --quiet --no-deps -e .
+	touch $(STAMP)
+
+run: $(STAMP)
+	$(BIN)/hami run
+
+# The test suite needs RabbitMQ and PostgreSQL: HAMI_TEST_AMQP_URL / HAMI_TEST_DATABASE_URL,
+# defaulting to the local servers that `make run` uses.
+test: $(STAMP)
+	HAMI_TEST_AMQP_URL=$${HAMI_TEST_AMQP_URL-amqp://guest:guest@127.0.0.1:5672/} \
+	HAMI_TEST_DATABASE_URL=$${HAMI_TEST_DATABASE_URL-postgresql://postgres@127.0.0.1:5432/postgres} \
+	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+unit: $(STAMP)
+	$(BIN)/python -m pytest -m "not integration" $(PYTEST_ARGS)
+
+# Re-pin every dependency after editing pyproject.toml.
+lock:
+	$(BIN)/python -m pip freeze --exclude-editable > requirements.lock
+
+clean:
+	rm -rf $(VENV) .pytest_cache

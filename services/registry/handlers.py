@@ -1,0 +1,14 @@
+"""Registry consumers: the festival ledger records every internal event."""
+
+from sqlalchemy.ext.asyncio import AsyncConnection
+
+from services.registry import db
+from shared.messaging.inbox import Envelope
+
+
+async def record_in_ledger(conn: AsyncConnection, envelope: Envelope, payload: dict) -> None:
+    """Keep the event, as it was published, in the append-only ledger."""
+    await db.append_to_ledger(conn, values={
+        "event_id": envelope.message_id, "event_type": envelope.event_type, "routing_key": envelope.routing_key,
+        "correlation_id": envelope.correlation_id, "causation_id": envelope.causation_id, "payload": payload,
+    })

@@ -1,0 +1,3 @@
+from services.submissions.main import run
+
+run()

@@ -1,0 +1,138 @@
+"""Verifying registry's JWTs through its JWKS (cached), and FastAPI dependencies for who may do what."""
+
+import time
+from collections.abc import Awaitable, Callable
+
+import httpx
+import jwt
+from fastapi import Depends, Request
+from pydantic import BaseModel
+
+from shared.errors import ApiError, forbidden, not_authenticated
+
+AUDIENCE = "hami"
+ALGORITHM = "ES256"
+# Bodies whose staff work city-wide (they may see every district).
+CITY_WIDE_KINDS = frozenset({"festival_secretary", "central_secretariat"})
+
+
+class Membership(BaseModel):
+    """A role in a body, as carried in the token."""
+
+    body: str
+    kind: str
+    role: str
+    district: int | None = None
+
+
+class Principal(BaseModel):
+    """The signed-in person behind a request."""
+
+    subject: str
+    username: str
+    name: str
+    memberships: list[Membership]
+
+    def is_member(self, body: str, role: str | None = None) -> bool:
+        """True when the person holds a role (any role when None) in the body."""
+        return any(m.body == body and (role is None or m.role == role) for m in self.memberships)
+
+    def is_city_wide(self) -> bool:
+        """True for the festival secretary and central secretariat staff."""
+        return any(m.kind in CITY_WIDE_KINDS for m in self.memberships)
+
+    def districts(self) -> set[int]:
+        """Districts this person works in."""
+        return {m.district for m in self.memberships if m.district is not None}
+
+    def is_staff_of_district(self, district: int) -> bool:
+        """True for the district's own staff (city-wide staff are not district staff)."""
+        return district in self.districts()
+
+    def may_see_district(self, district: int) -> bool:
+        """District staff see their district; city-wide staff see all."""
+        return self.is_city_wide() or self.is_staff_of_district(district)
+
+
+class TokenVerifier:
+    """Verifies tokens against a key set that is fetched on demand and cached."""
+
+    def __init__(
+        self,
+        fetch_jwks: Callable[[], Awaitable[dict]],
+        *,
+        issuer: str,
+        cache_seconds: float = 300.0,
+        min_refetch_seconds: float = 10.0,
+    ) -> None:
+        self._fetch, self._issuer = fetch_jwks, issuer
+        self._cache_seconds, self._min_refetch = cache_seconds, min_refetch_seconds
+        self._keys: dict[str, jwt.PyJWK] = {}
+        self._fetched_at = float("-inf")
+
+    async def verify(self, token: str) -> Principal:
+        """The principal in a valid token; ApiError 401 otherwise."""
+        try:
+            kid = jwt.get_unverified_header(token).get("kid", "")
+            key = await self._key(kid)
+            claims = jwt.decode(
+                token, key=key.key, algorithms=[ALGORITHM], audience=AUDIENCE, issuer=self._issuer,
+                options={"require": ["exp", "iat", "sub"]},
+            )
+        except (jwt.PyJWTError, KeyError, ValueError, httpx.HTTPError) as error:
+            raise not_authenticated() from error
+        return Principal(subject=claims["sub"], username=claims.get("username", ""),
+                         name=claims.get("name", ""), memberships=claims.get("memberships", []))
+
+    async def _key(self, kid: str) -> jwt.PyJWK:
+        age = time.monotonic() - self._fetched_at
+        # An unknown kid means the registry rotated its key: refetch, but not on every bad token.
+        if age > self._cache_seconds or (kid not in self._keys and age > self._min_refetch):
+            jwks = await self._fetch()
+            self._keys = {k["kid"]: jwt.PyJWK(k) for k in jwks.get("keys", [])}
+            self._fetched_at = time.monotonic()
+        return self._keys[kid]
+
+
+def http_jwks(registry_url: str) -> Callable[[], Awaitable[dict]]:
+    """Fetch registry's JWKS over HTTP (the one synchronous call between services)."""
+    async def fetch() -> dict:
+        async with httpx.AsyncClient(timeout=5.0) as client:
+            response = await client.get(f"{registry_url.rstrip('/')}/.well-known/jwks.json")
+            response.raise_for_status()
+            return response.json()
+    return fetch
+
+
+async def signed_in(request: Request) -> Principal:
+    """Dependency: the caller must present a valid bearer token."""
+    header = request.headers.get("authorization", "")
+    scheme, _, token = header.partition(" ")
+    if scheme.lower() != "bearer" or not token:
+        raise not_authenticated()
+    verifier: TokenVerifier = request.app.state.token_verifier
+    return await verifier.verify(token)
+
+
+def member_of(body: str, role: str | None = None) -> Callable[..., Awaitable[Principal]]:
+    """Dependency factory: the caller must hold `role` (any when None) in `body`."""
+    async def dependency(principal: Principal = Depends(signed_in)) -> Principal:
+        if not principal.is_member(body, role):
+            raise forbidden()
+        return principal
+    return dependency
+
+
+def require_district_staff(principal: Principal, district: int) -> None:
+    """Refuse unless the caller is staff of the district."""
+    if not principal.is_staff_of_district(district):
+        raise ApiError(403, "not_district_staff", "شما کارکن این منطقه نیستید.",
+                       "You are not staff of this district.")
+
+
+def staff_of_district(parameter: str = "district") -> Callable[..., Awaitable[Principal]]:
+    """Dependency factory: the caller must be staff of the district named by a path parameter."""
+    async def dependency(request: Request, principal: Principal = Depends(signed_in)) -> Principal:
+        require_district_staff(principal, int(request.path_params[parameter]))
+        return principal
+    return dependency

@@ -1,0 +1,66 @@
+"""Database plumbing shared by the services: engines, the outbox and inbox tables, database creation."""
+
+import asyncpg
+from sqlalchemy import (
+    BigInteger, Column, DateTime, Index, Integer, MetaData, PrimaryKeyConstraint, Table, Text, func, text,
+)
+from sqlalchemy.dialects.postgresql import JSONB, UUID
+from sqlalchemy.engine import make_url
+from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
+
+
+def make_engine(database_url: str, *, pool_size: int = 10) -> AsyncEngine:
+    """An async engine that checks connections before use so it survives a database restart."""
+    return create_async_engine(database_url, pool_size=pool_size, pool_pre_ping=True)
+
+
+def asyncpg_dsn(database_url: str) -> str:
+    """The same URL in the form asyncpg understands."""
+    return make_url(database_url).set(drivername="postgresql").render_as_string(hide_password=False)
+
+
+async def ensure_database(database_url: str) -> bool:
+    """Create the database named in the URL if it does not exist; True when it was created."""
+    url = make_url(database_url)
+    server = asyncpg_dsn(url.set(database="postgres").render_as_string(hide_password=False))
+    connection = await asyncpg.connect(server)
+    try:
+        exists = await connection.fetchval("SELECT 1 FROM pg_database WHERE datname = $1", url.database)
+        if exists:
+            return False
+        await connection.execute(f'CREATE DATABASE "{url.database}"')
+        return True
+    finally:
+        await connection.close()
+
+
+def outbox_table(metadata: MetaData) -> Table:
+    """Events waiting to be published, written in the same transaction as the change that caused them."""
+    return Table(
+        "outbox", metadata,
+        Column("id", BigInteger, primary_key=True, autoincrement=True),
+        Column("event_id", UUID(as_uuid=True), nullable=False, unique=True),
+        Column("event_type", Text, nullable=False),
+        Column("exchange", Text, nullable=False),
+        Column("routing_key", Text, nullable=False),
+        Column("payload", JSONB, nullable=False),
+        Column("correlation_id", Text),
+        Column("causation_id", Text),
+        Column("occurred_at", DateTime(timezone=True), nullable=False),
+        Column("created_at", DateTime(timezone=True), nullable=False, server_default=func.now()),
+        Column("sent_at", DateTime(timezone=True)),
+        Column("attempts", Integer, nullable=False, server_default=text("0")),
+        Column("last_error", Text),
+        Index("outbox_unsent", "id", postgresql_where=text("sent_at IS NULL")),
+    )
+
+
+def inbox_table(metadata: MetaData) -> Table:
+    """Messages a consumer has applied, recorded in the same transaction as the effect."""
+    return Table(
+        "inbox", metadata,
+        Column("consumer", Text, nullable=False),
+        Column("message_id", Text, nullable=False),
+        Column("received_at", DateTime(timezone=True), nullable=False, server_default=func.now()),
+        PrimaryKeyConstraint("consumer", "message_id"),
+    )

@@ -1,0 +1,170 @@
+"""Transactional outbox: write events with the state change, relay them to RabbitMQ with confirms."""
+
+import asyncio
+import json
+import random
+import time
+from collections.abc import Iterable
+
+import asyncpg
+import structlog
+from faststream.rabbit import RabbitBroker
+from sqlalchemy import Table, func, select, text, update
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
+
+from shared.contracts.base import Event
+from shared.db import asyncpg_dsn
+from shared.messaging.broker import exchange_for, publish
+
+NOTIFY_CHANNEL = "hami_outbox"
+log = structlog.get_logger("outbox")
+
+
+async def add_events(
+    conn: AsyncConnection,
+    outbox: Table,
+    events: Iterable[Event],
+    *,
+    correlation_id: str | None = None,
+    causation_id: str | None = None,
+) -> None:
+    """Queue events for publishing inside the caller's transaction, and wake the relay on commit."""
+    rows = [
+        {
+            "event_id": event.event_id,
+            "event_type": event.event_type(),
+            "exchange": exchange_for(event.public),
+            "routing_key": event.routing_key(),
+            "payload": event.model_dump(mode="json"),
+            "correlation_id": correlation_id,
+            "causation_id": causation_id,
+            "occurred_at": event.occurred_at,
+        }
+        for event in events
+    ]
+    if not rows:
+        return
+    await conn.execute(outbox.insert(), rows)
+    await conn.execute(text(f"NOTIFY {NOTIFY_CHANNEL}"))
+
+
+async def backlog(conn: AsyncConnection, outbox: Table) -> tuple[int, float]:
+    """Unsent events and the age in seconds of the oldest one."""
+    row = (await conn.execute(
+        select(func.count(), func.min(outbox.c.created_at)).where(outbox.c.sent_at.is_(None))
+    )).one()
+    age = 0.0
+    if row[1] is not None:
+        now = (await conn.execute(select(func.now()))).scalar_one()
+        age = (now - row[1]).total_seconds()
+    return row[0], age
+
+
+class OutboxRelay:
+    """Claims unsent rows with SKIP LOCKED, publishes them with confirms, marks them sent after the confirm."""
+
+    def __init__(
+        self,
+        engine: AsyncEngine,
+        outbox: Table,
+        broker: RabbitBroker,
+        *,
+        batch_size: int = 200,
+        poll_interval: float = 2.0,
+        max_backoff: float = 30.0,
+        on_published=None,
+    ) -> None:
+        self._engine, self._outbox, self._broker = engine, outbox, broker
+        self._batch_size, self._poll_interval, self._max_backoff = batch_size, poll_interval, max_backoff
+        self._on_published = on_published or (lambda count: None)
+        self._wake = asyncio.Event()
+        self._stopping = asyncio.Event()
+        self._listener: asyncpg.Connection | None = None
+        self.heartbeat = time.monotonic()
+
+    def alive(self, within: float = 60.0) -> bool:
+        """True while the relay loop has turned recently."""
+        return time.monotonic() - self.heartbeat < within
+
+    def stop(self) -> None:
+        """Ask the loop to finish after the batch in hand."""
+        self._stopping.set()
+        self._wake.set()
+
+    async def run(self) -> None:
+        """Relay until stopped, backing off exponentially while the broker or database is down."""
+        failures = 0
+        while not self._stopping.is_set():
+            self.heartbeat = time.monotonic()
+            await self._ensure_listener()
+            try:
+                sent = await self.relay_once()
+                failures = 0
+            except Exception as error:  # broker or database down: keep the rows, try later
+                failures += 1
+                delay = min(self._max_backoff, 0.5 * 2 ** min(failures, 10)) * random.uniform(0.5, 1.0)
+                log.warning("outbox.relay_failed", error=repr(error), retry_in=round(delay, 2))
+                await self._sleep(delay)
+                continue
+            if sent < self._batch_size:
+                await self._sleep(self._poll_interval)
+        if self._listener is not None:
+            await self._listener.close()
+
+    async def relay_once(self) -> int:
+        """Publish one batch; returns how many were confirmed. Raises if any publish failed."""
+        outbox = self._outbox
+        async with self._engine.begin() as conn:
+            rows = (await conn.execute(
+                select(outbox).where(outbox.c.sent_at.is_(None)).order_by(outbox.c.id)
+                .limit(self._batch_size).with_for_update(skip_locked=True)
+            )).mappings().all()
+            if not rows:
+                return 0
+            results = await asyncio.gather(*(self._publish(row) for row in rows), return_exceptions=True)
+            sent = [row["id"] for row, result in zip(rows, results) if result is None]
+            failed = [(row["id"], result) for row, result in zip(rows, results) if result is not None]
+            if sent:
+                await conn.execute(update(outbox).where(outbox.c.id.in_(sent)).values(sent_at=func.now()))
+            for row_id, error in failed:
+                await conn.execute(update(outbox).where(outbox.c.id == row_id).values(
+                    attempts=outbox.c.attempts + 1, last_error=repr(error)[:500]))
+        self._on_published(len(sent))
+        if failed:
+            raise failed[0][1]
+        return len(sent)
+
+    async def _publish(self, row) -> None:
+        await publish(
+            self._broker,
+            body=_json_bytes(row["payload"]),
+            exchange=row["exchange"],
+            routing_key=row["routing_key"],
+            event_id=str(row["event_id"]),
+            event_type=row["event_type"],
+            occurred_at=row["occurred_at"],
+            correlation_id=row["correlation_id"],
+            causation_id=row["causation_id"],
+        )
+
+    async def _sleep(self, seconds: float) -> None:
+        self._wake.clear()
+        try:
+            await asyncio.wait_for(self._wake.wait(), timeout=seconds)
+        except TimeoutError:
+            pass
+
+    async def _ensure_listener(self) -> None:
+        """LISTEN for new rows; if the connection is gone, polling carries on until it is back."""
+        if self._listener is not None and not self._listener.is_closed():
+            return
+        try:
+            self._listener = await asyncpg.connect(asyncpg_dsn(self._engine.url.render_as_string(hide_password=False)))
+            await self._listener.add_listener(NOTIFY_CHANNEL, lambda *_: self._wake.set())
+        except (OSError, asyncpg.PostgresError) as error:
+            self._listener = None
+            log.warning("outbox.listen_unavailable", error=repr(error))
+
+
+def _json_bytes(payload: dict) -> bytes:
+    return json.dumps(payload, ensure_ascii=False, separators=(",", ":")).encode()

@@ -1,0 +1,88 @@
+"""The bus topology, declared in one place: exchanges, service queues, bindings, dead letters."""
+
+from dataclasses import dataclass
+
+import aio_pika
+from aio_pika.abc import AbstractChannel, ExchangeType
+
+INTERNAL_EXCHANGE = "hami.internal"
+PUBLIC_EXCHANGE = "hami.public"
+DEAD_LETTER_EXCHANGE = "hami.dead-letter"
+# Public events nobody subscribes to yet are parked here rather than returned as unroutable.
+UNROUTED_EXCHANGE = "hami.public.unrouted"
+UNROUTED_QUEUE = "hami.public.unrouted"
+UNROUTED_MAX_LENGTH = 10_000
+DELIVERY_LIMIT = 10
+
+
+@dataclass(frozen=True)
+class ServiceQueue:
+    """A consuming service's quorum queue and the internal routing keys it binds."""
+
+    service: str
+    bindings: tuple[str, ...]
+
+    @property
+    def name(self) -> str:
+        """Queue name, e.g. 'evaluation.events'."""
+        return f"{self.service}.events"
+
+    @property
+    def dead_letter_name(self) -> str:
+        """Its dead-letter queue, e.g. 'evaluation.dead-letter'."""
+        return f"{self.service}.dead-letter"
+
+    def arguments(self) -> dict[str, object]:
+        """Quorum queue arguments: dead-letter routing and an explicit delivery limit."""
+        return {
+            "x-queue-type": "quorum",
+            "x-dead-letter-exchange": DEAD_LETTER_EXCHANGE,
+            "x-dead-letter-routing-key": self.dead_letter_name,
+            "x-delivery-limit": DELIVERY_LIMIT,
+        }
+
+
+# Who consumes what: the single source of truth for bindings.
+SERVICE_QUEUES: dict[str, ServiceQueue] = {
+    queue.service: queue
+    for queue in (
+        # The registry keeps the festival ledger of every internal event, so none is ever unroutable.
+        ServiceQueue("registry", ("#",)),
+        ServiceQueue("submissions", ("registry.neighbourhood.#",)),
+        ServiceQueue("evaluation", ("submissions.work.#",)),
+        ServiceQueue("notifications", ("submissions.work.#",)),
+    )
+}
+
+
+async def declare_topology(channel: AbstractChannel) -> None:
+    """Declare every exchange, queue and binding; safe to run from every service on every start."""
+    internal = await channel.declare_exchange(INTERNAL_EXCHANGE, ExchangeType.TOPIC, durable=True)
+    unrouted = await channel.declare_exchange(UNROUTED_EXCHANGE, ExchangeType.FANOUT, durable=True)
+    await channel.declare_exchange(
+        PUBLIC_EXCHANGE, ExchangeType.TOPIC, durable=True,
+        arguments={"alternate-exchange": UNROUTED_EXCHANGE},
+    )
+    dead_letter = await channel.declare_exchange(DEAD_LETTER_EXCHANGE, ExchangeType.DIRECT, durable=True)
+    parked = await channel.declare_queue(
+        UNROUTED_QUEUE, durable=True,
+        arguments={"x-queue-type": "quorum", "x-max-length": UNROUTED_MAX_LENGTH, "x-overflow": "drop-head"},
+    )
+    await parked.bind(unrouted)
+    for service_queue in SERVICE_QUEUES.values():
+        dead = await channel.declare_queue(
+            service_queue.dead_letter_name, durable=True, arguments={"x-queue-type": "quorum"}
+        )
+        await dead.bind(dead_letter, routing_key=service_queue.dead_letter_name)
+        queue = await channel.declare_queue(
+            service_queue.name, durable=True, arguments=service_queue.arguments()
+        )
+        for routing_key in service_queue.bindings:
+            await queue.bind(internal, routing_key=routing_key)
+
+
+async def declare_topology_at(amqp_url: str) -> None:
+    """Open a short-lived connection, declare the topology, close it."""
+    connection = await aio_pika.connect(amqp_url)
+    async with connection:
+        await declare_topology(await connection.channel())

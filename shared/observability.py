@@ -1,0 +1,76 @@
+"""Prometheus metrics per service (no global registry), request ids, and the health endpoints."""
+
+import time
+import uuid
+from collections.abc import Awaitable, Callable
+
+import structlog
+from fastapi import APIRouter, FastAPI, Request, Response
+from fastapi.responses import JSONResponse
+from prometheus_client import CONTENT_TYPE_LATEST, CollectorRegistry, Counter, Gauge, Histogram, generate_latest
+
+
+class Metrics:
+    """The figures every service exposes on /metrics."""
+
+    def __init__(self) -> None:
+        self.registry = CollectorRegistry()
+        r = self.registry
+        self.http_requests = Counter("hami_http_requests_total", "HTTP requests", ["method", "route", "status"], registry=r)
+        self.http_seconds = Histogram("hami_http_request_seconds", "HTTP request latency", ["method", "route"], registry=r)
+        self.consumed = Counter("hami_events_consumed_total", "Events consumed", ["event_type", "outcome"], registry=r)
+        self.published = Counter("hami_events_published_total", "Events confirmed by the broker", registry=r)
+        self.outbox_backlog = Gauge("hami_outbox_backlog", "Unsent outbox rows", registry=r)
+        self.outbox_oldest = Gauge("hami_outbox_oldest_unsent_seconds", "Age of the oldest unsent row", registry=r)
+        self.dead_letters = Gauge("hami_dead_letter_depth", "Messages in the service's dead-letter queue", registry=r)
+
+    def render(self) -> bytes:
+        """Prometheus text format."""
+        return generate_latest(self.registry)
+
+
+def install_request_middleware(app: FastAPI, metrics: Metrics) -> None:
+    """Give every request an id (X-Request-ID), log context and latency figures."""
+    @app.middleware("http")
+    async def _observe(request: Request, call_next: Callable[[Request], Awaitable[Response]]) -> Response:
+        request_id = request.headers.get("x-request-id") or uuid.uuid4().hex
+        structlog.contextvars.bind_contextvars(request_id=request_id)
+        started = time.perf_counter()
+        status = 500
+        try:
+            response = await call_next(request)
+            status = response.status_code
+            response.headers["x-request-id"] = request_id
+            return response
+        finally:
+            route = getattr(request.scope.get("route"), "path", "unmatched")
+            metrics.http_requests.labels(request.method, route, str(status)).inc()
+            metrics.http_seconds.labels(request.method, route).observe(time.perf_counter() - started)
+            structlog.contextvars.unbind_contextvars("request_id")
+
+
+def health_router(
+    readiness: Callable[[], Awaitable[dict[str, bool]]],
+    refresh_metrics: Callable[[], Awaitable[None]],
+    metrics: Metrics,
+) -> APIRouter:
+    """/health/live, /health/ready (503 with the failing checks) and /metrics."""
+    router = APIRouter(tags=["health"])
+
+    @router.get("/health/live")
+    async def live() -> dict[str, str]:
+        return {"status": "alive"}
+
+    @router.get("/health/ready")
+    async def ready() -> JSONResponse:
+        checks = await readiness()
+        ok = all(checks.values())
+        return JSONResponse({"status": "ready" if ok else "not_ready", "checks": checks},
+                            status_code=200 if ok else 503)
+
+    @router.get("/metrics")
+    async def metrics_endpoint() -> Response:
+        await refresh_metrics()
+        return Response(metrics.render(), media_type=CONTENT_TYPE_LATEST)
+
+    return router

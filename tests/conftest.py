@@ -1,0 +1,41 @@
+"""Fixtures for the integration and end-to-end tests: real servers, a private vhost, the four services."""
+
+import asyncio
+
+import pytest
+
+from tests.support.servers import Servers, private_vhost, provide_servers
+from tests.support.system import System, drop_databases, start_system
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Everything under tests/ except tests/unit talks to the real servers."""
+    for item in items:
+        if "/tests/unit/" not in str(item.path) and "/tests/" in str(item.path):
+            item.add_marker(pytest.mark.integration)
+
+
+@pytest.fixture(scope="session")
+def servers() -> Servers:
+    """The RabbitMQ and PostgreSQL servers (environment, testcontainers, or a clear failure)."""
+    try:
+        with provide_servers() as found:
+            yield found
+    except RuntimeError as error:
+        pytest.fail(str(error), pytrace=False)
+
+
+@pytest.fixture(scope="session")
+def amqp_url(servers: Servers) -> str:
+    """AMQP URL of a vhost private to this test run."""
+    with private_vhost(servers) as url:
+        yield url
+
+
+@pytest.fixture(scope="session")
+def system(servers: Servers, amqp_url: str, tmp_path_factory: pytest.TempPathFactory) -> System:
+    """The four services running as processes, ready."""
+    running = start_system(servers, amqp_url, tmp_path_factory.mktemp("logs"))
+    yield running
+    running.stop()
+    asyncio.run(drop_databases(servers, running.prefix))

@@ -1,0 +1,39 @@
+"""Reading docker-compose.yml the way Compose does: YAML with merge keys, then ${VAR} interpolation."""
+
+import re
+from pathlib import Path
+
+import yaml
+
+COMPOSE_FILE = Path(__file__).resolve().parents[2] / "docker-compose.yml"
+_VARIABLE = re.compile(r"\$\{(?P<name>[A-Z0-9_]+)(?:(?P<op>:?[-?])(?P<arg>[^}]*))?\}")
+
+
+class MissingVariable(ValueError):
+    """A required ${VAR:?message} was not provided."""
+
+
+def interpolate(value: object, env: dict[str, str]) -> object:
+    """Substitute ${VAR}, ${VAR:-default} and ${VAR:?error} throughout a loaded document."""
+    if isinstance(value, dict):
+        return {key: interpolate(item, env) for key, item in value.items()}
+    if isinstance(value, list):
+        return [interpolate(item, env) for item in value]
+    if not isinstance(value, str):
+        return value
+
+    def substitute(match: re.Match) -> str:
+        name, op, arg = match["name"], match["op"], match["arg"]
+        current = env.get(name)
+        if op in (":-", "-") and not current:
+            return arg
+        if op in (":?", "?") and not current:
+            raise MissingVariable(f"{name}: {arg}")
+        return current or ""
+
+    return _VARIABLE.sub(substitute, value)
+
+
+def load_compose(env: dict[str, str]) -> dict:
+    """The compose document with variables substituted from env."""
+    return interpolate(yaml.safe_load(COMPOSE_FILE.read_text(encoding="utf-8")), env)

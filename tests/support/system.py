@@ -1,0 +1,124 @@
+"""The four services as real processes on a private vhost and private databases, for end-to-end tests."""
+
+import asyncio
+import socket
+import uuid
+from dataclasses import dataclass
+from pathlib import Path
+
+import asyncpg
+import httpx
+
+from shared.launcher import SERVICES, ServiceProcess, service_env
+from tests.support.servers import Servers
+
+ADMIN_USERNAME = "secretary"
+ADMIN_PASSWORD = "test-secretary-password"
+STAFF_PASSWORD = "district-staff-password"
+
+
+def free_port() -> int:
+    """A TCP port nobody listens on right now."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@dataclass
+class System:
+    """Handles on the running services and their databases."""
+
+    servers: Servers
+    amqp_url: str
+    prefix: str
+    processes: dict[str, ServiceProcess]
+
+    def url(self, service: str) -> str:
+        """Base URL of a service."""
+        return self.processes[service].url
+
+    def database(self, service: str, *, driver: str = "postgresql+asyncpg") -> str:
+        """URL of a service's own database."""
+        return self.servers.database(f"{self.prefix}{service}", driver=driver)
+
+    def restart(self, service: str) -> None:
+        """Start a stopped service again and wait until it is ready."""
+        process = self.processes[service]
+        process.start()
+        process.wait_ready()
+
+    def token(self, username: str = ADMIN_USERNAME, password: str = ADMIN_PASSWORD) -> str:
+        """Sign in at registry; returns the bearer token."""
+        response = httpx.post(f"{self.url('registry')}/auth/token",
+                              json={"username": username, "password": password})
+        response.raise_for_status()
+        return response.json()["access_token"]
+
+    def district_staff_token(self, district: int) -> str:
+        """Create (once) a staff account of a district secretariat and sign it in."""
+        username = f"staff.d{district:02d}"
+        response = httpx.post(
+            f"{self.url('registry')}/accounts", headers=bearer(self.token()),
+            json={"username": username, "password": STAFF_PASSWORD, "name": f"کارشناس منطقه {district}",
+                  "memberships": [{"body": f"district-{district:02d}", "role": "staff"}]},
+        )
+        if response.status_code not in (201, 409):
+            response.raise_for_status()
+        return self.token(username, STAFF_PASSWORD)
+
+    async def fetchval(self, service: str, query: str, *args: object) -> object:
+        """One value from a service's database."""
+        connection = await asyncpg.connect(self.database(service, driver="postgresql"))
+        try:
+            return await connection.fetchval(query, *args)
+        finally:
+            await connection.close()
+
+    def stop(self) -> None:
+        """Stop every process."""
+        for process in self.processes.values():
+            process.stop()
+
+
+def bearer(token: str) -> dict[str, str]:
+    """Authorization header for a token."""
+    return {"Authorization": f"Bearer {token}"}
+
+
+def start_system(servers: Servers, amqp_url: str, log_dir: Path) -> System:
+    """Start the four services on fresh databases and wait until each is ready."""
+    prefix = f"hami_t{uuid.uuid4().hex[:8]}_"
+    ports = {name: free_port() for name in SERVICES}
+    server = servers.database("postgres").rsplit("/", 1)[0]
+    extra = {"HAMI_ADMIN_PASSWORD": ADMIN_PASSWORD, "HAMI_LOG_JSON": "true", "HAMI_GRACEFUL_TIMEOUT": "15"}
+    processes = {
+        name: ServiceProcess(name, service_env(name, database_server=server, amqp_url=amqp_url, ports=ports,
+                                               database_prefix=prefix, extra=extra),
+                             log_path=log_dir / f"{name}.log")
+        for name in SERVICES
+    }
+    system = System(servers, amqp_url, prefix, processes)
+    for process in processes.values():
+        process.start()
+    try:
+        for process in processes.values():
+            process.wait_ready(timeout=90)
+    except Exception:
+        system.stop()
+        raise
+    return system
+
+
+async def drop_databases(servers: Servers, prefix: str) -> None:
+    """Remove the databases a run created."""
+    connection = await asyncpg.connect(servers.database("postgres", driver="postgresql"))
+    try:
+        for name in SERVICES:
+            await connection.execute(f'DROP DATABASE IF EXISTS "{prefix}{name}" WITH (FORCE)')
+    finally:
+        await connection.close()
+
+
+def run(coro):
+    """Run a coroutine from synchronous test code."""
+    return asyncio.run(coro)

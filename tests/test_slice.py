@@ -1,0 +1,118 @@
+"""The thin slice across all four services, over HTTP, on the real broker and databases."""
+
+import asyncio
+import time
+
+import httpx
+import pytest
+
+from tests.support.system import System, bearer
+
+WORK = {
+    "district": 7,
+    "neighbourhood": "نظام آباد",
+    "category": "participation",
+    "title": "باغچه‌ی مشترک محله",
+    "summary": "ساکنان محله یک زمین رهاشده را به باغچه‌ی مشترک تبدیل کردند.",
+    "submitter": {"name": "مريم كاظمی", "national_id": "۰۴۹۹۳۷۰۸۹۹", "mobile": "+98 912 345 6789"},
+}
+
+
+def wait_for(predicate, timeout: float = 30.0, interval: float = 0.2):
+    """Poll until the predicate returns something truthy; fail with a message after the timeout."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if result := predicate():
+            return result
+        time.sleep(interval)
+    pytest.fail(f"condition not met within {timeout}s")
+
+
+def neighbourhood_known(system: System, district: int, name: str) -> bool:
+    """True once submissions has projected the neighbourhood from registry's events."""
+    return bool(asyncio.run(system.fetchval(
+        "submissions", "SELECT count(*) FROM neighbourhoods WHERE district = $1 AND name_fa = $2 AND active",
+        district, name)))
+
+
+def submit(system: System, token: str, work: dict = WORK) -> httpx.Response:
+    """POST a work to submissions."""
+    return httpx.post(f"{system.url('submissions')}/works", json=work, headers=bearer(token), timeout=10)
+
+
+def test_structure_is_loaded_with_every_district_and_neighbourhood(system: System) -> None:
+    bodies = httpx.get(f"{system.url('registry')}/bodies").json()
+    kinds = [b["kind"] for b in bodies]
+    assert kinds.count("district_secretariat") == 22
+    assert kinds.count("specialised_committee") + kinds.count("jury_committee") == 4
+    assert len([b for b in bodies if b["district"] == 7]) == 4  # secretariat and its three committees
+    assert len(httpx.get(f"{system.url('registry')}/neighbourhoods").json()) == 349
+
+
+def test_a_work_travels_from_intake_to_evaluation_and_notifications(system: System) -> None:
+    token = system.district_staff_token(7)
+    wait_for(lambda: neighbourhood_known(system, 7, "نظام آباد"))
+
+    response = submit(system, token)
+
+    assert response.status_code == 201, response.text
+    work = response.json()
+    assert work["status"] == "received" and work["district"] == 7
+    digits = work["tracking_code"].replace("-", "")
+    assert len(digits) == 12 and digits.isascii() and int(digits) % 97 == 1
+    seen = wait_for(lambda: httpx.get(f"{system.url('evaluation')}/works/{work['id']}",
+                                      headers=bearer(token)).json().get("work_id"))
+    assert seen == work["id"]
+    admin = bearer(system.token())
+    delivered = wait_for(lambda: httpx.get(f"{system.url('notifications')}/deliveries",
+                                           params={"limit": 500}, headers=admin).json())
+    mine = [d for d in delivered if work["tracking_code"].replace("-", "") in _ascii(d["body"]).replace("-", "")]
+    assert len(mine) == 1
+    assert mine[0]["recipient"] == "09123456789" and mine[0]["status"] == "sent"
+    assert "مریم کاظمی" in mine[0]["body"]  # Arabic ي/ك normalised at the edge
+
+
+def test_staff_of_another_district_get_404_not_the_work(system: System) -> None:
+    own = system.district_staff_token(7)
+    other = system.district_staff_token(12)
+    wait_for(lambda: neighbourhood_known(system, 7, "نظام آباد"))
+    work = submit(system, own).json()
+
+    assert httpx.get(f"{system.url('submissions')}/works/{work['id']}", headers=bearer(other)).status_code == 404
+    refused = submit(system, other)
+    assert refused.status_code == 403
+    assert refused.json()["error"]["code"] == "not_district_staff"
+
+
+@pytest.mark.parametrize(("change", "code"), [
+    ({"submitter": {**WORK["submitter"], "national_id": "0499370898"}}, "invalid_national_id"),
+    ({"submitter": {**WORK["submitter"], "mobile": "02188776655"}}, "invalid_mobile"),
+    ({"neighbourhood": "ونک"}, "unknown_neighbourhood"),  # a district 3 neighbourhood
+    ({"category": "sports"}, "unknown_category"),
+    ({"status": "awarded"}, "invalid_input"),  # server-owned field
+])
+def test_bad_input_is_refused_with_a_code_and_changes_nothing(system: System, change: dict, code: str) -> None:
+    token = system.district_staff_token(7)
+    wait_for(lambda: neighbourhood_known(system, 7, "نظام آباد"))
+    before = asyncio.run(system.fetchval("submissions", "SELECT count(*) FROM works"))
+
+    response = submit(system, token, {**WORK, **change})
+
+    assert response.status_code == 422
+    error = response.json()["error"]
+    assert error["code"] == code and error["message_fa"] and error["message_en"]
+    after = asyncio.run(system.fetchval("submissions", "SELECT count(*) FROM works"))
+    outbox = asyncio.run(system.fetchval("submissions", "SELECT count(*) FROM outbox"))
+    assert after == before and outbox == 2 * after
+
+
+def test_unauthenticated_requests_are_refused(system: System) -> None:
+    response = httpx.post(f"{system.url('submissions')}/works", json=WORK)
+    assert response.status_code == 401
+    assert response.json()["error"]["code"] == "not_authenticated"
+    forged = httpx.post(f"{system.url('submissions')}/works", json=WORK, headers=bearer("e30.e30.sig"))
+    assert forged.status_code == 401
+
+
+def _ascii(text: str) -> str:
+    return text.translate(str.maketrans("۰۱۲۳۴۵۶۷۸۹", "0123456789"))
