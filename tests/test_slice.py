@@ -116,3 +116,39 @@ def test_unauthenticated_requests_are_refused(system: System) -> None:
 
 def _ascii(text: str) -> str:
     return text.translate(str.maketrans("۰۱۲۳۴۵۶۷۸۹", "0123456789"))
+
+
+def test_loading_the_structure_again_changes_nothing(system: System) -> None:
+    ledger_before = asyncio.run(system.fetchval("registry", "SELECT count(*) FROM outbox"))
+
+    response = httpx.post(f"{system.url('registry')}/structure/reload", headers=bearer(system.token()))
+
+    assert response.status_code == 200 and response.json() == {}
+    assert asyncio.run(system.fetchval("registry", "SELECT count(*) FROM outbox")) == ledger_before
+
+
+def test_only_the_festival_secretary_reloads_the_structure(system: System) -> None:
+    staff = system.district_staff_token(7)
+    response = httpx.post(f"{system.url('registry')}/structure/reload", headers=bearer(staff))
+    assert response.status_code == 403 and response.json()["error"]["code"] == "forbidden"
+
+
+def test_the_registry_ledger_records_every_internal_event(system: System) -> None:
+    published = asyncio.run(system.fetchval("registry", "SELECT count(*) FROM outbox WHERE sent_at IS NOT NULL"))
+    assert published >= 22 * 4 + 349
+    wait_for(lambda: asyncio.run(system.fetchval(
+        "registry", "SELECT count(*) FROM ledger WHERE event_type = 'registry.neighbourhood.created'")) == 349)
+
+
+@pytest.mark.parametrize("service", ["registry", "submissions", "evaluation", "notifications"])
+def test_every_service_serves_openapi_health_and_metrics(system: System, service: str) -> None:
+    base = system.url(service)
+    assert httpx.get(f"{base}/docs").status_code == 200
+    assert httpx.get(f"{base}/openapi.json").json()["info"]["title"].lower() == f"hami {service}"
+    assert httpx.get(f"{base}/health/live").json() == {"status": "alive"}
+    ready = httpx.get(f"{base}/health/ready").json()
+    assert ready["status"] == "ready" and ready["checks"]["consumers"] is True
+    metrics = httpx.get(f"{base}/metrics").text
+    for name in ("hami_http_requests_total", "hami_events_published_total", "hami_outbox_backlog",
+                 "hami_outbox_oldest_unsent_seconds", "hami_dead_letter_depth", "hami_events_consumed_total"):
+        assert name in metrics, name
