@@ -23,6 +23,9 @@ test: $(STAMP)
 	HAMI_TEST_DATABASE_URL=$${HAMI_TEST_DATABASE_URL-postgresql://postgres@127.0.0.1:5432/postgres} \
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
+lint: $(STAMP)
+	$(BIN)/ruff check shared services tests
+
 unit: $(STAMP)
 	$(BIN)/python -m pytest -m "not integration" $(PYTEST_ARGS)
 

@@ -8,7 +8,7 @@ import jwt
 from fastapi import Depends, Request
 from pydantic import BaseModel
 
-from shared.errors import ApiError, forbidden, not_authenticated
+from shared.errors import ApiError, forbidden, not_authenticated, not_found
 
 AUDIENCE = "hami"
 ALGORITHM = "ES256"
@@ -121,6 +121,13 @@ def member_of(body: str, role: str | None = None) -> Callable[..., Awaitable[Pri
             raise forbidden()
         return principal
     return dependency
+
+
+def visible_or_404(principal: Principal, row: dict | None, what_fa: str, what_en: str) -> dict:
+    """The row when the caller may see its district; 404 (not 403) otherwise, so nothing leaks."""
+    if row is None or not principal.may_see_district(row["district"]):
+        raise not_found(what_fa, what_en)
+    return row
 
 
 def require_district_staff(principal: Principal, district: int) -> None:

@@ -2,7 +2,17 @@
 
 import asyncpg
 from sqlalchemy import (
-    BigInteger, Column, DateTime, Index, Integer, MetaData, PrimaryKeyConstraint, Table, Text, func, text,
+    BigInteger,
+    Column,
+    DateTime,
+    Index,
+    Integer,
+    MetaData,
+    PrimaryKeyConstraint,
+    Table,
+    Text,
+    func,
+    text,
 )
 from sqlalchemy.dialects.postgresql import JSONB, UUID
 from sqlalchemy.engine import make_url

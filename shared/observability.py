@@ -16,8 +16,10 @@ class Metrics:
     def __init__(self) -> None:
         self.registry = CollectorRegistry()
         r = self.registry
-        self.http_requests = Counter("hami_http_requests_total", "HTTP requests", ["method", "route", "status"], registry=r)
-        self.http_seconds = Histogram("hami_http_request_seconds", "HTTP request latency", ["method", "route"], registry=r)
+        self.http_requests = Counter(
+            "hami_http_requests_total", "HTTP requests", ["method", "route", "status"], registry=r)
+        self.http_seconds = Histogram(
+            "hami_http_request_seconds", "HTTP request latency", ["method", "route"], registry=r)
         self.consumed = Counter("hami_events_consumed_total", "Events consumed", ["event_type", "outcome"], registry=r)
         self.published = Counter("hami_events_published_total", "Events confirmed by the broker", registry=r)
         self.outbox_backlog = Gauge("hami_outbox_backlog", "Unsent outbox rows", registry=r)

@@ -2,7 +2,7 @@
 
 import re
 import unicodedata
-from datetime import date, datetime, time, timezone
+from datetime import UTC, date, datetime, time
 from zoneinfo import ZoneInfo
 
 import jdatetime
@@ -68,7 +68,7 @@ def normalize_identifier(text: str) -> str:
 
 def _digits(text: str, length: int) -> list[int] | None:
     value = normalize_identifier(text)
-    if re.fullmatch(r"[0-9]{%d}" % length, value, re.ASCII) is None:
+    if re.fullmatch(f"[0-9]{{{length}}}", value, re.ASCII) is None:
         return None
     return [int(char) for char in value]
 
@@ -101,7 +101,7 @@ def legal_entity_check_digit(first_ten: str) -> int:
     """The check digit of a legal-entity ID (شناسه ملی) for its first ten ASCII digits."""
     digits = [int(char) for char in first_ten]
     shift = digits[9] + 2
-    total = sum((digit + shift) * coef for digit, coef in zip(digits, _LEGAL_COEFFICIENTS)) % 11
+    total = sum((digit + shift) * coef for digit, coef in zip(digits, _LEGAL_COEFFICIENTS, strict=True)) % 11
     return 0 if total == 10 else total
 
 
@@ -205,4 +205,4 @@ def parse_jalali_date(text: str) -> date:
 def tehran_day_start_utc(jalali_date_text: str) -> datetime:
     """The UTC instant at which the given Jalali day begins in Tehran."""
     day = parse_jalali_date(jalali_date_text)
-    return datetime.combine(day, time(0), tzinfo=TEHRAN).astimezone(timezone.utc)
+    return datetime.combine(day, time(0), tzinfo=TEHRAN).astimezone(UTC)

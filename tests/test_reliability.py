@@ -13,7 +13,7 @@ import pytest
 from shared.contracts.submissions import WorkReceived
 from tests.support.bus import new_message_id, publish_event, publish_raw, queue_depth
 from tests.support.servers import rabbitmqctl
-from tests.support.system import System, bearer
+from tests.support.system import System
 from tests.test_slice import WORK, neighbourhood_known, submit, wait_for
 
 

@@ -9,8 +9,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 
 from services.evaluation import db
 from services.evaluation.domain import visible_districts
-from shared.auth import Principal, signed_in
-from shared.errors import not_found
+from shared.auth import Principal, signed_in, visible_or_404
 
 
 class WorkOut(BaseModel):
@@ -43,8 +42,6 @@ def build_router(engine: AsyncEngine) -> APIRouter:
         """One work; 404 when it is not the caller's to see."""
         async with engine.connect() as conn:
             work = await db.get_work(conn, work_id=work_id)
-        if work is None or not principal.may_see_district(work["district"]):
-            raise not_found("اثر", "Work")
-        return WorkOut(**work)
+        return WorkOut(**visible_or_404(principal, work, "اثر", "Work"))
 
     return router

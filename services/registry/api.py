@@ -2,8 +2,8 @@
 
 import time
 
-from fastapi import APIRouter, Depends, Request
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from fastapi import APIRouter, Depends
+from pydantic import BaseModel, Field, field_validator
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from services.registry import db
@@ -12,15 +12,11 @@ from services.registry.identity import hash_password, issue_token, jwks, passwor
 from services.registry.structure import load_structure
 from shared.auth import Principal, member_of
 from shared.errors import ApiError
+from shared.models import StrictModel
 from shared.persian import normalize_text
 
 festival_secretary = member_of("festival-secretary")
 
-
-class StrictModel(BaseModel):
-    """Request bodies reject unknown fields."""
-
-    model_config = ConfigDict(extra="forbid")
 
 
 class SignIn(StrictModel):

@@ -6,7 +6,11 @@ from dataclasses import dataclass
 
 from shared.contracts.base import DISTRICTS, Event
 from shared.contracts.registry import (
-    BodyChanged, BodyCreated, BodyDeactivated, NeighbourhoodCreated, NeighbourhoodDeactivated,
+    BodyChanged,
+    BodyCreated,
+    BodyDeactivated,
+    NeighbourhoodCreated,
+    NeighbourhoodDeactivated,
     NeighbourhoodReactivated,
 )
 from shared.persian import normalize_text, to_persian_digits

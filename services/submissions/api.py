@@ -4,24 +4,20 @@ import uuid
 from datetime import datetime
 
 from fastapi import APIRouter, Depends
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, Field
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from services.submissions import db
 from services.submissions.domain import canonical_submitter, check_category, new_tracking_code
-from shared.auth import Principal, require_district_staff, signed_in
+from shared.auth import Principal, require_district_staff, signed_in, visible_or_404
 from shared.contracts.submissions import PublicWorkReceived, WorkReceived
-from shared.errors import ApiError, not_found
+from shared.errors import ApiError
 from shared.messaging.outbox import add_events
+from shared.models import StrictModel
 from shared.persian import normalize_text
 
 RECEIVED = "received"
 
-
-class StrictModel(BaseModel):
-    """Request bodies reject unknown fields (status, district ownership... are the server's)."""
-
-    model_config = ConfigDict(extra="forbid")
 
 
 class SubmitterIn(StrictModel):
@@ -92,8 +88,6 @@ def build_router(engine: AsyncEngine) -> APIRouter:
         """A work, for staff who may see its district; others get 404, not the work."""
         async with engine.connect() as conn:
             work = await db.get_work(conn, work_id=work_id)
-        if work is None or not principal.may_see_district(work["district"]):
-            raise not_found("اثر", "Work")
-        return WorkOut(**work)
+        return WorkOut(**visible_or_404(principal, work, "اثر", "Work"))
 
     return router

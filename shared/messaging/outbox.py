@@ -5,11 +5,12 @@ import json
 import random
 import time
 from collections.abc import Iterable
+from datetime import timedelta
 
 import asyncpg
 import structlog
 from faststream.rabbit import RabbitBroker
-from sqlalchemy import Table, func, select, text, update
+from sqlalchemy import Table, delete, func, select, text, update
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
 from shared.contracts.base import Event
@@ -17,6 +18,9 @@ from shared.db import asyncpg_dsn
 from shared.messaging.broker import exchange_for, publish
 
 NOTIFY_CHANNEL = "hami_outbox"
+# Sent rows are kept a while for inspection, then purged so the table stays small.
+KEEP_SENT = timedelta(days=7)
+PURGE_EVERY_SECONDS = 3600.0
 log = structlog.get_logger("outbox")
 
 
@@ -93,11 +97,14 @@ class OutboxRelay:
 
     async def run(self) -> None:
         """Relay until stopped, backing off exponentially while the broker or database is down."""
-        failures = 0
+        failures, purged_at = 0, float("-inf")
         while not self._stopping.is_set():
             self.heartbeat = time.monotonic()
             await self._ensure_listener()
             try:
+                if self.heartbeat - purged_at > PURGE_EVERY_SECONDS:
+                    await self.purge_sent()
+                    purged_at = self.heartbeat
                 sent = await self.relay_once()
                 failures = 0
             except Exception as error:  # broker or database down: keep the rows, try later
@@ -122,8 +129,8 @@ class OutboxRelay:
             if not rows:
                 return 0
             results = await asyncio.gather(*(self._publish(row) for row in rows), return_exceptions=True)
-            sent = [row["id"] for row, result in zip(rows, results) if result is None]
-            failed = [(row["id"], result) for row, result in zip(rows, results) if result is not None]
+            sent = [row["id"] for row, result in zip(rows, results, strict=True) if result is None]
+            failed = [(row["id"], result) for row, result in zip(rows, results, strict=True) if result is not None]
             if sent:
                 await conn.execute(update(outbox).where(outbox.c.id.in_(sent)).values(sent_at=func.now()))
             for row_id, error in failed:
@@ -133,6 +140,14 @@ class OutboxRelay:
         if failed:
             raise failed[0][1]
         return len(sent)
+
+    async def purge_sent(self, older_than: timedelta = KEEP_SENT) -> int:
+        """Delete rows confirmed longer ago than `older_than`; returns how many."""
+        outbox = self._outbox
+        async with self._engine.begin() as conn:
+            result = await conn.execute(delete(outbox).where(
+                outbox.c.sent_at.is_not(None), outbox.c.sent_at < func.now() - older_than))
+        return result.rowcount
 
     async def _publish(self, row) -> None:
         await publish(

@@ -5,7 +5,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from services.registry.identity import issue_token, jwks, new_signing_key, password_matches, hash_password
+from services.registry.identity import hash_password, issue_token, jwks, new_signing_key, password_matches
 from shared.auth import Principal, TokenVerifier
 from shared.errors import ApiError
 

@@ -1,6 +1,6 @@
 """Unit tests for shared.persian: text normalisation, Iranian identifiers, Jalali dates in Tehran time."""
 
-from datetime import date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta, timezone
 
 import jdatetime
 import pytest
@@ -291,7 +291,7 @@ def test_invalid_tehran_landlines(value: str) -> None:
 
 
 def test_known_date() -> None:
-    moment = datetime(2026, 10, 28, 10, 0, tzinfo=timezone.utc)  # 13:30 in Tehran
+    moment = datetime(2026, 10, 28, 10, 0, tzinfo=UTC)  # 13:30 in Tehran
     assert str(jdatetime.date.fromgregorian(date=date(2026, 10, 28))) == "1405-08-06"
     assert format_jalali_date(moment) == "۱۴۰۵/۰۸/۰۶"
     assert format_jalali_date(moment, persian_digits=False) == "1405/08/06"
@@ -302,8 +302,8 @@ def test_known_date() -> None:
 
 
 def test_late_utc_evening_is_next_day_in_tehran() -> None:
-    before = datetime(2026, 10, 27, 20, 29, tzinfo=timezone.utc)  # 23:59 Tehran, 1405/08/05
-    after = datetime(2026, 10, 27, 20, 30, tzinfo=timezone.utc)  # 00:00 Tehran, 1405/08/06
+    before = datetime(2026, 10, 27, 20, 29, tzinfo=UTC)  # 23:59 Tehran, 1405/08/05
+    after = datetime(2026, 10, 27, 20, 30, tzinfo=UTC)  # 00:00 Tehran, 1405/08/06
     assert format_jalali_datetime(before, persian_digits=False) == "1405/08/05 23:59"
     assert format_jalali_datetime(after, persian_digits=False) == "1405/08/06 00:00"
 
@@ -314,7 +314,7 @@ def test_other_timezones_are_converted() -> None:
 
 
 def test_no_daylight_saving_since_2022() -> None:
-    summer = datetime(2026, 7, 1, 12, 0, tzinfo=timezone.utc)
+    summer = datetime(2026, 7, 1, 12, 0, tzinfo=UTC)
     assert format_jalali_datetime(summer, persian_digits=False) == "1405/04/10 15:30"
 
 
@@ -377,13 +377,13 @@ def test_invalid_date_message_is_clear() -> None:
 
 
 def test_tehran_day_start_utc() -> None:
-    assert tehran_day_start_utc("1405/08/06") == datetime(2026, 10, 27, 20, 30, tzinfo=timezone.utc)
-    assert tehran_day_start_utc("۱۴۰۵/۰۸/۰۶").tzinfo == timezone.utc
+    assert tehran_day_start_utc("1405/08/06") == datetime(2026, 10, 27, 20, 30, tzinfo=UTC)
+    assert tehran_day_start_utc("۱۴۰۵/۰۸/۰۶").tzinfo == UTC
     # During 1400 Iran still had daylight saving (+04:30 in summer).
-    assert tehran_day_start_utc("1400/04/01") == datetime(2021, 6, 21, 19, 30, tzinfo=timezone.utc)
+    assert tehran_day_start_utc("1400/04/01") == datetime(2021, 6, 21, 19, 30, tzinfo=UTC)
 
 
-@given(st.datetimes(min_value=datetime(1990, 1, 1), max_value=datetime(2090, 1, 1), timezones=st.just(timezone.utc)))
+@given(st.datetimes(min_value=datetime(1990, 1, 1), max_value=datetime(2090, 1, 1), timezones=st.just(UTC)))
 def test_format_then_parse_round_trip(moment: datetime) -> None:
     text = format_jalali_date(moment)
     start = tehran_day_start_utc(text)

@@ -7,7 +7,12 @@ from pathlib import Path
 import pytest
 
 from services.registry.domain import (
-    Neighbourhood, expand_bodies, neighbourhood_code, parse_neighbourhoods, plan_bodies, plan_neighbourhoods,
+    Neighbourhood,
+    expand_bodies,
+    neighbourhood_code,
+    parse_neighbourhoods,
+    plan_bodies,
+    plan_neighbourhoods,
 )
 from services.registry.structure import read_structure
 

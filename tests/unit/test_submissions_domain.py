@@ -5,7 +5,10 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from services.submissions.domain import (
-    canonical_submitter, check_category, is_valid_tracking_code, new_tracking_code,
+    canonical_submitter,
+    check_category,
+    is_valid_tracking_code,
+    new_tracking_code,
 )
 from shared.errors import ApiError
 

@@ -1,0 +1,77 @@
+"""The outbox relay on the real database and broker: two replicas publish every row exactly once."""
+
+import asyncio
+import uuid
+from datetime import timedelta
+
+import aio_pika
+import asyncpg
+import pytest
+from sqlalchemy import MetaData, func, select, update
+
+from shared.contracts.submissions import PublicWorkReceived
+from shared.db import ensure_database, make_engine, outbox_table
+from shared.messaging.broker import make_broker
+from shared.messaging.outbox import OutboxRelay, add_events
+from shared.messaging.topology import PUBLIC_EXCHANGE, declare_topology_at
+from tests.support.servers import Servers
+
+ROWS = 600
+
+
+@pytest.fixture
+async def outbox_db(servers: Servers):
+    """A scratch database holding just an outbox table."""
+    url = servers.database(f"hami_outbox_test_{uuid.uuid4().hex[:8]}")
+    await ensure_database(url)
+    metadata = MetaData()
+    table = outbox_table(metadata)
+    engine = make_engine(url)
+    async with engine.begin() as conn:
+        await conn.run_sync(metadata.create_all)
+    yield engine, table
+    await engine.dispose()
+    connection = await asyncpg.connect(servers.database("postgres", driver="postgresql"))
+    await connection.execute(f'DROP DATABASE "{url.rsplit("/", 1)[1]}" WITH (FORCE)')
+    await connection.close()
+
+
+async def test_two_relays_publish_every_row_once_and_purge_old_ones(outbox_db, amqp_url: str) -> None:
+    engine, table = outbox_db
+    await declare_topology_at(amqp_url)
+    connection = await aio_pika.connect(amqp_url)
+    channel = await connection.channel()
+    probe = await channel.declare_queue(exclusive=True)
+    await probe.bind(await channel.get_exchange(PUBLIC_EXCHANGE), routing_key="submissions.work.received.#")
+    events = [PublicWorkReceived(work_id=uuid.uuid4(), district=1 + i % 22, neighbourhood="ونک", category="welfare")
+              for i in range(ROWS)]
+    async with engine.begin() as conn:
+        await add_events(conn, table, events)
+
+    brokers = [make_broker(amqp_url, service=f"relay-test-{i}") for i in range(2)]
+    relays = [OutboxRelay(engine, table, broker, batch_size=50, poll_interval=0.2) for broker in brokers]
+    for broker in brokers:
+        await broker.start()
+    tasks = [asyncio.create_task(relay.run()) for relay in relays]
+    received: list[str] = []
+    async with probe.iterator() as messages:
+        async for message in messages:
+            await message.ack()
+            received.append(message.message_id)
+            if len(received) == ROWS:
+                break
+    await asyncio.sleep(0.5)  # anything sent twice would arrive now
+    for relay in relays:
+        relay.stop()
+    await asyncio.gather(*tasks)
+    extra = await probe.get(fail=False)
+    for broker in brokers:
+        await broker.stop()
+
+    assert extra is None
+    assert sorted(received) == sorted(str(e.event_id) for e in events)
+    async with engine.begin() as conn:
+        assert (await conn.execute(select(func.count()).where(table.c.sent_at.is_(None)))).scalar_one() == 0
+        await conn.execute(update(table).where(table.c.id <= 100).values(sent_at=func.now() - timedelta(days=8)))
+    assert await relays[0].purge_sent() == 100
+    await connection.close()
