@@ -1,8 +1,11 @@
 """Events the registry publishes: the festival's organisation."""
 
+from datetime import datetime
 from typing import ClassVar
+from uuid import UUID
 
 from shared.contracts.base import Event
+from shared.contracts.decisions import DecisionAction
 
 
 class _Body(Event):
@@ -63,7 +66,70 @@ class NeighbourhoodReactivated(_Neighbourhood):
     action: ClassVar[str] = "reactivated"
 
 
+
+
+class _Decision(Event):
+    service: ClassVar[str] = "registry"
+    entity: ClassVar[str] = "decision"
+
+    decision_id: UUID
+
+
+class DecisionIssued(_Decision):
+    """A decision (مصوبه) was issued; `action` carries typed parameters other services act on."""
+
+    action: ClassVar[str] = "issued"
+
+    title: str
+    text: str
+    issuing_body: str
+    kind: str
+    all_districts: bool
+    districts: list[int]
+    committees: list[str]
+    ack_deadline: datetime
+    parameters: DecisionAction | None = None
+
+
+class DecisionRelayed(_Decision):
+    """The central secretariat relayed a decision to one district, with its own note."""
+
+    action: ClassVar[str] = "relayed"
+
+    district: int
+    note: str = ""
+    ack_deadline: datetime
+
+
+class DecisionAcknowledged(_Decision):
+    """A district secretariat acknowledged a relayed decision."""
+
+    action: ClassVar[str] = "acknowledged"
+
+    district: int
+    note: str = ""
+
+
+class DecisionImplemented(_Decision):
+    """A district secretariat reports a decision carried out."""
+
+    action: ClassVar[str] = "implemented"
+
+    district: int
+    note: str = ""
+
+
+class DecisionOverdue(_Decision):
+    """A district has not acknowledged a decision by its deadline."""
+
+    action: ClassVar[str] = "overdue"
+
+    district: int
+    ack_deadline: datetime
+
+
 EVENTS: tuple[type[Event], ...] = (
     BodyCreated, BodyChanged, BodyDeactivated,
     NeighbourhoodCreated, NeighbourhoodDeactivated, NeighbourhoodReactivated,
+    DecisionIssued, DecisionRelayed, DecisionAcknowledged, DecisionImplemented, DecisionOverdue,
 )
