@@ -2,7 +2,7 @@
 
 import re
 import unicodedata
-from datetime import UTC, date, datetime, time
+from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 import jdatetime
@@ -205,4 +205,10 @@ def parse_jalali_date(text: str) -> date:
 def tehran_day_start_utc(jalali_date_text: str) -> datetime:
     """The UTC instant at which the given Jalali day begins in Tehran."""
     day = parse_jalali_date(jalali_date_text)
+    return datetime.combine(day, time(0), tzinfo=TEHRAN).astimezone(UTC)
+
+
+def tehran_day_end_utc(jalali_date_text: str) -> datetime:
+    """The UTC instant at which the given Jalali day ends in Tehran (the next day's start): deadlines."""
+    day = parse_jalali_date(jalali_date_text) + timedelta(days=1)
     return datetime.combine(day, time(0), tzinfo=TEHRAN).astimezone(UTC)

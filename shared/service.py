@@ -43,6 +43,7 @@ class ServiceRuntime:
     outbox: Table
     metrics: Metrics = field(default_factory=Metrics)
     consumer: EventConsumer | None = None
+    periodic: Sequence[tuple[float, Callable[[], Awaitable[object]]]] = ()
     relay: OutboxRelay | None = None
     _admin: AbstractRobustConnection | None = None
     _tasks: list[asyncio.Task] = field(default_factory=list)
@@ -62,6 +63,8 @@ class ServiceRuntime:
     async def start(self) -> None:
         """Start in the background: the HTTP side serves even while RabbitMQ is still down."""
         self._tasks.append(asyncio.create_task(self._start_messaging(), name=f"{self.name}-messaging"))
+        for seconds, job in self.periodic:
+            self._tasks.append(asyncio.create_task(_every(seconds, job), name=f"{self.name}-{job.__name__}"))
 
     async def _start_messaging(self) -> None:
         delay = 0.5
@@ -85,7 +88,7 @@ class ServiceRuntime:
         """Stop taking work, let in-flight handlers finish (graceful timeout), then close."""
         self.relay.stop()
         for task in self._tasks:
-            if task.get_name().endswith("-messaging"):
+            if not task.get_name().endswith("-relay"):
                 task.cancel()
         await asyncio.gather(*self._tasks, return_exceptions=True)
         await self.broker.stop()
@@ -169,13 +172,14 @@ def assemble(
     description: str,
     routers: Sequence[APIRouter],
     consumer: EventConsumer | None = None,
+    periodic: Sequence[tuple[float, Callable[[], Awaitable[object]]]] = (),
     prepare: Callable[[], Awaitable[None]] | None = None,
     token_verifier: TokenVerifier | None = None,
 ) -> FastAPI:
     """The service's FastAPI app: its routes, health, metrics, error shape, and the runtime's lifespan."""
     settings = parts.settings
     runtime = ServiceRuntime(name=parts.name, amqp_url=settings.amqp_url, engine=parts.engine,
-                             broker=parts.broker, outbox=parts.outbox, consumer=consumer)
+                             broker=parts.broker, outbox=parts.outbox, consumer=consumer, periodic=periodic)
 
     async def start_database() -> None:
         if settings.migrate_on_start:
@@ -200,6 +204,16 @@ def assemble(
     for router in routers:
         app.include_router(router)
     return app
+
+
+async def _every(seconds: float, job: Callable[[], Awaitable[object]]) -> None:
+    """Run a scheduled job forever; a failed run is logged and the schedule goes on."""
+    while True:
+        await asyncio.sleep(seconds)
+        try:
+            await job()
+        except Exception as error:
+            log.warning("schedule.failed", job=job.__name__, error=repr(error))
 
 
 async def _retry_while_unreachable(step: Callable[[], Awaitable[None]], what: str) -> None:

@@ -1,22 +1,22 @@
-"""Registry HTTP interface: sign-in, JWKS, staff accounts and the structure."""
+"""Registry HTTP interface: sign-in (throttled), JWKS, key rotation, staff accounts and the structure."""
 
 import time
+from datetime import UTC, datetime
+from pathlib import Path
 
 from fastapi import APIRouter, Depends
-from pydantic import BaseModel, Field, field_validator
+from pydantic import BaseModel, Field
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from services.registry import db
-from services.registry.domain import ROLES
-from services.registry.identity import hash_password, issue_token, jwks, password_matches
+from services.registry import db, db_people, people
+from services.registry.domain import Role, is_festival_secretary, sign_in_lock
+from services.registry.identity import hash_password, issue_token, jwks, new_signing_key, password_matches
 from services.registry.structure import load_structure
-from shared.auth import Principal, member_of
-from shared.errors import ApiError
+from shared.auth import Principal, member_of, signed_in
+from shared.errors import ApiError, forbidden
 from shared.models import StrictModel
-from shared.persian import normalize_text
 
-festival_secretary = member_of("festival-secretary")
-
+festival_secretary = member_of("festival-secretary", "secretary")
 
 
 class SignIn(StrictModel):
@@ -32,67 +32,97 @@ class Token(BaseModel):
 
 class RoleIn(StrictModel):
     body: str
-    role: str
+    role: Role
 
-    @field_validator("role")
-    @classmethod
-    def _known_role(cls, role: str) -> str:
-        if role not in ROLES:
-            raise ValueError(f"role must be one of {', '.join(ROLES)}")
-        return role
+
+class PersonIn(StrictModel):
+    name: str = Field(min_length=2, max_length=200)
+    mobile: str | None = Field(default=None, max_length=20)
+    email: str | None = Field(default=None, max_length=200)
 
 
 class AccountIn(StrictModel):
     username: str = Field(pattern=r"^[a-z0-9._-]{3,50}$")
     password: str = Field(min_length=10, max_length=200)
     name: str = Field(min_length=2, max_length=200)
+    mobile: str | None = Field(default=None, max_length=20)
+    email: str | None = Field(default=None, max_length=200)
     memberships: list[RoleIn] = Field(default_factory=list, max_length=50)
 
 
 class AccountOut(BaseModel):
     id: str
     username: str
+    person_id: str
 
 
-def build_router(engine: AsyncEngine, *, issuer: str, token_minutes: int, structure_file) -> APIRouter:
+def too_many_attempts(until: datetime) -> ApiError:
+    """429 while a username is locked after repeated failures."""
+    seconds = max(1, int((until - datetime.now(UTC)).total_seconds()))
+    return ApiError(429, "too_many_attempts", f"تلاش‌های ناموفق زیاد بود؛ {seconds} ثانیه دیگر دوباره تلاش کنید.",
+                    f"Too many failed sign-ins; try again in {seconds} seconds.", {"retry_after": seconds})
+
+
+def build_router(engine: AsyncEngine, *, issuer: str, token_minutes: int, structure_file: Path) -> APIRouter:
     """Routes bound to this service's engine and settings."""
     router = APIRouter()
 
     @router.post("/auth/token", response_model=Token, tags=["identity"])
     async def sign_in(body: SignIn) -> Token:
-        """Sign in with username and password; returns a short-lived bearer token."""
+        """Sign in with username and password; returns a short-lived bearer token. Failures are throttled."""
+        username, now = body.username.strip().lower(), datetime.now(UTC)
         async with engine.begin() as conn:
-            account = await db.find_account(conn, username=body.username.strip().lower())
-            keys = await db.signing_key_rows(conn)
-        if not password_matches(account and account["password_hash"], body.password):
-            raise ApiError(401, "bad_credentials", "نام کاربری یا گذرواژه درست نیست.",
-                           "Wrong username or password.")
-        active = next(k for k in keys if k["retired_at"] is None)
-        token = issue_token(kid=active["kid"], private_pem=active["private_pem"], issuer=issuer,
-                            account=account, minutes=token_minutes)
-        return Token(access_token=token, expires_in=token_minutes * 60)
+            state = await db_people.sign_in_state(conn, username=username)
+            if state and state["locked_until"] and state["locked_until"] > now:
+                locked = state["locked_until"]
+            else:
+                locked = None
+                account = await db_people.find_account(conn, username=username)
+                if password_matches(account and account["password_hash"], body.password):
+                    await db_people.clear_failures(conn, username=username)
+                    key = next(k for k in await db.signing_key_rows(conn) if k["retired_at"] is None)
+                    token = issue_token(kid=key["kid"], private_pem=key["private_pem"], issuer=issuer,
+                                        account={**account, "id": account["person_id"]}, minutes=token_minutes)
+                    return Token(access_token=token, expires_in=token_minutes * 60)
+                failures = (state["failures"] if state else 0) + 1
+                lock = sign_in_lock(failures)
+                await db_people.record_failure(conn, username=username, failures=failures, at=now,
+                                               locked_until=now + lock if lock else None)
+        if locked:
+            raise too_many_attempts(locked)
+        raise ApiError(401, "bad_credentials", "نام کاربری یا گذرواژه درست نیست.", "Wrong username or password.")
 
     @router.get("/.well-known/jwks.json", tags=["identity"])
     async def json_web_keys() -> dict:
-        """Public keys that verify registry's tokens."""
+        """Public keys that verify registry's tokens (retired ones until their last token expires)."""
         async with engine.connect() as conn:
             return jwks(await db.signing_key_rows(conn), token_minutes=token_minutes, now_epoch=time.time())
 
-    @router.post("/accounts", status_code=201, response_model=AccountOut, tags=["identity"])
-    async def create_account(body: AccountIn, _: Principal = Depends(festival_secretary)) -> AccountOut:
-        """Create a staff account with its memberships (festival secretary only)."""
-        roles = sorted({(m.body, m.role) for m in body.memberships})
+    @router.post("/auth/keys/rotate", tags=["identity"])
+    async def rotate_signing_key(_: Principal = Depends(festival_secretary)) -> dict:
+        """Start signing with a new key; tokens signed with the old one stay valid until they expire."""
+        kid, pem, jwk = new_signing_key()
         async with engine.begin() as conn:
-            if await db.username_taken(conn, username=body.username):
+            await db.retire_signing_keys(conn)
+            await db.add_signing_key(conn, kid=kid, private_pem=pem, public_jwk=jwk)
+        return {"kid": kid}
+
+    @router.post("/accounts", status_code=201, response_model=AccountOut, tags=["identity"])
+    async def create_account(body: AccountIn, principal: Principal = Depends(signed_in)) -> AccountOut:
+        """A staff account for a new person, with appointments the caller is allowed to make."""
+        if not body.memberships and not is_festival_secretary(principal):
+            raise forbidden()
+        async with engine.begin() as conn:
+            if await db_people.username_taken(conn, username=body.username):
                 raise ApiError(409, "username_taken", "این نام کاربری قبلاً ثبت شده است.",
                                "This username is already taken.")
-            missing = {b for b, _ in roles} - await db.active_body_codes(conn, codes=[b for b, _ in roles])
-            if missing:
-                raise ApiError(422, "unknown_body", "نهاد انتخاب‌شده وجود ندارد.", "Unknown body.",
-                               sorted(missing))
-            account_id = await db.create_account(conn, username=body.username, name=normalize_text(body.name),
-                                                 password_hash=hash_password(body.password), roles=roles)
-        return AccountOut(id=str(account_id), username=body.username)
+            person_id = await people.register_person(conn, name=body.name, mobile=body.mobile, email=body.email)
+            for membership in {(m.body, m.role) for m in body.memberships}:
+                await people.appoint(conn, principal, person_id=person_id, body_code=membership[0],
+                                     role=membership[1])
+            account_id = await db_people.create_account(conn, username=body.username, person_id=person_id,
+                                                        password_hash=hash_password(body.password))
+        return AccountOut(id=str(account_id), username=body.username, person_id=str(person_id))
 
     @router.get("/bodies", tags=["structure"])
     async def bodies(district: int | None = None) -> list[dict]:

@@ -4,10 +4,13 @@ import structlog
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from services.registry import db
+from services.registry import db, db_people
 from services.registry.identity import hash_password, new_signing_key
+from shared.contracts.registry import MemberAppointed, PersonRegistered
+from shared.messaging.outbox import add_events
 
 BOOTSTRAP_LOCK = 7_405_002
+SECRETARY_BODY = "festival-secretary"
 log = structlog.get_logger("bootstrap")
 
 
@@ -22,11 +25,19 @@ async def ensure_signing_key(engine: AsyncEngine) -> None:
 
 
 async def ensure_admin(engine: AsyncEngine, *, username: str, password: str, name: str) -> None:
-    """Create the festival secretary's account on first start; later starts leave it alone."""
+    """Create the festival secretary's person, account and appointment on first start; later starts leave them."""
     async with engine.begin() as conn:
         await conn.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": BOOTSTRAP_LOCK})
-        if await db.username_taken(conn, username=username):
+        if await db_people.username_taken(conn, username=username):
             return
-        await db.create_account(conn, username=username, password_hash=hash_password(password), name=name,
-                                roles=[("festival-secretary", "secretary")])
+        person_id = await db_people.create_person(conn, name=name, mobile=None, email=None)
+        await db_people.create_account(conn, username=username, password_hash=hash_password(password),
+                                       person_id=person_id)
+        appointment_id = await db_people.appoint(conn, person_id=person_id, body_code=SECRETARY_BODY,
+                                                 role="secretary", by="bootstrap")
+        await add_events(conn, db.outbox, [
+            PersonRegistered(person_id=person_id, name=name),
+            MemberAppointed(appointment_id=appointment_id, person_id=person_id, body_code=SECRETARY_BODY,
+                            body_kind="festival_secretary", role="secretary"),
+        ])
         log.info("identity.admin_created", username=username)

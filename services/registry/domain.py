@@ -3,7 +3,10 @@
 import uuid
 from collections.abc import Iterable
 from dataclasses import dataclass
+from datetime import timedelta
+from typing import Literal, get_args
 
+from shared.auth import Principal
 from shared.contracts.base import DISTRICTS, Event
 from shared.contracts.registry import (
     BodyChanged,
@@ -16,7 +19,13 @@ from shared.contracts.registry import (
 from shared.persian import normalize_text, to_persian_digits
 
 NEIGHBOURHOOD_NAMESPACE = uuid.UUID("6f1c7c2e-0d7e-4b53-9a55-1f3f8e0b2a10")
-ROLES = ("chair", "secretary", "member", "evaluator", "juror", "staff")
+Role = Literal["chair", "secretary", "member", "evaluator", "juror", "staff"]
+ROLES: tuple[str, ...] = get_args(Role)
+# Bodies whose members the festival secretary appoints; district bodies are their district secretary's.
+FESTIVAL_SECRETARY_APPOINTS = frozenset(
+    {"specialised_committee", "jury_committee", "central_secretariat", "district_secretariat"})
+FREE_SIGN_IN_FAILURES = 5
+MAX_SIGN_IN_LOCK = timedelta(minutes=30)
 
 
 @dataclass(frozen=True)
@@ -127,3 +136,28 @@ def plan_neighbourhoods(current: dict[str, Neighbourhood], desired: list[Neighbo
 
 def _fields(item: Body | Neighbourhood) -> dict:
     return dict(item.__dict__)
+
+
+def is_festival_secretary(principal: Principal) -> bool:
+    """The festival secretary (دبیر جشنواره)."""
+    return principal.is_member("festival-secretary", "secretary")
+
+
+def is_district_secretary(principal: Principal, district: int) -> bool:
+    """The secretary of a district's lead secretariat."""
+    return any(m.kind == "district_secretariat" and m.district == district and m.role == "secretary"
+               for m in principal.memberships)
+
+
+def may_appoint(principal: Principal, body: Body) -> bool:
+    """Festival secretary: specialised committees, jury and secretariats; district secretary: own district's bodies."""
+    if body.district is not None and is_district_secretary(principal, body.district):
+        return True
+    return is_festival_secretary(principal) and body.kind in FESTIVAL_SECRETARY_APPOINTS
+
+
+def sign_in_lock(failures: int) -> timedelta | None:
+    """How long a username is locked after this many consecutive failures (doubling, capped)."""
+    if failures < FREE_SIGN_IN_FAILURES:
+        return None
+    return min(MAX_SIGN_IN_LOCK, timedelta(minutes=2 ** (failures - FREE_SIGN_IN_FAILURES)))

@@ -6,7 +6,12 @@ from fastapi import FastAPI
 
 from services.registry import db
 from services.registry.api import build_router
+from services.registry.api_decisions import build_decisions_router
+from services.registry.api_ledger import build_ledger_router
+from services.registry.api_people import build_people_router
+from services.registry.api_reports import build_reports_router
 from services.registry.bootstrap import ensure_admin, ensure_signing_key
+from services.registry.decisions import check_overdue
 from services.registry.handlers import record_in_ledger
 from services.registry.identity import jwks
 from services.registry.settings import RegistrySettings
@@ -32,10 +37,18 @@ def create_app(settings: RegistrySettings | None = None) -> FastAPI:
         await ensure_admin(parts.engine, username=settings.admin_username, password=settings.admin_password,
                            name=settings.admin_name)
 
-    router = build_router(parts.engine, issuer=settings.token_issuer, token_minutes=settings.token_minutes,
-                          structure_file=settings.structure_file)
+    async def overdue_acknowledgements() -> None:
+        await check_overdue(parts.engine)
+
+    routers = [
+        build_router(parts.engine, issuer=settings.token_issuer, token_minutes=settings.token_minutes,
+                     structure_file=settings.structure_file),
+        build_people_router(parts.engine), build_decisions_router(parts.engine),
+        build_reports_router(parts.engine), build_ledger_router(parts.engine),
+    ]
     return assemble(
-        parts, title="Hami registry", routers=[router], prepare=prepare,
+        parts, title="Hami registry", routers=routers, prepare=prepare,
+        periodic=[(settings.overdue_check_seconds, overdue_acknowledgements)],
         consumer=EventConsumer("registry", parts.engine, db.inbox, {}, catch_all=record_in_ledger),
         token_verifier=TokenVerifier(own_jwks, issuer=settings.token_issuer, min_refetch_seconds=0),
         description="سازمان جشنواره، هویت کارکنان، مصوبات و گزارش‌ها — the festival's organisation and staff identity.",

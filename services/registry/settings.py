@@ -19,6 +19,7 @@ class RegistrySettings(ServiceSettings):
     admin_password: str = DEFAULT_ADMIN_PASSWORD
     admin_name: str = "دبیر جشنواره"
     token_minutes: int = 30
+    overdue_check_seconds: float = 60.0
 
     def default_secrets(self) -> list[str]:
         """The first administrator's password must be set in production."""

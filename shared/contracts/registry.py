@@ -1,6 +1,6 @@
 """Events the registry publishes: the festival's organisation."""
 
-from datetime import datetime
+from datetime import date, datetime
 from typing import ClassVar
 from uuid import UUID
 
@@ -128,8 +128,86 @@ class DecisionOverdue(_Decision):
     ack_deadline: datetime
 
 
+class PersonRegistered(Event):
+    """A person joined the registry; internal only (contact details for notifications)."""
+
+    service: ClassVar[str] = "registry"
+    entity: ClassVar[str] = "person"
+    action: ClassVar[str] = "registered"
+
+    person_id: UUID
+    name: str
+    mobile: str | None = None
+    email: str | None = None
+
+
+class _Membership(Event):
+    service: ClassVar[str] = "registry"
+    entity: ClassVar[str] = "member"
+
+    appointment_id: UUID
+    person_id: UUID
+    body_code: str
+    body_kind: str
+    role: str
+    district: int | None = None
+
+
+class MemberAppointed(_Membership):
+    """A person was appointed to a body with a role."""
+
+    action: ClassVar[str] = "appointed"
+
+
+class MemberRemoved(_Membership):
+    """A person's appointment to a body ended (the record stays)."""
+
+    action: ClassVar[str] = "removed"
+
+
+class _Organisation(Event):
+    service: ClassVar[str] = "registry"
+    entity: ClassVar[str] = "organisation"
+
+    code: str
+    kind: str
+    name_fa: str
+    legal_entity_id: str | None = None
+    district: int | None = None
+    neighbourhood_code: str | None = None
+    active: bool = True
+
+
+class OrganisationRegistered(_Organisation):
+    """A local institution or partner organisation was registered."""
+
+    action: ClassVar[str] = "registered"
+
+
+class OrganisationChanged(_Organisation):
+    """A local institution or partner organisation changed (or was deactivated: active false)."""
+
+    action: ClassVar[str] = "changed"
+
+
+class ReportFiled(Event):
+    """A district (district scope) or the central secretariat (city scope) filed a report."""
+
+    service: ClassVar[str] = "registry"
+    entity: ClassVar[str] = "report"
+    action: ClassVar[str] = "filed"
+
+    report_id: UUID
+    district: int | None = None
+    period_start: date
+    period_end: date
+    figures: dict
+    cites: list[UUID] = []
+
+
 EVENTS: tuple[type[Event], ...] = (
     BodyCreated, BodyChanged, BodyDeactivated,
     NeighbourhoodCreated, NeighbourhoodDeactivated, NeighbourhoodReactivated,
     DecisionIssued, DecisionRelayed, DecisionAcknowledged, DecisionImplemented, DecisionOverdue,
+    PersonRegistered, MemberAppointed, MemberRemoved, OrganisationRegistered, OrganisationChanged, ReportFiled,
 )

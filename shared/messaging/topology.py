@@ -17,10 +17,11 @@ DELIVERY_LIMIT = 10
 
 @dataclass(frozen=True)
 class ServiceQueue:
-    """A consuming service's quorum queue and the internal routing keys it binds."""
+    """A consuming service's quorum queue and the routing keys it binds on each exchange."""
 
     service: str
     bindings: tuple[str, ...]
+    public_bindings: tuple[str, ...] = ()
 
     @property
     def name(self) -> str:
@@ -46,8 +47,8 @@ class ServiceQueue:
 SERVICE_QUEUES: dict[str, ServiceQueue] = {
     queue.service: queue
     for queue in (
-        # The registry keeps the festival ledger of every internal event, so none is ever unroutable.
-        ServiceQueue("registry", ("#",)),
+        # The registry keeps the festival ledger of every event, so none is ever unroutable.
+        ServiceQueue("registry", ("#",), public_bindings=("#",)),
         ServiceQueue("submissions", ("registry.neighbourhood.#",)),
         ServiceQueue("evaluation", ("submissions.work.#",)),
         ServiceQueue("notifications", ("submissions.work.#",)),
@@ -59,7 +60,7 @@ async def declare_topology(channel: AbstractChannel) -> None:
     """Declare every exchange, queue and binding; safe to run from every service on every start."""
     internal = await channel.declare_exchange(INTERNAL_EXCHANGE, ExchangeType.TOPIC, durable=True)
     unrouted = await channel.declare_exchange(UNROUTED_EXCHANGE, ExchangeType.FANOUT, durable=True)
-    await channel.declare_exchange(
+    public = await channel.declare_exchange(
         PUBLIC_EXCHANGE, ExchangeType.TOPIC, durable=True,
         arguments={"alternate-exchange": UNROUTED_EXCHANGE},
     )
@@ -79,6 +80,8 @@ async def declare_topology(channel: AbstractChannel) -> None:
         )
         for routing_key in service_queue.bindings:
             await queue.bind(internal, routing_key=routing_key)
+        for routing_key in service_queue.public_bindings:
+            await queue.bind(public, routing_key=routing_key)
 
 
 async def declare_topology_at(amqp_url: str) -> None:
