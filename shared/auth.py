@@ -63,7 +63,7 @@ class TokenVerifier:
         *,
         issuer: str,
         cache_seconds: float = 300.0,
-        min_refetch_seconds: float = 10.0,
+        min_refetch_seconds: float = 1.0,
     ) -> None:
         self._fetch, self._issuer = fetch_jwks, issuer
         self._cache_seconds, self._min_refetch = cache_seconds, min_refetch_seconds

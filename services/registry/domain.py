@@ -21,9 +21,10 @@ from shared.persian import normalize_text, to_persian_digits
 NEIGHBOURHOOD_NAMESPACE = uuid.UUID("6f1c7c2e-0d7e-4b53-9a55-1f3f8e0b2a10")
 Role = Literal["chair", "secretary", "member", "evaluator", "juror", "staff"]
 ROLES: tuple[str, ...] = get_args(Role)
-# Bodies whose members the festival secretary appoints; district bodies are their district secretary's.
+# Bodies whose members the festival secretary records (the council's members are named by the
+# municipality; the secretary enters them); district bodies are their district secretary's.
 FESTIVAL_SECRETARY_APPOINTS = frozenset(
-    {"specialised_committee", "jury_committee", "central_secretariat", "district_secretariat"})
+    {"policy_council", "specialised_committee", "jury_committee", "central_secretariat", "district_secretariat"})
 FREE_SIGN_IN_FAILURES = 5
 MAX_SIGN_IN_LOCK = timedelta(minutes=30)
 

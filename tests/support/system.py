@@ -54,17 +54,26 @@ class System:
         response.raise_for_status()
         return response.json()["access_token"]
 
-    def district_staff_token(self, district: int) -> str:
-        """Create (once) a staff account of a district secretariat and sign it in."""
-        username = f"staff.d{district:02d}"
+    def account_token(self, username: str, body: str, role: str, name: str = "کارمند جشنواره") -> str:
+        """Create (once) an account appointed to a body with a role, by the festival secretary; sign it in."""
         response = httpx.post(
             f"{self.url('registry')}/accounts", headers=bearer(self.token()),
-            json={"username": username, "password": STAFF_PASSWORD, "name": f"کارشناس منطقه {district}",
-                  "memberships": [{"body": f"district-{district:02d}", "role": "staff"}]},
+            json={"username": username, "password": STAFF_PASSWORD, "name": name,
+                  "memberships": [{"body": body, "role": role}]},
         )
         if response.status_code not in (201, 409):
             response.raise_for_status()
         return self.token(username, STAFF_PASSWORD)
+
+    def district_staff_token(self, district: int) -> str:
+        """Create (once) a staff account of a district secretariat and sign it in."""
+        return self.account_token(f"staff.d{district:02d}", f"district-{district:02d}", "staff",
+                                  f"کارشناس منطقه {district}")
+
+    def district_secretary_token(self, district: int) -> str:
+        """Create (once) the secretary of a district's lead secretariat and sign it in."""
+        return self.account_token(f"secretary.d{district:02d}", f"district-{district:02d}", "secretary",
+                                  f"دبیر منطقه {district}")
 
     async def fetchval(self, service: str, query: str, *args: object) -> object:
         """One value from a service's database."""
@@ -90,7 +99,8 @@ def start_system(servers: Servers, amqp_url: str, log_dir: Path) -> System:
     prefix = f"hami_t{uuid.uuid4().hex[:8]}_"
     ports = {name: free_port() for name in SERVICES}
     server = servers.database("postgres").rsplit("/", 1)[0]
-    extra = {"HAMI_ADMIN_PASSWORD": ADMIN_PASSWORD, "HAMI_LOG_JSON": "true", "HAMI_GRACEFUL_TIMEOUT": "15"}
+    extra = {"HAMI_ADMIN_PASSWORD": ADMIN_PASSWORD, "HAMI_LOG_JSON": "true", "HAMI_GRACEFUL_TIMEOUT": "15",
+             "HAMI_OVERDUE_CHECK_SECONDS": "1"}
     processes = {
         name: ServiceProcess(name, service_env(name, database_server=server, amqp_url=amqp_url, ports=ports,
                                                database_prefix=prefix, extra=extra),
