@@ -38,10 +38,22 @@ def test_every_event_has_an_id_a_time_and_a_schema_version() -> None:
     assert event.occurred_at.tzinfo is not None
 
 
+def field_names(schema: dict) -> set[str]:
+    """Every property name in a JSON schema, nested models included."""
+    names = set(schema.get("properties", {}))
+    for nested in schema.get("$defs", {}).values():
+        names |= field_names(nested)
+    return names
+
+
 @pytest.mark.parametrize("contract", [c for c in ALL_EVENTS if c.public], ids=lambda c: c.__name__)
 def test_no_public_contract_has_a_personal_field(contract) -> None:
-    for field in contract.model_fields:
+    for field in field_names(contract.model_json_schema()):
         assert not any(word in field for word in PERSONAL), f"{contract.__name__}.{field} looks personal"
+
+
+def test_the_personal_field_check_looks_inside_nested_models() -> None:
+    assert "place" in field_names(ALL_EVENTS[-1].model_json_schema())
 
 
 def test_the_internal_work_event_carries_what_consumers_need() -> None:
