@@ -1,8 +1,7 @@
-"""Registry HTTP interface: sign-in (throttled), JWKS, key rotation, staff accounts and the structure."""
+"""Registry HTTP interface: sign-in (throttled), JWKS, key rotation and staff accounts."""
 
 import time
 from datetime import UTC, datetime
-from pathlib import Path
 
 from fastapi import APIRouter, Depends
 from pydantic import BaseModel, Field
@@ -11,7 +10,6 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 from services.registry import db, db_people, people
 from services.registry.domain import Role, is_festival_secretary, sign_in_lock
 from services.registry.identity import hash_password, issue_token, jwks, new_signing_key, password_matches
-from services.registry.structure import load_structure
 from shared.auth import Principal, member_of, signed_in
 from shared.errors import ApiError, forbidden
 from shared.models import StrictModel
@@ -63,7 +61,7 @@ def too_many_attempts(until: datetime) -> ApiError:
                     f"Too many failed sign-ins; try again in {seconds} seconds.", {"retry_after": seconds})
 
 
-def build_router(engine: AsyncEngine, *, issuer: str, token_minutes: int, structure_file: Path) -> APIRouter:
+def build_router(engine: AsyncEngine, *, issuer: str, token_minutes: int) -> APIRouter:
     """Routes bound to this service's engine and settings."""
     router = APIRouter()
 
@@ -123,22 +121,5 @@ def build_router(engine: AsyncEngine, *, issuer: str, token_minutes: int, struct
             account_id = await db_people.create_account(conn, username=body.username, person_id=person_id,
                                                         password_hash=hash_password(body.password))
         return AccountOut(id=str(account_id), username=body.username, person_id=str(person_id))
-
-    @router.get("/bodies", tags=["structure"])
-    async def bodies(district: int | None = None) -> list[dict]:
-        """The festival's bodies, optionally of one district."""
-        async with engine.connect() as conn:
-            return await db.list_bodies(conn, district=district)
-
-    @router.get("/neighbourhoods", tags=["structure"])
-    async def neighbourhoods(district: int | None = None) -> list[dict]:
-        """Neighbourhoods, optionally of one district."""
-        async with engine.connect() as conn:
-            return await db.list_neighbourhoods(conn, district=district)
-
-    @router.post("/structure/reload", tags=["structure"])
-    async def reload_structure(_: Principal = Depends(festival_secretary)) -> dict[str, int]:
-        """Reload the structure file; returns how many events each kind of change produced."""
-        return await load_structure(engine, structure_file)
 
     return router

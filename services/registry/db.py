@@ -22,6 +22,7 @@ bodies = Table(
     Column("parent_code", Text),
     Column("district", Integer),
     Column("active", Boolean, nullable=False, server_default="true"),
+    Column("managed_by", Text, nullable=False, server_default="structure"),
     Column("updated_at", DateTime(timezone=True), nullable=False, server_default=func.now()),
 )
 
@@ -44,9 +45,10 @@ signing_keys = Table(
     Column("retired_at", DateTime(timezone=True)),
 )
 
-async def load_bodies(conn: AsyncConnection) -> dict[str, Body]:
-    """Every stored body by code."""
-    rows = (await conn.execute(select(bodies))).mappings()
+async def load_bodies(conn: AsyncConnection, *, managed_by: str | None = None) -> dict[str, Body]:
+    """Stored bodies by code (only those the structure file or staff manage, when asked)."""
+    statement = select(bodies) if managed_by is None else select(bodies).where(bodies.c.managed_by == managed_by)
+    rows = (await conn.execute(statement)).mappings()
     return {r["code"]: Body(**{k: r[k] for k in ("code", "kind", "name_fa", "parent_code", "district", "active")})
             for r in rows}
 
@@ -58,11 +60,14 @@ async def load_neighbourhoods(conn: AsyncConnection) -> dict[str, Neighbourhood]
                                      active=r["active"]) for r in rows}
 
 
-async def apply_structure_events(conn: AsyncConnection, *, events: Sequence[Event]) -> None:
-    """Store the state each structure event describes (the caller queues the events themselves)."""
+async def apply_structure_events(conn: AsyncConnection, *, events: Sequence[Event],
+                                 managed_by: str = "structure") -> None:
+    """Store the state each body or neighbourhood event describes (the caller queues the events)."""
     for event in events:
         table = bodies if event.entity == "body" else neighbourhoods
         values = {c.name: getattr(event, c.name) for c in table.columns if hasattr(event, c.name)}
+        if table is bodies:
+            values["managed_by"] = managed_by
         statement = insert(table).values(**values)
         await conn.execute(statement.on_conflict_do_update(
             index_elements=["code"], set_={**values, "updated_at": func.now()}))

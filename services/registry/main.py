@@ -10,6 +10,7 @@ from services.registry.api_decisions import build_decisions_router
 from services.registry.api_ledger import build_ledger_router
 from services.registry.api_people import build_people_router
 from services.registry.api_reports import build_reports_router
+from services.registry.api_structure import build_structure_router
 from services.registry.bootstrap import ensure_admin, ensure_signing_key
 from services.registry.decisions import check_overdue
 from services.registry.handlers import record_in_ledger
@@ -41,8 +42,8 @@ def create_app(settings: RegistrySettings | None = None) -> FastAPI:
         await check_overdue(parts.engine)
 
     routers = [
-        build_router(parts.engine, issuer=settings.token_issuer, token_minutes=settings.token_minutes,
-                     structure_file=settings.structure_file),
+        build_router(parts.engine, issuer=settings.token_issuer, token_minutes=settings.token_minutes),
+        build_structure_router(parts.engine, structure_file=settings.structure_file),
         build_people_router(parts.engine), build_decisions_router(parts.engine),
         build_reports_router(parts.engine), build_ledger_router(parts.engine),
     ]

@@ -20,7 +20,8 @@ STRUCTURE = Path(__file__).resolve().parents[2] / "deploy" / "festival-structure
 
 
 def test_the_default_structure_has_the_whole_festival() -> None:
-    bodies, hoods = read_structure(STRUCTURE)
+    structure = read_structure(STRUCTURE)
+    bodies, hoods = structure.bodies, structure.neighbourhoods
     kinds = [b.kind for b in bodies]
     assert kinds.count("policy_council") == kinds.count("festival_secretary") == 1
     assert kinds.count("specialised_committee") + kinds.count("jury_committee") == 4
@@ -35,7 +36,8 @@ def test_the_default_structure_has_the_whole_festival() -> None:
 
 
 def test_loading_the_same_structure_twice_plans_nothing() -> None:
-    bodies, hoods = read_structure(STRUCTURE)
+    structure = read_structure(STRUCTURE)
+    bodies, hoods = structure.bodies, structure.neighbourhoods
     stored_bodies = {b.code: b for b in bodies}
     stored_hoods = {h.code: h for h in hoods}
     assert plan_bodies(stored_bodies, bodies) == []
@@ -43,14 +45,15 @@ def test_loading_the_same_structure_twice_plans_nothing() -> None:
 
 
 def test_a_first_load_creates_everything() -> None:
-    bodies, hoods = read_structure(STRUCTURE)
+    structure = read_structure(STRUCTURE)
+    bodies, hoods = structure.bodies, structure.neighbourhoods
     events = plan_bodies({}, bodies) + plan_neighbourhoods({}, hoods)
     assert len(events) == len(bodies) + 349
     assert {e.event_type() for e in events} == {"registry.body.created", "registry.neighbourhood.created"}
 
 
 def test_edits_change_renames_and_deactivate_removals() -> None:
-    bodies, _ = read_structure(STRUCTURE)
+    bodies = read_structure(STRUCTURE).bodies
     stored = {b.code: b for b in bodies}
     renamed = [replace(b, name_fa="کمیته داوری جشنواره") if b.code == "jury" else b for b in bodies]
     without_d22 = [b for b in renamed if b.district != 22]
