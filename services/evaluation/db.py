@@ -1,8 +1,20 @@
-"""Evaluation tables and keyword-only query functions."""
+"""Evaluation's projections (works, people, memberships) and declared conflicts."""
 
 import uuid
 
-from sqlalchemy import Column, DateTime, Integer, MetaData, Table, Text, func, select
+from sqlalchemy import (
+    Boolean,
+    Column,
+    DateTime,
+    Integer,
+    MetaData,
+    PrimaryKeyConstraint,
+    Table,
+    Text,
+    func,
+    select,
+    update,
+)
 from sqlalchemy.dialects.postgresql import UUID, insert
 from sqlalchemy.ext.asyncio import AsyncConnection
 
@@ -12,7 +24,7 @@ metadata = MetaData()
 outbox = outbox_table(metadata)
 inbox = inbox_table(metadata)
 
-# Projection of submissions' works: what evaluation needs to know, nothing personal beyond it.
+# Projection of submissions' works: what evaluation needs, plus the submitter's mobile for conflict checks.
 works = Table(
     "works", metadata,
     Column("work_id", UUID(as_uuid=True), primary_key=True),
@@ -23,6 +35,37 @@ works = Table(
     Column("status", Text, nullable=False),
     Column("received_at", DateTime(timezone=True), nullable=False),
     Column("projected_at", DateTime(timezone=True), nullable=False, server_default=func.now()),
+    Column("edition", Text),
+    Column("submitter_mobile", Text),
+    Column("organisation", Text),
+)
+
+# Projection of registry's people and appointments: who may evaluate, and their ties.
+people = Table(
+    "people", metadata,
+    Column("person_id", UUID(as_uuid=True), primary_key=True),
+    Column("name", Text, nullable=False),
+    Column("mobile", Text),
+)
+
+memberships = Table(
+    "memberships", metadata,
+    Column("appointment_id", UUID(as_uuid=True), primary_key=True),
+    Column("person_id", UUID(as_uuid=True), nullable=False, index=True),
+    Column("body_code", Text, nullable=False),
+    Column("body_kind", Text, nullable=False),
+    Column("role", Text, nullable=False),
+    Column("district", Integer),
+    Column("active", Boolean, nullable=False),
+)
+
+conflicts = Table(
+    "conflicts", metadata,
+    Column("person_id", UUID(as_uuid=True), nullable=False),
+    Column("work_id", UUID(as_uuid=True), nullable=False),
+    Column("reason", Text, nullable=False),
+    Column("declared_at", DateTime(timezone=True), nullable=False, server_default=func.now()),
+    PrimaryKeyConstraint("person_id", "work_id"),
 )
 
 
@@ -43,3 +86,72 @@ async def get_work(conn: AsyncConnection, *, work_id: uuid.UUID) -> dict | None:
     """One projected work."""
     row = (await conn.execute(select(works).where(works.c.work_id == work_id))).mappings().first()
     return dict(row) if row else None
+
+
+async def works_by_ids(conn: AsyncConnection, *, work_ids: list[uuid.UUID]) -> list[dict]:
+    """Projected works by id, in id order."""
+    query = select(works).where(works.c.work_id.in_(work_ids)).order_by(works.c.work_id)
+    return [dict(r) for r in (await conn.execute(query)).mappings()]
+
+
+async def works_with_status(conn: AsyncConnection, *, category: str, status: str,
+                            district: int | None = None) -> list[dict]:
+    """Works of a category in a status (of a district, when given)."""
+    query = select(works).where(works.c.category == category, works.c.status == status)
+    if district is not None:
+        query = query.where(works.c.district == district)
+    return [dict(r) for r in (await conn.execute(query.order_by(works.c.work_id))).mappings()]
+
+
+async def set_status(conn: AsyncConnection, *, work_ids: list[uuid.UUID], status: str) -> None:
+    """Move works to a status."""
+    if work_ids:
+        await conn.execute(update(works).where(works.c.work_id.in_(work_ids)).values(status=status))
+
+
+async def upsert_person(conn: AsyncConnection, *, person_id: uuid.UUID, name: str, mobile: str | None) -> None:
+    """Mirror a person as registry described them."""
+    values = {"person_id": person_id, "name": name, "mobile": mobile}
+    await conn.execute(insert(people).values(**values).on_conflict_do_update(index_elements=["person_id"],
+                                                                               set_=values))
+
+
+async def upsert_membership(conn: AsyncConnection, *, values: dict) -> None:
+    """Mirror an appointment (active) or its removal (inactive)."""
+    await conn.execute(insert(memberships).values(**values).on_conflict_do_update(
+        index_elements=["appointment_id"], set_={"active": values["active"]}))
+
+
+async def evaluators(conn: AsyncConnection, *, kinds: frozenset[str], roles: frozenset[str],
+                     district: int | None) -> list[dict]:
+    """People actively appointed to bodies of these kinds (of a district, when given), with their ties."""
+    query = (select(memberships.c.person_id).distinct()
+             .where(memberships.c.active, memberships.c.body_kind.in_(kinds), memberships.c.role.in_(roles)))
+    if district is not None:
+        query = query.where(memberships.c.district == district)
+    ids = [r[0] for r in await conn.execute(query)]
+    if not ids:
+        return []
+    mobiles = dict((await conn.execute(select(people.c.person_id, people.c.mobile)
+                                       .where(people.c.person_id.in_(ids)))).all())
+    rows = (await conn.execute(select(memberships.c.person_id, memberships.c.district)
+                               .where(memberships.c.active, memberships.c.person_id.in_(ids)))).all()
+    districts: dict = {person: set() for person in ids}
+    for person, home in rows:
+        if home is not None:
+            districts[person].add(home)
+    return [{"person_id": p, "mobile": mobiles.get(p), "districts": frozenset(districts[p])}
+            for p in sorted(ids, key=str)]
+
+
+async def declared_conflicts(conn: AsyncConnection, *, work_ids: list[uuid.UUID]) -> set[tuple[uuid.UUID, uuid.UUID]]:
+    """(person, work) pairs declared in conflict, among these works."""
+    rows = await conn.execute(select(conflicts.c.person_id, conflicts.c.work_id)
+                              .where(conflicts.c.work_id.in_(work_ids)))
+    return {(r[0], r[1]) for r in rows}
+
+
+async def declare_conflict(conn: AsyncConnection, *, person_id: uuid.UUID, work_id: uuid.UUID, reason: str) -> None:
+    """Record a declared conflict (idempotent)."""
+    await conn.execute(insert(conflicts).values(person_id=person_id, work_id=work_id, reason=reason)
+                       .on_conflict_do_nothing())

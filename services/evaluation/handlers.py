@@ -1,10 +1,16 @@
-"""Evaluation consumers: keeps its projection of the works received."""
+"""Evaluation consumers: projections of works, people and appointments; the council's actionable decisions."""
 
+import structlog
 from sqlalchemy.ext.asyncio import AsyncConnection
 
-from services.evaluation import db
-from services.evaluation.domain import AWAITING_TIER_1
+from services.evaluation import db, db_rounds, flow, rounds
+from services.evaluation.domain import AWAITING_TIER_1, DEFAULT_K
+from shared.contracts import registry
+from shared.contracts.decisions import ApproveResults, CloseTier, OpenTier, SetQuotas, SetRubric
 from shared.contracts.submissions import WorkReceived
+from shared.errors import ApiError
+
+log = structlog.get_logger("evaluation")
 
 
 async def on_work_received(conn: AsyncConnection, event: WorkReceived) -> None:
@@ -12,10 +18,56 @@ async def on_work_received(conn: AsyncConnection, event: WorkReceived) -> None:
     await db.add_work(conn, values={
         "work_id": event.work_id, "district": event.district, "neighbourhood": event.neighbourhood,
         "category": event.category, "title": event.title, "status": AWAITING_TIER_1,
-        "received_at": event.occurred_at,
+        "received_at": event.occurred_at, "submitter_mobile": event.submitter_mobile,
+        "edition": getattr(event, "edition", None), "organisation": getattr(event, "organisation_code", None),
     })
+
+
+async def on_person(conn: AsyncConnection, event: registry.PersonRegistered) -> None:
+    """Mirror a person (their mobile is checked against submitters for conflicts)."""
+    await db.upsert_person(conn, person_id=event.person_id, name=event.name, mobile=event.mobile)
+
+
+async def on_membership(conn: AsyncConnection, event: registry.MemberAppointed) -> None:
+    """Mirror an appointment or its removal: who sits on the committees and the jury."""
+    await db.upsert_membership(conn, values={
+        "appointment_id": event.appointment_id, "person_id": event.person_id, "body_code": event.body_code,
+        "body_kind": event.body_kind, "role": event.role, "district": event.district,
+        "active": event.action == "appointed"})
+
+
+async def on_decision(conn: AsyncConnection, event: registry.DecisionIssued) -> None:
+    """Act on the council's evaluation decisions: quotas, rubric, tiers, approval of results."""
+    action = event.parameters
+    if isinstance(action, SetQuotas):
+        await db_rounds.upsert_setting(conn, db_rounds.quotas, keys=["edition"], values={
+            "edition": action.edition, "per_district": action.per_district,
+            "exceptions": {str(d): q for d, q in action.exceptions.items()}})
+    elif isinstance(action, SetRubric):
+        await db_rounds.upsert_setting(conn, db_rounds.rubrics, keys=["edition", "category"], values={
+            "edition": action.edition, "category": action.category or "*",
+            "criteria": [c.model_dump() for c in action.criteria]})
+    elif isinstance(action, OpenTier) and not isinstance(action, CloseTier) and action.tier == 1 and action.district:
+        await _open_by_decision(conn, action, str(event.decision_id))
+    elif isinstance(action, ApproveResults):
+        await flow.publish_results(conn, edition=action.edition, category=action.category)
+
+
+async def _open_by_decision(conn: AsyncConnection, action: OpenTier, decision: str) -> None:
+    try:
+        async with conn.begin_nested():  # a refusal must not undo the inbox record of this message
+            await rounds.open_round(conn, edition=action.edition, tier=1, district=action.district,
+                                    category=action.category, deadline=None, k=DEFAULT_K,
+                                    opened_by=f"decision:{decision}")
+    except ApiError as refusal:
+        log.warning("round.not_opened_by_decision", code=refusal.code, reason=refusal.en)
 
 
 def handlers() -> dict:
     """Event type -> (contract, handler) for this service's queue."""
-    return {WorkReceived.event_type(): (WorkReceived, on_work_received)}
+    table = {WorkReceived.event_type(): (WorkReceived, on_work_received),
+             registry.PersonRegistered.event_type(): (registry.PersonRegistered, on_person),
+             registry.DecisionIssued.event_type(): (registry.DecisionIssued, on_decision)}
+    for contract in (registry.MemberAppointed, registry.MemberRemoved):
+        table[contract.event_type()] = (contract, on_membership)
+    return table

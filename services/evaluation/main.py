@@ -4,6 +4,7 @@ from fastapi import FastAPI
 
 from services.evaluation import db
 from services.evaluation.api import build_router
+from services.evaluation.api_rounds import build_rounds_router
 from services.evaluation.handlers import handlers
 from services.evaluation.settings import EvaluationSettings
 from shared.messaging.inbox import EventConsumer
@@ -15,7 +16,7 @@ def create_app(settings: EvaluationSettings | None = None) -> FastAPI:
     settings = settings or EvaluationSettings.load()
     parts = ServiceParts.create("evaluation", settings, outbox=db.outbox)
     return assemble(
-        parts, title="Hami evaluation", routers=[build_router(parts.engine)],
+        parts, title="Hami evaluation", routers=[build_router(parts.engine), build_rounds_router(parts.engine)],
         consumer=EventConsumer("evaluation", parts.engine, db.inbox, handlers()),
         description="داوری مرحله‌ای، رتبه‌بندی و جوایز — tiered evaluation, ranking and awards.",
     )

@@ -48,6 +48,31 @@ class WorkAssigned(Event):
     evaluator_ids: list[UUID]
 
 
+class SheetSubmitted(Event):
+    """Internal: an evaluator submitted a score sheet (scores stay inside evaluation)."""
+
+    service: ClassVar[str] = "evaluation"
+    entity: ClassVar[str] = "sheet"
+    action: ClassVar[str] = "submitted"
+
+    round_id: UUID
+    work_id: UUID
+    evaluator_id: UUID
+    district: int
+
+
+class SelectionsReceived(Event):
+    """The central secretariat confirmed it has the districts' selected works of a category, complete."""
+
+    service: ClassVar[str] = "evaluation"
+    entity: ClassVar[str] = "selection"
+    action: ClassVar[str] = "received"
+
+    edition: str
+    category: str
+    works: int
+
+
 class _Outcome(Event):
     service: ClassVar[str] = "evaluation"
     entity: ClassVar[str] = "work"
@@ -121,6 +146,6 @@ class ResultsPublished(Event):
 
 
 EVENTS: tuple[type[Event], ...] = (
-    RoundOpened, RoundClosed, WorkAssigned, WorkEvaluated, WorkAdvanced, WorkNotAdvanced, AwardsProposed,
-    ResultsPublished,
+    RoundOpened, RoundClosed, WorkAssigned, SheetSubmitted, SelectionsReceived, WorkEvaluated, WorkAdvanced,
+    WorkNotAdvanced, AwardsProposed, ResultsPublished,
 )

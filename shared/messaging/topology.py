@@ -50,7 +50,8 @@ SERVICE_QUEUES: dict[str, ServiceQueue] = {
         # The registry keeps the festival ledger of every event, so none is ever unroutable.
         ServiceQueue("registry", ("#",), public_bindings=("#",)),
         ServiceQueue("submissions", ("registry.neighbourhood.#",)),
-        ServiceQueue("evaluation", ("submissions.work.#",)),
+        ServiceQueue("evaluation", ("submissions.work.#", "registry.person.#", "registry.member.#",
+                                    "registry.decision.issued.#")),
         ServiceQueue("notifications", ("submissions.work.#",)),
     )
 }

@@ -1,0 +1,232 @@
+"""Rounds, assignments, score sheets, results, and the council's settings (quotas, rubrics), receipts, awards."""
+
+import uuid
+
+from sqlalchemy import (
+    Boolean,
+    Column,
+    DateTime,
+    Float,
+    ForeignKey,
+    Integer,
+    PrimaryKeyConstraint,
+    Table,
+    Text,
+    and_,
+    func,
+    select,
+    update,
+)
+from sqlalchemy.dialects.postgresql import JSONB, UUID, insert
+from sqlalchemy.ext.asyncio import AsyncConnection
+
+from services.evaluation.db import metadata
+
+rounds = Table(
+    "rounds", metadata,
+    Column("id", UUID(as_uuid=True), primary_key=True),
+    Column("edition", Text, nullable=False),
+    Column("tier", Integer, nullable=False),
+    Column("district", Integer),
+    Column("category", Text, nullable=False),
+    Column("state", Text, nullable=False),
+    Column("deadline", DateTime(timezone=True)),
+    Column("k", Integer, nullable=False),
+    Column("quota", Integer, nullable=False),
+    Column("rubric", JSONB, nullable=False),
+    Column("opened_by", Text, nullable=False),
+    Column("opened_at", DateTime(timezone=True), nullable=False, server_default=func.now()),
+    Column("closed_by", Text),
+    Column("closed_at", DateTime(timezone=True)),
+    Column("reopenings", JSONB, nullable=False, server_default="[]"),
+)
+
+assignments = Table(
+    "assignments", metadata,
+    Column("round_id", UUID(as_uuid=True), ForeignKey("rounds.id"), nullable=False),
+    Column("work_id", UUID(as_uuid=True), nullable=False),
+    Column("evaluator_id", UUID(as_uuid=True), nullable=False),
+    PrimaryKeyConstraint("round_id", "work_id", "evaluator_id"),
+)
+
+sheets = Table(
+    "sheets", metadata,
+    Column("round_id", UUID(as_uuid=True), ForeignKey("rounds.id"), nullable=False),
+    Column("work_id", UUID(as_uuid=True), nullable=False),
+    Column("evaluator_id", UUID(as_uuid=True), nullable=False),
+    Column("scores", JSONB, nullable=False),
+    Column("comment", Text, nullable=False, server_default=""),
+    Column("state", Text, nullable=False),
+    Column("updated_at", DateTime(timezone=True), nullable=False, server_default=func.now()),
+    PrimaryKeyConstraint("round_id", "work_id", "evaluator_id"),
+)
+
+results = Table(
+    "results", metadata,
+    Column("round_id", UUID(as_uuid=True), ForeignKey("rounds.id"), nullable=False),
+    Column("work_id", UUID(as_uuid=True), nullable=False),
+    Column("rank", Integer, nullable=False),
+    Column("score", Float),
+    Column("advanced", Boolean, nullable=False),
+    Column("explanation", JSONB, nullable=False),
+    PrimaryKeyConstraint("round_id", "work_id"),
+)
+
+quotas = Table(
+    "quotas", metadata,
+    Column("edition", Text, primary_key=True),
+    Column("per_district", Integer, nullable=False),
+    Column("exceptions", JSONB, nullable=False),
+)
+
+rubrics = Table(
+    "rubrics", metadata,
+    Column("edition", Text, nullable=False),
+    Column("category", Text, nullable=False),  # "*" for every category
+    Column("criteria", JSONB, nullable=False),
+    PrimaryKeyConstraint("edition", "category"),
+)
+
+receipts = Table(
+    "receipts", metadata,
+    Column("edition", Text, nullable=False),
+    Column("category", Text, nullable=False),
+    Column("confirmed_by", Text, nullable=False),
+    Column("confirmed_at", DateTime(timezone=True), nullable=False, server_default=func.now()),
+    PrimaryKeyConstraint("edition", "category"),
+)
+
+awards = Table(
+    "awards", metadata,
+    Column("edition", Text, nullable=False),
+    Column("category", Text, nullable=False),
+    Column("awards", JSONB, nullable=False),
+    Column("proposed_at", DateTime(timezone=True), nullable=False, server_default=func.now()),
+    Column("published_at", DateTime(timezone=True)),
+    PrimaryKeyConstraint("edition", "category"),
+)
+
+
+async def insert_round(conn: AsyncConnection, *, values: dict, plan: dict[uuid.UUID, list[uuid.UUID]]) -> None:
+    """Store a round and its assignments."""
+    await conn.execute(rounds.insert().values(**values))
+    rows = [{"round_id": values["id"], "work_id": w, "evaluator_id": e} for w, people in plan.items() for e in people]
+    if rows:
+        await conn.execute(assignments.insert(), rows)
+
+
+async def get_round(conn: AsyncConnection, *, round_id: uuid.UUID, lock: bool = False) -> dict | None:
+    """A round (locked for a state change when asked)."""
+    query = select(rounds).where(rounds.c.id == round_id)
+    row = (await conn.execute(query.with_for_update() if lock else query)).mappings().first()
+    return dict(row) if row else None
+
+
+async def list_rounds(conn: AsyncConnection, *, evaluator: uuid.UUID | None = None) -> list[dict]:
+    """Rounds, newest first (only those the evaluator has works in, when given)."""
+    query = select(rounds).order_by(rounds.c.opened_at.desc())
+    if evaluator is not None:
+        query = query.where(rounds.c.id.in_(select(assignments.c.round_id).where(
+            assignments.c.evaluator_id == evaluator)))
+    return [dict(r) for r in (await conn.execute(query)).mappings()]
+
+
+async def round_assignments(conn: AsyncConnection, *, round_id: uuid.UUID) -> dict[uuid.UUID, list[uuid.UUID]]:
+    """Work -> its evaluators in a round."""
+    plan: dict[uuid.UUID, list[uuid.UUID]] = {}
+    for work, evaluator in await conn.execute(select(assignments.c.work_id, assignments.c.evaluator_id)
+                                              .where(assignments.c.round_id == round_id)):
+        plan.setdefault(work, []).append(evaluator)
+    return plan
+
+
+async def is_assigned(conn: AsyncConnection, *, round_id: uuid.UUID, work_id: uuid.UUID,
+                      evaluator_id: uuid.UUID) -> bool:
+    """True when the evaluator has this work in this round."""
+    return (await conn.execute(select(assignments.c.work_id).where(
+        assignments.c.round_id == round_id, assignments.c.work_id == work_id,
+        assignments.c.evaluator_id == evaluator_id))).first() is not None
+
+
+async def replace_assignment(conn: AsyncConnection, *, round_id: uuid.UUID, work_id: uuid.UUID,
+                             old: uuid.UUID, new: uuid.UUID | None) -> None:
+    """Take a work from one evaluator (and their sheet), giving it to another when there is one."""
+    keys = and_(assignments.c.round_id == round_id, assignments.c.work_id == work_id)
+    await conn.execute(assignments.delete().where(keys, assignments.c.evaluator_id == old))
+    await conn.execute(sheets.delete().where(sheets.c.round_id == round_id, sheets.c.work_id == work_id,
+                                             sheets.c.evaluator_id == old))
+    if new is not None:
+        await conn.execute(assignments.insert().values(round_id=round_id, work_id=work_id, evaluator_id=new))
+
+
+async def save_sheet(conn: AsyncConnection, *, values: dict) -> None:
+    """Create or update an evaluator's sheet for a work."""
+    await conn.execute(insert(sheets).values(**values).on_conflict_do_update(
+        index_elements=["round_id", "work_id", "evaluator_id"],
+        set_={"scores": values["scores"], "comment": values["comment"], "state": values["state"],
+              "updated_at": func.now()}))
+
+
+async def round_sheets(conn: AsyncConnection, *, round_id: uuid.UUID, evaluator: uuid.UUID | None = None,
+                       work_id: uuid.UUID | None = None, submitted_only: bool = False) -> list[dict]:
+    """Sheets of a round, optionally one evaluator's, one work's, or only the submitted ones."""
+    query = select(sheets).where(sheets.c.round_id == round_id)
+    if evaluator is not None:
+        query = query.where(sheets.c.evaluator_id == evaluator)
+    if work_id is not None:
+        query = query.where(sheets.c.work_id == work_id)
+    if submitted_only:
+        query = query.where(sheets.c.state == "submitted")
+    return [dict(r) for r in (await conn.execute(query)).mappings()]
+
+
+async def store_results(conn: AsyncConnection, *, round_id: uuid.UUID, rows: list[dict]) -> None:
+    """Replace a round's results (a reopened round is ranked again)."""
+    await conn.execute(results.delete().where(results.c.round_id == round_id))
+    if rows:
+        await conn.execute(results.insert(), [{**r, "round_id": round_id} for r in rows])
+
+
+async def round_results(conn: AsyncConnection, *, round_id: uuid.UUID) -> list[dict]:
+    """A closed round's results in rank order."""
+    return [dict(r) for r in (await conn.execute(
+        select(results).where(results.c.round_id == round_id).order_by(results.c.rank))).mappings()]
+
+
+async def set_state(conn: AsyncConnection, *, round_id: uuid.UUID, values: dict) -> None:
+    """Change a round's state columns."""
+    await conn.execute(update(rounds).where(rounds.c.id == round_id).values(**values))
+
+
+async def open_rounds_of(conn: AsyncConnection, *, edition: str, category: str, tier: int) -> list[dict]:
+    """Rounds of an edition, category and tier that are not closed."""
+    return [dict(r) for r in (await conn.execute(select(rounds).where(
+        rounds.c.edition == edition, rounds.c.category == category, rounds.c.tier == tier,
+        rounds.c.state != "closed"))).mappings()]
+
+
+async def upsert_setting(conn: AsyncConnection, table, *, keys: list[str], values: dict) -> None:
+    """Store a quota or rubric setting from a council decision (the latest wins)."""
+    await conn.execute(insert(table).values(**values).on_conflict_do_update(
+        index_elements=keys, set_={k: v for k, v in values.items() if k not in keys}))
+
+
+async def quota_for(conn: AsyncConnection, *, edition: str, district: int | None, default: int) -> int:
+    """The council's quota for a district (or its default), else the platform default."""
+    row = (await conn.execute(select(quotas).where(quotas.c.edition == edition))).mappings().first()
+    if row is None:
+        return default
+    return int(row["exceptions"].get(str(district), row["per_district"]))
+
+
+async def rubric_for(conn: AsyncConnection, *, edition: str, category: str, default: list[dict]) -> list[dict]:
+    """The council's rubric for a category (or for every category), else the default."""
+    rows = dict((await conn.execute(select(rubrics.c.category, rubrics.c.criteria).where(
+        rubrics.c.edition == edition, rubrics.c.category.in_([category, "*"])))).all())
+    return rows.get(category) or rows.get("*") or default
+
+
+async def receipt_exists(conn: AsyncConnection, *, edition: str, category: str) -> bool:
+    """True once the central secretariat confirmed receipt of a category's selections."""
+    return (await conn.execute(select(receipts.c.edition).where(
+        receipts.c.edition == edition, receipts.c.category == category))).first() is not None

@@ -1,0 +1,53 @@
+"""Between the tiers and after them: the central secretariat's receipt, and the council's approval of results."""
+
+from sqlalchemy import func, select, update
+from sqlalchemy.ext.asyncio import AsyncConnection
+
+from services.evaluation import db, db_rounds
+from services.evaluation.domain import ADVANCED_TIER_1, AWARDED, IN_TIER_2, NOT_AWARDED, WITH_JURY
+from shared.contracts.evaluation import Award, ResultsPublished, SelectionsReceived
+from shared.errors import ApiError
+from shared.messaging.outbox import add_events
+
+
+async def confirm_receipt(conn: AsyncConnection, *, edition: str, category: str, confirmed_by: str) -> int:
+    """The central secretariat confirms it has every district's selections of a category; they go to the jury."""
+    if await db_rounds.open_rounds_of(conn, edition=edition, category=category, tier=1):
+        raise ApiError(409, "tier1_still_open", "هنوز داوری مرحلهٔ اول برخی مناطق باز است.",
+                       "Some districts' tier-1 rounds are still open.")
+    selected = await db.works_with_status(conn, category=category, status=ADVANCED_TIER_1)
+    if not selected:
+        raise ApiError(409, "no_selections", "اثر برگزیده‌ای از مناطق نرسیده است.", "No selected works arrived.")
+    await conn.execute(db_rounds.receipts.insert().values(edition=edition, category=category,
+                                                          confirmed_by=confirmed_by))
+    await db.set_status(conn, work_ids=[w["work_id"] for w in selected], status=WITH_JURY)
+    await add_events(conn, db.outbox, [SelectionsReceived(edition=edition, category=category, works=len(selected))])
+    return len(selected)
+
+
+async def publish_results(conn: AsyncConnection, *, edition: str, category: str | None) -> int:
+    """The council approved: publish proposed awards (of one category or all) as a public event; returns how many."""
+    awards = db_rounds.awards
+    query = select(awards).where(awards.c.edition == edition, awards.c.published_at.is_(None))
+    if category:
+        query = query.where(awards.c.category == category)
+    rows = [dict(r) for r in (await conn.execute(query.with_for_update())).mappings()]
+    for row in rows:
+        await conn.execute(update(awards).where(awards.c.edition == edition, awards.c.category == row["category"])
+                           .values(published_at=func.now()))
+        winners = [a["work_id"] for a in row["awards"]]
+        in_jury = await db.works_with_status(conn, category=row["category"], status=IN_TIER_2)
+        await db.set_status(conn, work_ids=winners, status=AWARDED)
+        await db.set_status(conn, work_ids=[w["work_id"] for w in in_jury if str(w["work_id"]) not in winners],
+                            status=NOT_AWARDED)
+        await add_events(conn, db.outbox, [ResultsPublished(edition=edition, category=row["category"],
+                                                            awards=[Award(**a) for a in row["awards"]])])
+    return len(rows)
+
+
+async def published(conn: AsyncConnection, *, edition: str) -> list[dict]:
+    """Published results of an edition (public)."""
+    awards = db_rounds.awards
+    rows = await conn.execute(select(awards.c.category, awards.c.awards, awards.c.published_at).where(
+        awards.c.edition == edition, awards.c.published_at.is_not(None)).order_by(awards.c.category))
+    return [dict(r) for r in rows.mappings()]

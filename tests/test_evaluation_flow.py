@@ -1,0 +1,145 @@
+"""Evaluation end to end over HTTP and the bus: a district round, the jury, awards, published results."""
+
+import asyncio
+import uuid
+from datetime import UTC, datetime, timedelta
+
+import httpx
+import jwt
+import pytest
+
+from shared.contracts.submissions import WorkReceived
+from tests.support.bus import publish_event
+from tests.support.system import STAFF_PASSWORD, System, bearer
+from tests.test_slice import wait_for
+
+DISTRICT, CATEGORY, EDITION = 15, "welfare", "1405"
+WORKS = 12
+
+
+def evaluation(system: System, method: str, path: str, token: str, body: dict | None = None) -> httpx.Response:
+    """Call evaluation as someone."""
+    return httpx.request(method, f"{system.url('evaluation')}{path}", json=body, headers=bearer(token), timeout=30)
+
+
+def appoint_account(system: System, appointer: str, username: str, body: str, role: str, mobile: str) -> str:
+    """An account appointed to a body by someone allowed to; returns its token."""
+    response = httpx.post(f"{system.url('registry')}/accounts", headers=bearer(appointer), json={
+        "username": username, "password": STAFF_PASSWORD, "name": f"داور {username}", "mobile": mobile,
+        "memberships": [{"body": body, "role": role}]})
+    assert response.status_code in (201, 409), response.text
+    return system.token(username, STAFF_PASSWORD)
+
+
+def projected(system: System, query: str, *args) -> int:
+    """A count from evaluation's database."""
+    return asyncio.run(system.fetchval("evaluation", query, *args))
+
+
+def council_decides(system: System, parameters: dict) -> None:
+    """The council chair issues an actionable decision to every district."""
+    chair = system.account_token("chair.council", "policy-council", "chair")
+    response = httpx.post(f"{system.url('registry')}/decisions", headers=bearer(chair), json={
+        "title": "مصوبه داوری", "text": "متن مصوبه", "issuing_body": "policy-council", "kind": "actionable",
+        "all_districts": True, "ack_deadline_at": (datetime.now(UTC) + timedelta(days=7)).isoformat(),
+        "parameters": parameters})
+    assert response.status_code == 201, response.text
+
+
+def score_everything(system: System, round_id: str, tokens: list[str], judge) -> None:
+    """Each evaluator submits a full sheet for each assigned work; `judge(evaluator_index, title)` gives a score."""
+    for index, token in enumerate(tokens):
+        for work in evaluation(system, "GET", f"/rounds/{round_id}/my-works", token).json():
+            score = judge(index, work["title"])
+            response = evaluation(system, "PUT", f"/rounds/{round_id}/works/{work['work_id']}/sheet", token, {
+                "scores": {c: score for c in ("innovation", "social_impact", "sustainability", "participation",
+                                              "feasibility")}, "comment": "بررسی شد", "submit": True})
+            assert response.status_code == 200, response.text
+
+
+@pytest.fixture(scope="module")
+def people(system: System) -> dict:
+    """District 15's committee evaluators (one of whom submitted a work), the jury, and the managers."""
+    secretary = system.district_secretary_token(DISTRICT)
+    committee = [appoint_account(system, secretary, f"eval.d15.{i}", f"district-15-{body}", "member",
+                                 f"0912555000{i}")
+                 for i, body in enumerate(["executive", "executive", "scientific", "young-citizens"])]
+    admin = system.token()
+    jury = [appoint_account(system, admin, f"juror.{i}", "jury", "juror", f"0912666000{i}") for i in range(4)]
+    # Juror 0 also sits in district 15's secretariat: at tier 2 they must never judge district 15's works.
+    juror_zero = jwt.decode(jury[0], options={"verify_signature": False})["sub"]
+    httpx.post(f"{system.url('registry')}/bodies/district-15/members", headers=bearer(secretary),
+               json={"person_id": juror_zero, "role": "staff"})
+    return {"secretary": secretary, "committee": committee, "jury": jury, "admin": admin,
+            "central": system.account_token("staff.central", "central-secretariat", "staff")}
+
+
+def test_a_district_round_advances_exactly_the_quota_and_the_jury_proposes_awards(system: System, people: dict) -> None:
+    council_decides(system, {"action": "set_quotas", "edition": EDITION, "per_district": 3,
+                             "exceptions": {str(DISTRICT): 4}})
+    works = [WorkReceived(work_id=uuid.uuid4(), tracking_code="1234-5678-9012", district=DISTRICT,
+                          neighbourhood="نازی آباد", category=CATEGORY, title=f"اثر {i:02d}",
+                          submitter_name="شهروند", submitter_national_id="0499370899",
+                          submitter_mobile="09125550000" if i == 0 else f"0935{i:07d}") for i in range(WORKS)]
+    for work in works:
+        asyncio.run(publish_event(system.amqp_url, work))
+    wait_for(lambda: projected(system, "SELECT count(*) FROM works WHERE district = $1", DISTRICT) == WORKS)
+    wait_for(lambda: projected(system, "SELECT count(*) FROM memberships WHERE active") >= 9)
+    wait_for(lambda: projected(system, "SELECT count(*) FROM quotas") == 1)
+
+    opened = evaluation(system, "POST", "/rounds", people["secretary"],
+                        {"edition": EDITION, "tier": 1, "district": DISTRICT, "category": CATEGORY, "k": 3})
+    assert opened.status_code == 201, opened.text
+    round_id = opened.json()["id"]
+    assert opened.json()["quota"] == 4
+    own = evaluation(system, "GET", f"/rounds/{round_id}/my-works", people["committee"][0]).json()
+    assert str(works[0].work_id) not in {w["work_id"] for w in own}  # never their own submission
+
+    early = evaluation(system, "POST", f"/rounds/{round_id}/close", people["secretary"])
+    assert early.status_code == 409 and early.json()["error"]["code"] == "sheets_missing"
+    score_everything(system, round_id, people["committee"], lambda _, title: int(title[-2:]) % 11)
+    preview = evaluation(system, "GET", f"/rounds/{round_id}/ranking", people["secretary"]).json()
+    closed = evaluation(system, "POST", f"/rounds/{round_id}/close", people["secretary"])
+    assert closed.status_code == 200, closed.text
+    assert len(closed.json()["advanced"]) == 4
+    final = evaluation(system, "GET", f"/rounds/{round_id}/ranking", people["secretary"]).json()
+    assert final == preview  # recomputing from the stored sheets gives the same ranking
+    assert {"rank", "reason", "raw_by_criterion", "normalised_by_criterion"} <= set(final[0])
+    assert [w["advanced"] for w in final] == [True] * 4 + [False] * (WORKS - 4)
+    frozen = evaluation(system, "PUT", f"/rounds/{round_id}/works/{own[0]['work_id']}/sheet",
+                        people["committee"][0], {"scores": {}, "submit": False})
+    assert frozen.status_code == 409 and frozen.json()["error"]["code"] == "round_closed"
+
+    assert evaluation(system, "POST", "/receipts", people["central"],
+                      {"edition": EDITION, "category": CATEGORY}).json() == {"works": 4}
+    jury_round = evaluation(system, "POST", "/rounds", people["central"],
+                            {"edition": EDITION, "tier": 2, "category": CATEGORY, "k": 3})
+    assert jury_round.status_code == 201, jury_round.text
+    tier2 = jury_round.json()["id"]
+    assert evaluation(system, "GET", f"/rounds/{tier2}/my-works", people["jury"][0]).json() == []
+    score_everything(system, tier2, people["jury"][1:], lambda judge, title: 10 - int(title[-2:]) % 7)
+    assert evaluation(system, "POST", f"/rounds/{tier2}/close", people["central"]).status_code == 200
+
+    assert httpx.get(f"{system.url('evaluation')}/results/{EDITION}").json() == []
+    council_decides(system, {"action": "approve_results", "edition": EDITION})
+    results = wait_for(lambda: httpx.get(f"{system.url('evaluation')}/results/{EDITION}").json())
+    assert [a["place"] for a in results[0]["awards"]] == ["first", "second", "third", "honourable_mention"]
+    public = wait_for(lambda: [e for e in httpx.get(f"{system.url('registry')}/public-events",
+                                                    params={"limit": 1000}).json()["events"]
+                               if e["event_type"] == "evaluation.results.published"])
+    assert public[-1]["payload"]["awards"][0]["work_id"] == results[0]["awards"][0]["work_id"]
+
+
+def test_only_the_districts_secretary_manages_its_rounds_and_evaluators_see_only_their_works(
+        system: System, people: dict) -> None:
+    other = system.district_secretary_token(3)
+    refused = evaluation(system, "POST", "/rounds", other,
+                         {"edition": EDITION, "tier": 1, "district": DISTRICT, "category": CATEGORY})
+    assert refused.status_code == 403
+    assert evaluation(system, "POST", "/rounds", people["secretary"],
+                      {"edition": EDITION, "tier": 2, "category": CATEGORY}).status_code == 403
+    mismatch = evaluation(system, "POST", "/rounds", people["secretary"],
+                          {"edition": EDITION, "tier": 1, "category": CATEGORY})
+    assert mismatch.status_code == 422 and mismatch.json()["error"]["code"] == "district_mismatch"
+    assert evaluation(system, "POST", "/receipts", people["secretary"],
+                      {"edition": EDITION, "category": CATEGORY}).status_code == 403
