@@ -49,7 +49,7 @@ SERVICE_QUEUES: dict[str, ServiceQueue] = {
     for queue in (
         # The registry keeps the festival ledger of every event, so none is ever unroutable.
         ServiceQueue("registry", ("#",), public_bindings=("#",)),
-        ServiceQueue("submissions", ("registry.neighbourhood.#",)),
+        ServiceQueue("submissions", ("registry.neighbourhood.#", "registry.decision.#")),
         ServiceQueue("evaluation", ("submissions.work.#", "registry.person.#", "registry.member.#",
                                     "registry.decision.issued.#")),
         ServiceQueue("notifications", ("submissions.work.#",)),
