@@ -143,3 +143,42 @@ def test_only_the_districts_secretary_manages_its_rounds_and_evaluators_see_only
     assert mismatch.status_code == 422 and mismatch.json()["error"]["code"] == "district_mismatch"
     assert evaluation(system, "POST", "/receipts", people["secretary"],
                       {"edition": EDITION, "category": CATEGORY}).status_code == 403
+
+
+def test_a_declared_conflict_hands_the_work_to_another_evaluator_and_reopening_is_recorded(system: System) -> None:
+    district = 16
+    secretary = system.district_secretary_token(district)
+    committee = [appoint_account(system, secretary, f"eval.d16.{i}", "district-16-scientific", "member",
+                                 f"0912777000{i}") for i in range(4)]
+    works = [WorkReceived(work_id=uuid.uuid4(), tracking_code="1234-5678-9012", district=district,
+                          neighbourhood="محله", category="participation", title=f"طرح {i:02d}",
+                          submitter_name="شهروند", submitter_national_id="0499370899",
+                          submitter_mobile=f"0936{i:07d}") for i in range(3)]
+    for work in works:
+        asyncio.run(publish_event(system.amqp_url, work))
+    wait_for(lambda: projected(system, "SELECT count(*) FROM works WHERE district = $1", district) == 3)
+    wait_for(lambda: projected(system, "SELECT count(*) FROM memberships WHERE active AND district = $1",
+                               district) >= 4)
+    round_id = evaluation(system, "POST", "/rounds", secretary, {"edition": EDITION, "tier": 1, "district": district,
+                                                                 "category": "participation", "k": 3}).json()["id"]
+    mine = evaluation(system, "GET", f"/rounds/{round_id}/my-works", committee[0]).json()
+    work_id = mine[0]["work_id"]
+
+    declared = evaluation(system, "POST", f"/rounds/{round_id}/works/{work_id}/conflict", committee[0],
+                          {"reason": "همسایهٔ دیوار به دیوار ارسال‌کننده هستم"})
+
+    assert declared.status_code == 200 and declared.json()["replaced_by"] is not None
+    assert work_id not in {w["work_id"] for w in evaluation(system, "GET", f"/rounds/{round_id}/my-works",
+                                                            committee[0]).json()}
+    assert projected(system, "SELECT count(*) FROM assignments WHERE round_id = $1 AND work_id = $2",
+                     uuid.UUID(round_id), uuid.UUID(work_id)) == 3
+    out_of_range = evaluation(system, "PUT", f"/rounds/{round_id}/works/{mine[-1]['work_id']}/sheet", committee[0],
+                              {"scores": {"innovation": 11}, "submit": False})
+    if mine[-1]["work_id"] != work_id:
+        assert out_of_range.json()["error"]["code"] == "score_out_of_range"
+    score_everything(system, round_id, committee, lambda judge, title: 3 + judge)
+    assert evaluation(system, "POST", f"/rounds/{round_id}/close", secretary).status_code == 200
+    assert evaluation(system, "POST", f"/rounds/{round_id}/reopen", secretary, {"reason": "x" * 5}).status_code == 403
+    reopened = evaluation(system, "POST", f"/rounds/{round_id}/reopen", system.token(),
+                          {"reason": "اعتراض منطقه به یک برگه"})
+    assert reopened.status_code == 200 and reopened.json()["reopenings"] == 1
