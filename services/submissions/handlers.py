@@ -1,9 +1,19 @@
-"""Submissions consumers: keeps its projection of registry's neighbourhoods."""
+"""Submissions consumers: its projection of registry's neighbourhoods, and the council's decisions that open
+and close calls."""
 
+from datetime import UTC, datetime
+
+import structlog
 from sqlalchemy.ext.asyncio import AsyncConnection
 
-from services.submissions import db
+from services.submissions import calls, db
+from services.submissions.domain import check_categories
 from shared.contracts import registry
+from shared.contracts.decisions import CloseCall, OpenCall
+from shared.errors import ApiError
+
+log = structlog.get_logger("submissions.decisions")
+DECISION_ACTOR = "decision"
 
 
 async def on_neighbourhood(conn: AsyncConnection, event: registry.NeighbourhoodCreated) -> None:
@@ -12,10 +22,47 @@ async def on_neighbourhood(conn: AsyncConnection, event: registry.NeighbourhoodC
                                   active=event.active)
 
 
+async def on_decision(conn: AsyncConnection, event: registry.DecisionIssued) -> None:
+    """An actionable decision that opens or closes a call is carried out; other decisions are not ours.
+
+    A decision that cannot be carried out (dates the wrong way round, a call already in that state) is
+    logged and changes nothing: redelivering it would not make it valid."""
+    action = event.parameters
+    if not isinstance(action, OpenCall | CloseCall):
+        return
+    now = datetime.now(UTC)
+    actor = f"{DECISION_ACTOR}:{event.decision_id}"
+    try:
+        async with conn.begin_nested():  # a refusal rolls back only this decision's partial changes
+            if isinstance(action, OpenCall):
+                await _open(conn, action, event, actor, now)
+            else:
+                await calls.close_call(conn, edition=action.edition, actor=actor, now=now,
+                                       decision_id=event.decision_id)
+    except ApiError as refusal:
+        log.warning("decision.not_applied", decision_id=str(event.decision_id), action=action.action,
+                    edition=action.edition, code=refusal.code, reason=refusal.en)
+        return
+    log.info("decision.applied", decision_id=str(event.decision_id), action=action.action, edition=action.edition)
+
+
+async def _open(conn: AsyncConnection, action: OpenCall, event: registry.DecisionIssued, actor: str,
+                now: datetime) -> None:
+    await calls.ensure_edition(conn, edition=action.edition, actor=actor)
+    before = await db.get_call(conn, edition=action.edition)
+    categories = check_categories(action.categories) if action.categories else None
+    await calls.save_call(conn, edition=action.edition, categories=categories, opens_at=action.opens_at,
+                          closes_at=action.closes_at, actor=actor, decision_id=event.decision_id)
+    if before is None or before["state"] != "open":
+        await calls.open_call(conn, edition=action.edition, actor=actor, now=now, decision_id=event.decision_id)
+
+
 def handlers() -> dict:
     """Event type -> (contract, handler) for this service's queue."""
-    return {
+    table = {
         contract.event_type(): (contract, on_neighbourhood)
         for contract in (registry.NeighbourhoodCreated, registry.NeighbourhoodDeactivated,
                          registry.NeighbourhoodReactivated)
     }
+    table[registry.DecisionIssued.event_type()] = (registry.DecisionIssued, on_decision)
+    return table

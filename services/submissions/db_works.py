@@ -1,0 +1,171 @@
+"""Keyword-only queries of works, their status history and their documents (SQLAlchemy Core: intake is the
+festival's hot path)."""
+
+import uuid
+from collections.abc import AsyncIterator
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import Select, and_, func, select, text, update
+from sqlalchemy.ext.asyncio import AsyncConnection
+
+from services.submissions.db import documents, neighbourhoods, status_history, works
+from services.submissions.domain import WITHDRAWN
+
+_OFFICE = neighbourhoods.alias("office")
+_WORK_COLUMNS = (works, neighbourhoods.c.name_fa.label("neighbourhood"), _OFFICE.c.name_fa.label("office"))
+_DOCUMENT_META = [c for c in documents.c if c.name != "content"]
+
+
+def _work_query() -> Select:
+    return (select(*_WORK_COLUMNS)
+            .join(neighbourhoods, neighbourhoods.c.code == works.c.neighbourhood_code)
+            .outerjoin(_OFFICE, _OFFICE.c.code == works.c.office_code))
+
+
+@dataclass(frozen=True)
+class WorkFilter:
+    """What a staff list or export asks for; `districts` None means every district."""
+
+    districts: set[int] | None
+    edition: str | None = None
+    neighbourhood: str | None = None
+    category: str | None = None
+    status: str | None = None
+    possible_duplicate: bool | None = None
+    terms: tuple[str, ...] = ()
+
+    def where(self) -> list:
+        """SQL conditions of the filter (search terms match the compact search text)."""
+        conditions = []
+        if self.districts is not None:
+            conditions.append(works.c.district.in_(sorted(self.districts)))
+        for column, value in ((works.c.edition, self.edition), (works.c.category, self.category),
+                              (works.c.status, self.status), (neighbourhoods.c.name_fa, self.neighbourhood),
+                              (works.c.possible_duplicate, self.possible_duplicate)):
+            if value is not None:
+                conditions.append(column == value)
+        conditions.extend(works.c.search_text.contains(term, autoescape=True) for term in self.terms)
+        return conditions
+
+
+async def insert_work(conn: AsyncConnection, *, values: dict) -> None:
+    """Insert a work row (values already validated and normalised)."""
+    await conn.execute(works.insert().values(**values))
+
+
+async def get_work(conn: AsyncConnection, *, work_id: uuid.UUID, for_update: bool = False) -> dict | None:
+    """A work with its neighbourhood's (and office's) name; locked for the transaction when for_update."""
+    query = _work_query().where(works.c.id == work_id)
+    if for_update:
+        query = query.with_for_update(of=works)
+    row = (await conn.execute(query)).mappings().first()
+    return dict(row) if row else None
+
+
+async def find_by_tracking_code(conn: AsyncConnection, *, tracking_code: str) -> dict | None:
+    """The status fields of the work with this tracking code, for the public lookup."""
+    row = (await conn.execute(
+        select(works.c.id, works.c.status, works.c.status_at, works.c.submitter_mobile)
+        .where(works.c.tracking_code == tracking_code))).mappings().first()
+    return dict(row) if row else None
+
+
+async def find_duplicate(conn: AsyncConnection, *, edition: str, title_key: str, kind: str, submitter_id: str,
+                         exclude: uuid.UUID | None = None) -> uuid.UUID | None:
+    """The earliest live work of the same submitter with the same title key in the edition.
+
+    A transaction-scoped advisory lock on the key makes two concurrent duplicates see each other."""
+    await conn.execute(text("SELECT pg_advisory_xact_lock(hashtextextended(:key, 0))"),
+                       {"key": f"work-dup|{edition}|{kind}|{submitter_id}|{title_key}"})
+    who = works.c.organisation_legal_id if kind == "organisation" else works.c.submitter_national_id
+    query = (select(works.c.id).where(
+        works.c.edition == edition, works.c.title_key == title_key, works.c.submitter_kind == kind,
+        who == submitter_id, works.c.status != WITHDRAWN)
+        .order_by(works.c.created_at, works.c.id).limit(1))
+    if exclude is not None:
+        query = query.where(works.c.id != exclude)
+    return (await conn.execute(query)).scalar_one_or_none()
+
+
+async def update_work(conn: AsyncConnection, *, work_id: uuid.UUID, values: dict) -> None:
+    """Apply validated changes to a work."""
+    await conn.execute(update(works).where(works.c.id == work_id).values(**values, updated_at=func.now()))
+
+
+async def set_status(conn: AsyncConnection, *, work_id: uuid.UUID, status: str, previous: str | None,
+                     at: datetime, actor: str, note: str = "") -> None:
+    """Move a work to a status and record it in its history (the caller checked the transition)."""
+    if previous is not None:
+        await conn.execute(update(works).where(works.c.id == work_id).values(status=status, status_at=at))
+    await conn.execute(status_history.insert().values(
+        work_id=work_id, status=status, previous_status=previous, at=at, actor=actor, note=note))
+
+
+async def history(conn: AsyncConnection, *, work_id: uuid.UUID) -> list[dict]:
+    """A work's statuses, oldest first."""
+    rows = await conn.execute(select(status_history).where(status_history.c.work_id == work_id)
+                              .order_by(status_history.c.id))
+    return [dict(r) for r in rows.mappings()]
+
+
+async def list_works(conn: AsyncConnection, *, where: WorkFilter, limit: int, offset: int) -> tuple[list[dict], int]:
+    """One page of works matching the filter, newest first, and how many match in all."""
+    conditions = where.where()
+    joined = works.join(neighbourhoods, neighbourhoods.c.code == works.c.neighbourhood_code)
+    total = (await conn.execute(select(func.count()).select_from(joined).where(and_(True, *conditions)))).scalar_one()
+    rows = await conn.execute(_work_query().where(*conditions)
+                              .order_by(works.c.created_at.desc(), works.c.id).limit(limit).offset(offset))
+    return [dict(r) for r in rows.mappings()], total
+
+
+async def stream_works(conn: AsyncConnection, *, where: WorkFilter, batch: int = 500) -> AsyncIterator[dict]:
+    """Every work matching the filter, oldest first, read with a server-side cursor."""
+    query = (_work_query().add_columns(_document_count().label("documents")).where(*where.where())
+             .order_by(works.c.created_at, works.c.id).execution_options(yield_per=batch))
+    result = await conn.stream(query)
+    async for row in result.mappings():
+        yield dict(row)
+
+
+def _document_count():
+    return (select(func.count()).where(documents.c.work_id == works.c.id, documents.c.removed_at.is_(None))
+            .correlate(works).scalar_subquery())
+
+
+# --- documents ----------------------------------------------------------------------------------
+
+
+async def count_documents(conn: AsyncConnection, *, work_id: uuid.UUID) -> int:
+    """Documents attached to a work (removed ones not counted)."""
+    return (await conn.execute(select(func.count()).where(
+        documents.c.work_id == work_id, documents.c.removed_at.is_(None)))).scalar_one()
+
+
+async def insert_document(conn: AsyncConnection, *, values: dict) -> dict:
+    """Store a checked document; returns its metadata."""
+    row = (await conn.execute(documents.insert().values(**values).returning(*_DOCUMENT_META))).mappings().one()
+    return dict(row)
+
+
+async def list_documents(conn: AsyncConnection, *, work_id: uuid.UUID) -> list[dict]:
+    """Metadata of a work's documents, in upload order."""
+    rows = await conn.execute(select(*_DOCUMENT_META).where(
+        documents.c.work_id == work_id, documents.c.removed_at.is_(None)).order_by(documents.c.uploaded_at))
+    return [dict(r) for r in rows.mappings()]
+
+
+async def get_document(conn: AsyncConnection, *, work_id: uuid.UUID, document_id: uuid.UUID,
+                       with_content: bool = False) -> dict | None:
+    """One live document of the work (its bytes only when asked)."""
+    columns = list(documents.c) if with_content else _DOCUMENT_META
+    row = (await conn.execute(select(*columns).where(
+        documents.c.id == document_id, documents.c.work_id == work_id, documents.c.removed_at.is_(None),
+    ))).mappings().first()
+    return dict(row) if row else None
+
+
+async def remove_document(conn: AsyncConnection, *, document_id: uuid.UUID, removed_by: str) -> None:
+    """Hide a document from the work; its bytes stay in the archive."""
+    await conn.execute(update(documents).where(documents.c.id == document_id)
+                       .values(removed_at=func.now(), removed_by=removed_by))

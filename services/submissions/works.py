@@ -1,0 +1,213 @@
+"""Works intake, edits and withdrawal: validation against the call, the duplicate flag, and the events, in
+the caller's transaction (SQLAlchemy Core only: this is the festival's hot path)."""
+
+import uuid
+from datetime import datetime
+
+from sqlalchemy.ext.asyncio import AsyncConnection
+
+from services.submissions import db, db_works
+from services.submissions.domain import (
+    RECEIVED,
+    STATUSES,
+    WITHDRAWN,
+    Organisation,
+    Submitter,
+    canonical_organisation,
+    canonical_submitter,
+    check_answers,
+    check_category,
+    check_editable,
+    check_withdrawable,
+    compact_key,
+    intake_refusal,
+    new_tracking_code,
+)
+from services.submissions.schemas import CitizenIn, SubmitterOut, WorkIn, WorkOut, WorkPatch
+from services.submissions.status import apply_status
+from shared.contracts.submissions import PublicWorkReceived, WorkChanged, WorkReceived, WorkWithdrawn
+from shared.errors import ApiError
+from shared.messaging.outbox import add_events
+from shared.persian import normalize_text
+
+_TEXT_FIELDS = ("title", "summary")
+
+
+def submitter_of(body) -> tuple[str, Submitter, Organisation | None]:
+    """(kind, the person to contact, the organisation if one submits), validated and canonical."""
+    if isinstance(body, CitizenIn):
+        return "citizen", canonical_submitter(body.name, body.national_id, body.mobile), None
+    person = canonical_submitter(body.representative.name, body.representative.national_id,
+                                 body.representative.mobile)
+    return "organisation", person, canonical_organisation(body.name, body.legal_entity_id, person)
+
+
+def _submitter_columns(kind: str, person: Submitter, org: Organisation | None) -> dict:
+    return {"submitter_kind": kind, "submitter_name": person.name, "submitter_national_id": person.national_id,
+            "submitter_mobile": person.mobile, "organisation_name": org.name if org else None,
+            "organisation_legal_id": org.legal_entity_id if org else None}
+
+
+def _clean_text(field: str, value: str) -> str:
+    cleaned = normalize_text(value)
+    if len(compact_key(cleaned)) < 3:
+        raise ApiError(422, f"invalid_{field}", "عنوان و خلاصه‌ی اثر را کامل بنویسید.",
+                       f"The work's {field} is too short.")
+    return cleaned
+
+
+def _search_text(values: dict, tracking_code: str) -> str:
+    parts = (values["title"], values["summary"], tracking_code, values["submitter_name"],
+             values.get("organisation_name") or "")
+    return "|".join(compact_key(part) for part in parts)
+
+
+async def _neighbourhood(conn: AsyncConnection, district: int, name: str) -> dict:
+    hood = await db.find_neighbourhood(conn, district=district, name_fa=normalize_text(name))
+    if hood is None:
+        raise ApiError(422, "unknown_neighbourhood", "این محله در این منطقه ثبت نشده است.",
+                       "This neighbourhood is not in the district.")
+    return hood
+
+
+async def _office(conn: AsyncConnection, edition: str, district: int, name: str | None) -> str | None:
+    if not name:
+        return None
+    hood = await db.find_neighbourhood(conn, district=district, name_fa=normalize_text(name))
+    if hood is None or not await db.is_office(conn, edition=edition, neighbourhood_code=hood["code"]):
+        raise ApiError(422, "unknown_office", "این محله در این دوره دفتر جشنواره ندارد.",
+                       "This neighbourhood has no festival office in this edition.")
+    return hood["code"]
+
+
+async def _call_for(conn: AsyncConnection, edition: str | None, now: datetime) -> dict:
+    """The call a work goes to (the named edition's, or the one open now); refused when it takes no works."""
+    if edition is not None:
+        if await db.get_edition(conn, code=edition) is None:
+            raise ApiError(422, "unknown_edition", "این دوره‌ی جشنواره تعریف نشده است.", "Unknown festival edition.")
+        call = await db.get_call(conn, edition=edition)
+    else:
+        call = await db.current_call(conn, now=now)
+    if (refusal := intake_refusal(call, now)) is not None:
+        raise refusal
+    return call
+
+
+async def submit_work(conn: AsyncConnection, *, body: WorkIn, actor: str, now: datetime) -> dict:
+    """Validate, normalise and store a work with its first status and events; returns the stored row."""
+    kind, person, org = submitter_of(body.submitter)
+    call = await _call_for(conn, body.edition, now)
+    edition = call["edition"]
+    category = check_category(body.category, call["categories"])
+    answers = check_answers(body.answers, call["questions"])
+    hood = await _neighbourhood(conn, body.district, body.neighbourhood)
+    office = await _office(conn, edition, body.district, body.office)
+    work_id, tracking_code = uuid.uuid4(), new_tracking_code()
+    values = {
+        "id": work_id, "tracking_code": tracking_code, "edition": edition, "district": body.district,
+        "neighbourhood_code": hood["code"], "office_code": office, "category": category,
+        "title": _clean_text("title", body.title), "summary": _clean_text("summary", body.summary),
+        **_submitter_columns(kind, person, org),
+        "team": [{"name": normalize_text(m.name), "role": normalize_text(m.role)} for m in body.team],
+        "beneficiaries": body.beneficiaries, "answers": answers, "status": RECEIVED, "status_at": now,
+        "created_by": actor, "created_at": now,
+    }
+    values["title_key"] = compact_key(values["title"])
+    values["search_text"] = _search_text(values, tracking_code)
+    duplicate = await db_works.find_duplicate(conn, edition=edition, title_key=values["title_key"], kind=kind,
+                                              submitter_id=org.legal_entity_id if org else person.national_id)
+    values |= {"possible_duplicate": duplicate is not None, "duplicate_of": duplicate}
+    await db_works.insert_work(conn, values=values)
+    await db_works.set_status(conn, work_id=work_id, status=RECEIVED, previous=None, at=now, actor=actor)
+    common = {"work_id": work_id, "district": body.district, "neighbourhood": hood["name_fa"],
+              "category": category, "edition": edition}
+    await add_events(conn, db.outbox, [
+        WorkReceived(**common, tracking_code=tracking_code, title=values["title"], submitter_name=person.name,
+                     submitter_national_id=person.national_id, submitter_mobile=person.mobile,
+                     submitter_kind=kind, organisation_name=values["organisation_name"],
+                     organisation_legal_id=values["organisation_legal_id"],
+                     possible_duplicate=duplicate is not None, occurred_at=now),
+        PublicWorkReceived(**common, occurred_at=now),
+    ], correlation_id=str(work_id))
+    return {**values, "neighbourhood": hood["name_fa"], "office": body.office and normalize_text(body.office),
+            "updated_at": None}
+
+
+async def edit_work(conn: AsyncConnection, *, work: dict, patch: WorkPatch, actor: str, now: datetime) -> dict:
+    """Apply an edit to a (locked) work while its call is open and it waits for evaluation; returns the
+    work as it now is. Nothing changes, and nothing is published, when the edit changes nothing."""
+    check_editable(work["status"])
+    call = await db.get_call(conn, edition=work["edition"]) if work["edition"] else None
+    if (refusal := intake_refusal(call, now)) is not None:
+        raise refusal
+    new: dict = {}
+    if patch.submitter is not None:
+        new |= _submitter_columns(*submitter_of(patch.submitter))
+    for field in _TEXT_FIELDS:
+        if (value := getattr(patch, field)) is not None:
+            new[field] = _clean_text(field, value)
+    if patch.category is not None:
+        new["category"] = check_category(patch.category, call["categories"])
+    if patch.neighbourhood is not None:
+        new["neighbourhood_code"] = (await _neighbourhood(conn, work["district"], patch.neighbourhood))["code"]
+    if "office" in patch.model_fields_set:
+        new["office_code"] = await _office(conn, work["edition"], work["district"], patch.office)
+    if patch.team is not None:
+        new["team"] = [{"name": normalize_text(m.name), "role": normalize_text(m.role)} for m in patch.team]
+    if patch.beneficiaries is not None:
+        new["beneficiaries"] = patch.beneficiaries
+    if patch.answers is not None:
+        new["answers"] = check_answers(patch.answers, call["questions"])
+    changed = {key: value for key, value in new.items() if work[key] != value}
+    if not changed:
+        return work
+    merged = {**work, **changed}
+    changed |= {"title_key": compact_key(merged["title"]), "search_text": _search_text(merged, work["tracking_code"])}
+    if {"title", "submitter_national_id", "organisation_legal_id", "submitter_kind"} & changed.keys():
+        org = merged["submitter_kind"] == "organisation"
+        duplicate = await db_works.find_duplicate(
+            conn, edition=work["edition"], title_key=changed["title_key"], kind=merged["submitter_kind"],
+            submitter_id=merged["organisation_legal_id"] if org else merged["submitter_national_id"],
+            exclude=work["id"])
+        changed |= {"possible_duplicate": duplicate is not None, "duplicate_of": duplicate}
+    await db_works.update_work(conn, work_id=work["id"], values={**changed, "updated_by": actor})
+    updated = await db_works.get_work(conn, work_id=work["id"])
+    await add_events(conn, db.outbox, [WorkChanged(
+        work_id=work["id"], edition=work["edition"], district=work["district"], neighbourhood=updated["neighbourhood"],
+        category=updated["category"], title=updated["title"], submitter_name=updated["submitter_name"],
+        submitter_mobile=updated["submitter_mobile"], changed=sorted(_public_names(new.keys() & changed.keys())),
+    )], correlation_id=str(work["id"]))
+    return updated
+
+
+def _public_names(columns: set[str]) -> set[str]:
+    """API field names of changed columns (submitter_* and organisation_* are 'submitter')."""
+    renamed = {"neighbourhood_code": "neighbourhood", "office_code": "office"}
+    return {"submitter" if c.startswith(("submitter_", "organisation_")) else renamed.get(c, c) for c in columns}
+
+
+async def withdraw_work(conn: AsyncConnection, *, work: dict, reason: str, actor: str, now: datetime) -> dict:
+    """Withdraw a (locked) work that waits for evaluation; records the status and publishes both events."""
+    check_withdrawable(work["status"])
+    reason = normalize_text(reason)
+    updated = await apply_status(conn, work["id"], WITHDRAWN, now, actor=actor, note=reason)
+    await add_events(conn, db.outbox, [WorkWithdrawn(
+        work_id=work["id"], edition=work["edition"], district=work["district"], category=work["category"],
+        tracking_code=work["tracking_code"], reason=reason, withdrawn_at=now,
+        submitter_mobile=work["submitter_mobile"],
+    )], correlation_id=str(work["id"]))
+    return updated
+
+
+def work_out(row: dict) -> WorkOut:
+    """A work as staff see it."""
+    return WorkOut(
+        **{key: row[key] for key in ("id", "tracking_code", "edition", "district", "neighbourhood", "office",
+                                     "category", "title", "summary", "team", "beneficiaries", "answers", "status",
+                                     "status_at", "possible_duplicate", "duplicate_of", "created_at", "updated_at")},
+        status_fa=STATUSES.get(row["status"], row["status"]),
+        submitter=SubmitterOut(kind=row["submitter_kind"], name=row["submitter_name"],
+                               national_id=row["submitter_national_id"], mobile=row["submitter_mobile"],
+                               organisation_name=row["organisation_name"],
+                               organisation_legal_id=row["organisation_legal_id"]),
+    )
