@@ -1,24 +1,46 @@
 """Notifications composition root: builds the app from settings (no import-time globals)."""
 
+import logging
+
 from fastapi import FastAPI
 
 from services.notifications import db
 from services.notifications.api import build_router
-from services.notifications.handlers import handlers
+from services.notifications.api_inbox import build_inbox_router
+from services.notifications.api_templates import build_templates_router
+from services.notifications.api_webhooks import build_webhooks_router
+from services.notifications.consumer import NotificationsConsumer
+from services.notifications.dispatcher import Dispatcher
+from services.notifications.handlers import Handlers
+from services.notifications.ledger import Recorder
+from services.notifications.metrics import NotificationMetrics
 from services.notifications.settings import NotificationsSettings
-from shared.messaging.inbox import EventConsumer
 from shared.service import ServiceParts, assemble, serve
 
 
 def create_app(settings: NotificationsSettings | None = None) -> FastAPI:
-    """The notifications app, wired to its database and broker."""
+    """The notifications app, wired to its database, broker, channels and dispatcher."""
     settings = settings or NotificationsSettings.load()
     parts = ServiceParts.create("notifications", settings, outbox=db.outbox)
-    return assemble(
-        parts, title="Hami notifications", routers=[build_router(parts.engine)],
-        consumer=EventConsumer("notifications", parts.engine, db.inbox, handlers()),
-        description="داوری مرحله‌ای، رتبه‌بندی و جوایز — tiered notifications, ranking and awards.",
+    # httpx logs every request URL at INFO; some SMS providers put the API key in the URL.
+    logging.getLogger("httpx").setLevel(logging.WARNING)
+    recorder = Recorder(settings)
+    handlers = Handlers(recorder)
+    dispatcher = Dispatcher(parts.engine, settings)
+    consumer = NotificationsConsumer("notifications", parts.engine, db.inbox, handlers.table(),
+                                     fan_out=recorder.fan_out, public_handlers=handlers.public_table())
+    secret = settings.link_secret.get_secret_value()
+    app = assemble(
+        parts, title="Hami notifications", consumer=consumer,
+        routers=[build_router(parts.engine), build_templates_router(parts.engine),
+                 build_webhooks_router(parts.engine), build_inbox_router(parts.engine, link_secret=secret)],
+        periodic=[(settings.dispatch_interval, dispatcher.dispatch)],
+        description="پیام‌های فارسی با ایمیل، پیامک، وب‌هوک و صندوق پیام کارکنان، با دفتر ارسال و تلاش دوباره — "
+                    "Persian messages by email, SMS, signed webhooks and a staff inbox, with a retrying ledger.",
     )
+    metrics = NotificationMetrics(app.state.runtime.metrics.registry)
+    recorder.metrics = dispatcher.metrics = metrics
+    return app
 
 
 def run() -> None:

@@ -1,8 +1,8 @@
 """Event contracts, one module per publishing service; consumers import the same models."""
 
-from shared.contracts import evaluation, registry, submissions
+from shared.contracts import evaluation, notifications, registry, submissions
 from shared.contracts.base import CITY, Event, district_scope
 
-ALL_EVENTS: tuple[type[Event], ...] = registry.EVENTS + submissions.EVENTS + evaluation.EVENTS
+ALL_EVENTS: tuple[type[Event], ...] = registry.EVENTS + submissions.EVENTS + notifications.EVENTS + evaluation.EVENTS
 
 __all__ = ["ALL_EVENTS", "CITY", "Event", "district_scope"]

@@ -52,7 +52,9 @@ SERVICE_QUEUES: dict[str, ServiceQueue] = {
         ServiceQueue("submissions", ("registry.neighbourhood.#", "registry.decision.#")),
         ServiceQueue("evaluation", ("submissions.work.#", "registry.person.#", "registry.member.#",
                                     "registry.decision.issued.#")),
-        ServiceQueue("notifications", ("submissions.work.#",)),
+        ServiceQueue("notifications", ("submissions.work.#", "registry.person.#", "registry.member.#",
+                                       "registry.body.#", "registry.decision.#", "registry.report.#", "evaluation.#"),
+                     public_bindings=("#",)),  # every public event can go to webhooks
     )
 }
 

@@ -1,0 +1,75 @@
+"""The notifications queue's consumer: internal events to typed handlers, public events to webhooks too."""
+
+import json
+from collections.abc import Awaitable, Callable
+from contextvars import ContextVar
+from dataclasses import dataclass, field
+
+import structlog
+from faststream.exceptions import RejectMessage
+from pydantic import ValidationError
+from sqlalchemy.ext.asyncio import AsyncConnection
+
+from shared.contracts import ALL_EVENTS
+from shared.contracts.base import Event
+from shared.messaging.inbox import Envelope, EventConsumer
+from shared.messaging.topology import PUBLIC_EXCHANGE
+
+log = structlog.get_logger("notifications")
+PUBLIC_CONTRACTS: dict[str, type[Event]] = {c.event_type(): c for c in ALL_EVENTS if c.public}
+# How often a message is redelivered while something it refers to (a person, a work) may still be on its way.
+WAIT_FOR_PROJECTION = 3
+delivery_attempt: ContextVar[int] = ContextVar("delivery_attempt", default=0)
+FanOut = Callable[[AsyncConnection, Event, str], Awaitable[int]]
+
+
+class NotYetKnown(Exception):
+    """Something the event refers to has not been projected yet; the message is retried a few times."""
+
+
+def wait_for_projection(what: str) -> None:
+    """Raise NotYetKnown on early deliveries of a message; from then on the caller goes on without it."""
+    if delivery_attempt.get() < WAIT_FOR_PROJECTION:
+        raise NotYetKnown(what)
+    log.warning("notification.reference_unknown", missing=what)
+
+
+@dataclass
+class NotificationsConsumer(EventConsumer):
+    """EventConsumer that also takes public events: each goes to webhooks, and to a typed handler if it has one.
+
+    A public message is validated against its public contract and re-serialised from it, so nothing beyond
+    the public contract can ever reach a webhook.
+    """
+
+    fan_out: FanOut | None = None
+    public_handlers: dict[str, tuple[type[Event], Callable]] = field(default_factory=dict)
+
+    def _effects(self, envelope: Envelope, body: bytes) -> list:
+        if envelope.exchange != PUBLIC_EXCHANGE:
+            return super()._effects(envelope, body)
+        contract = PUBLIC_CONTRACTS.get(envelope.event_type)
+        if contract is None:
+            self.on_consumed(envelope.event_type, "ignored")
+            return []
+        try:
+            if not envelope.message_id:
+                raise ValueError("message without message_id")
+            event = contract.model_validate(json.loads(body))
+        except (ValidationError, ValueError) as error:
+            self.on_consumed(envelope.event_type, "dead_lettered")
+            log.error("consumer.malformed", error=str(error)[:500])
+            raise RejectMessage() from error
+        effects = []
+        if self.fan_out is not None:
+            effects.append(lambda conn: self.fan_out(conn, event, envelope.routing_key))
+        if (entry := self.public_handlers.get(envelope.event_type)) is not None:
+            effects.append(lambda conn: entry[1](conn, event))
+        return effects
+
+    async def _apply(self, envelope: Envelope, effects: list, attempt: int) -> None:
+        token = delivery_attempt.set(attempt)
+        try:
+            await super()._apply(envelope, effects, attempt)
+        finally:
+            delivery_attempt.reset(token)
