@@ -12,7 +12,7 @@ import pytest
 
 from shared.launcher import SERVICES, ServiceProcess
 from tests.support.compose import MissingVariable, load_compose
-from tests.support.servers import Servers, rabbitmqctl
+from tests.support.servers import Servers, private_vhost, rabbitmqctl
 from tests.support.system import drop_databases, free_port
 
 SCHEMA = json.loads((Path(__file__).parent / "compose" / "compose-spec.json").read_text())
@@ -72,10 +72,14 @@ async def _ensure_role(servers: Servers, password: str) -> None:
         await connection.close()
 
 
-def test_each_compose_service_command_runs_with_its_compose_environment(
-        servers: Servers, amqp_url: str, tmp_path: Path) -> None:
+def test_each_compose_service_command_runs_with_its_compose_environment(servers: Servers, tmp_path: Path) -> None:
     if not servers.local_broker:
         pytest.fail("this test adds the compose RabbitMQ user with rabbitmqctl; use a local broker")
+    with private_vhost(servers) as amqp_url:  # its own vhost: these services must not compete with the suite's
+        _run_compose_services(servers, amqp_url, tmp_path)
+
+
+def _run_compose_services(servers: Servers, amqp_url: str, tmp_path: Path) -> None:
     services = load_compose(SECRETS)["services"]
     vhost = urlsplit(amqp_url).path.lstrip("/") or "/"
     rabbitmqctl("add_user", "hami", SECRETS["HAMI_RABBITMQ_PASSWORD"], check=False)
