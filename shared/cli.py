@@ -58,6 +58,16 @@ def migrate_all(args: argparse.Namespace) -> int:
     return 0
 
 
+def write_asyncapi(_args: argparse.Namespace) -> int:
+    """Regenerate docs/asyncapi.json from the contracts."""
+    from shared.asyncapi import DOCUMENT, render
+
+    DOCUMENT.parent.mkdir(exist_ok=True)
+    DOCUMENT.write_text(render(), encoding="utf-8")
+    print(f"wrote {DOCUMENT}", flush=True)
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     """Entry point of the `hami` command."""
     parser = argparse.ArgumentParser(prog="hami", description="Hami festival platform: operator tools")
@@ -66,6 +76,8 @@ def main(argv: list[str] | None = None) -> int:
     migrate = commands.add_parser("migrate", help="create and migrate the services' databases")
     migrate.add_argument("services", nargs="*", metavar="SERVICE", help=f"any of {', '.join(SERVICES)}")
     migrate.set_defaults(func=migrate_all)
+    commands.add_parser("asyncapi", help="regenerate docs/asyncapi.json from the contracts").set_defaults(
+        func=write_asyncapi)
     args = parser.parse_args(argv)
     return args.func(args)
 
