@@ -64,15 +64,16 @@ class Dispatcher:
             try:
                 await self._send(row)
             except SendError as error:
-                await self._failed(row, error)
+                await self._failed(row, error, time.perf_counter() - started)
             except Exception as error:  # a bug or an unexpected library error: retried like a transient one
                 log.exception("delivery.unexpected_error", delivery_id=str(row["id"]))
-                await self._failed(row, SendError(f"{type(error).__name__}: {error}"[:300]))
+                await self._failed(row, SendError(f"{type(error).__name__}: {error}"[:300]),
+                                   time.perf_counter() - started)
             else:
-                async with self.engine.begin() as conn:
-                    await db_ledger.finish(conn, row, status=SENT)
+                async with self.engine.begin() as conn:  # endpoint before ledger row: the API's lock order
                     if row["webhook_id"] is not None:
                         await db_admin.webhook_succeeded(conn, webhook_id=row["webhook_id"])
+                    await db_ledger.finish(conn, row, status=SENT)
                 self._count(row["channel"], SENT, time.perf_counter() - started)
 
     async def _send(self, row: dict) -> None:
@@ -98,7 +99,7 @@ class Dispatcher:
                             html=row["html"] or "", unsubscribe_url=self._unsubscribe(row))
         await (self.email if row["channel"] == EMAIL else self.sms).send(outgoing)
 
-    async def _failed(self, row: dict, error: SendError) -> None:
+    async def _failed(self, row: dict, error: SendError, seconds: float) -> None:
         if isinstance(error, _Postponed):
             return
         opted_out = error.reason.startswith("recipient opted out")
@@ -106,12 +107,12 @@ class Dispatcher:
                                                             max_attempts=self.settings.max_attempts)
         delay = retry_delay(row["attempts"], base=self.settings.retry_base_seconds,
                             cap=self.settings.retry_max_seconds)
-        async with self.engine.begin() as conn:
-            await db_ledger.finish(conn, row, status=status, error=error.reason,
-                                   retry_in=None if status in (DEAD, SUPPRESSED) else delay)
+        async with self.engine.begin() as conn:  # endpoint before ledger row: the API's lock order
             if row["webhook_id"] is not None and not error.reason.startswith("endpoint is"):
                 await self._endpoint_failed(conn, row, error)
-        self._count(row["channel"], status, None)
+            await db_ledger.finish(conn, row, status=status, error=error.reason,
+                                   retry_in=None if status in (DEAD, SUPPRESSED) else delay)
+        self._count(row["channel"], status, seconds)
         event = "delivery.dead" if status == DEAD else "delivery.failed"
         (log.error if status == DEAD else log.warning)(
             event, delivery_id=str(row["id"]), channel=row["channel"], attempts=row["attempts"], error=error.reason,
@@ -141,12 +142,11 @@ class Dispatcher:
         token = opt_out_token(self.settings.link_secret.get_secret_value(), EMAIL, row["recipient"])
         return f"{self.settings.public_url.rstrip('/')}/opt-out?token={token}"
 
-    def _count(self, channel: str, outcome: str, seconds: float | None) -> None:
+    def _count(self, channel: str, outcome: str, seconds: float) -> None:
         if self.metrics is None:
             return
         self.metrics.attempts.labels(channel, outcome).inc()
-        if seconds is not None:
-            self.metrics.send_seconds.labels(channel).observe(seconds)
+        self.metrics.send_seconds.labels(channel).observe(seconds)
 
     async def close(self) -> None:
         """Close the channels' HTTP clients."""

@@ -20,13 +20,13 @@ def build_message(outgoing: Outgoing, *, sender: str) -> EmailMessage:
     message["Subject"] = outgoing.subject
     message["Date"] = format_datetime(datetime.now(UTC))
     message["Message-ID"] = make_msgid(idstring=outgoing.delivery_id, domain="hami.tehran.ir")
-    message["Content-Language"] = "fa"
     message["X-Hami-Delivery"] = outgoing.delivery_id
     if outgoing.unsubscribe_url:
         message["List-Unsubscribe"] = f"<{outgoing.unsubscribe_url}>"
     message.set_content(outgoing.text, charset="utf-8")
     if outgoing.html:
         message.add_alternative(outgoing.html, subtype="html", charset="utf-8")
+    message["Content-Language"] = "fa"  # after the bodies: setting content clears Content-* headers
     return message
 
 

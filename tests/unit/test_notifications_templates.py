@@ -1,0 +1,67 @@
+"""Templates: Persian defaults, RTL mail, Jalali dates and Persian digits, and what is refused at save time."""
+
+import email
+from email import policy
+
+import pytest
+
+from services.notifications.channels import Outgoing
+from services.notifications.channels.email import build_message
+from services.notifications.domain import EMAIL, SMS
+from services.notifications.templates import TemplateRefused, check, render
+from services.notifications.templates_default import DEFAULTS, sample_context
+
+
+@pytest.mark.parametrize(("rule", "channel"), list(DEFAULTS), ids=lambda v: str(v))
+def test_every_default_template_renders_its_sample(rule: str, channel: str) -> None:
+    rendered = check(rule, channel, DEFAULTS[(rule, channel)])
+    assert rendered.text and "{{" not in rendered.text
+    assert not any(char in rendered.text for char in "0123456789"), "digits are shown in Persian"
+
+
+def test_the_tracking_code_sms_is_persian_with_a_jalali_date() -> None:
+    text = check("work_received", SMS, DEFAULTS[("work_received", SMS)]).text
+    assert "کد رهگیری: ۴۰۵۶-۱۲۳۴-۵۶۷۸" in text and "۱۴۰۵/۰۸/۰۶" in text
+
+
+def test_mail_is_right_to_left_html_with_a_plain_text_twin_and_an_opt_out_link() -> None:
+    context = {**sample_context("work_advanced"), "unsubscribe_url": "https://hami.example/opt-out?token=x"}
+    rendered = render(DEFAULTS[("work_advanced", EMAIL)], EMAIL, context)
+    assert '<html lang="fa" dir="rtl">' in rendered.html and 'dir="rtl"' in rendered.html.split("<body")[1]
+    assert "https://hami.example/opt-out?token=x" in rendered.text and 'href="https://hami.example' in rendered.html
+    message = build_message(Outgoing("d1", "e1", "t", "maryam@example.org", rendered.subject, rendered.text,
+                                     rendered.html, "https://hami.example/opt-out?token=x"), sender="hami@example.org")
+    parsed = email.message_from_bytes(message.as_bytes(), policy=policy.default)
+    assert parsed["Content-Language"] == "fa" and parsed["List-Unsubscribe"].startswith("<https://")
+    assert parsed.get_body(("plain",)).get_content().startswith("مریم کاظمی گرامی")
+    assert "dir=\"rtl\"" in parsed.get_body(("html",)).get_content()
+
+
+def test_values_are_escaped_in_html_but_not_in_text() -> None:
+    context = {**sample_context("work_received"), "name": "<b>علی</b>"}
+    rendered = render(DEFAULTS[("work_received", EMAIL)], EMAIL, context)
+    assert "&lt;b&gt;علی&lt;/b&gt;" in rendered.html and "<b>علی</b>" in rendered.text
+
+
+@pytest.mark.parametrize(("parts", "reason"), [
+    ({"subject": "x", "text": "{{ name "}, "TemplateSyntaxError"),
+    ({"subject": "x", "text": "{{ nobody }}"}, "UndefinedError"),
+    ({"subject": "x", "text": "{{ work.no_such_field }}"}, "UndefinedError"),
+    ({"subject": "x", "text": "{{ name.__class__.__mro__ }}"}, "SecurityError"),
+    ({"subject": "x", "text": "{{ ''.__class__.__subclasses__() }}"}, "SecurityError"),
+    ({"subject": "", "text": "سلام"}, "subject"),
+    ({"subject": "x", "text": "  "}, "empty"),
+])
+def test_a_broken_email_template_is_refused(parts: dict, reason: str) -> None:
+    with pytest.raises(TemplateRefused, match=reason):
+        check("work_received", EMAIL, parts)
+
+
+def test_an_sms_that_would_take_too_many_parts_is_refused() -> None:
+    with pytest.raises(TemplateRefused, match="parts"):
+        check("work_received", SMS, {"text": "{{ work.title }} " * 30})
+
+
+def test_a_template_for_a_channel_the_rule_does_not_use_is_refused() -> None:
+    with pytest.raises(TemplateRefused, match="sends nothing"):
+        check("work_assigned", SMS, {"text": "سلام"})
