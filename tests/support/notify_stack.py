@@ -46,21 +46,25 @@ class Double:
         self.process.wait(10)
 
 
-def start_double(kind: str, *args: str) -> Double:
-    """Start `python -m tests.support.http_doubles <kind>` and wait until it answers."""
-    port = free_port()
-    process = subprocess.Popen([sys.executable, "-m", "tests.support.http_doubles", kind, "--port", str(port), *args],
-                               cwd=ROOT)
-    double = Double(port, process)
-    deadline = time.monotonic() + 15
-    while time.monotonic() < deadline:
-        try:
-            if httpx.get(f"{double.url}/health", timeout=1).status_code == 200:
-                return double
-        except httpx.HTTPError:
+def start_double(kind: str, *args: str, log_dir: Path) -> Double:
+    """Start `python -m tests.support.http_doubles <kind>` and wait until it answers (a taken port: another one)."""
+    for _ in range(3):
+        port = free_port()
+        log = (log_dir / f"{kind}-double.log").open("ab")
+        process = subprocess.Popen([sys.executable, "-m", "tests.support.http_doubles", kind, "--port", str(port),
+                                    *args], cwd=ROOT, stdout=log, stderr=subprocess.STDOUT)
+        double = Double(port, process)
+        deadline = time.monotonic() + 20
+        while time.monotonic() < deadline and process.poll() is None:
+            try:
+                if httpx.get(f"{double.url}/health", timeout=1).status_code == 200:
+                    return double
+            except httpx.HTTPError:
+                pass
             time.sleep(0.1)
-    double.stop()
-    raise TimeoutError(f"{kind} double did not start")
+        if process.poll() is None:
+            double.stop()
+    raise TimeoutError(f"{kind} double did not start; see {log_dir / f'{kind}-double.log'}")
 
 
 @dataclass
@@ -133,15 +137,16 @@ def notify_stack_fixture(request: pytest.FixtureRequest, servers: Servers,
         return _running["stack"]
     resources = ExitStack()
     amqp_url = resources.enter_context(private_vhost(servers))
+    log_dir = tmp_path_factory.mktemp("notify-logs")
     smtp = SmtpServer(free_port())
     smtp.start()
     resources.callback(smtp.stop)
-    sms = start_double("sms", "--key", SMS_KEY, "--reject", "+98" + REJECTED_MOBILE[1:])
-    resources.callback(sms.stop)
-    hooks = start_double("webhook", "--secret", WEBHOOK_SECRET)
-    resources.callback(hooks.stop)
     try:
-        stack = _start(servers, amqp_url, tmp_path_factory.mktemp("notify-logs"), smtp, sms, hooks)
+        sms = start_double("sms", "--key", SMS_KEY, "--reject", "+98" + REJECTED_MOBILE[1:], log_dir=log_dir)
+        resources.callback(sms.stop)
+        hooks = start_double("webhook", "--secret", WEBHOOK_SECRET, log_dir=log_dir)
+        resources.callback(hooks.stop)
+        stack = _start(servers, amqp_url, log_dir, smtp, sms, hooks)
     except Exception:
         resources.close()
         raise
