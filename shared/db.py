@@ -19,9 +19,12 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
 
 
-def make_engine(database_url: str, *, pool_size: int = 10) -> AsyncEngine:
-    """An async engine that checks connections before use so it survives a database restart."""
-    return create_async_engine(database_url, pool_size=pool_size, pool_pre_ping=True)
+def make_engine(database_url: str, *, pool_size: int = 5, max_overflow: int = 5) -> AsyncEngine:
+    """An async engine that checks connections before use so it survives a database restart.
+
+    Small pools on purpose: four services (and their replicas) share one PostgreSQL's connection limit.
+    """
+    return create_async_engine(database_url, pool_size=pool_size, max_overflow=max_overflow, pool_pre_ping=True)
 
 
 def asyncpg_dsn(database_url: str) -> str:

@@ -2,7 +2,7 @@
 
 import structlog
 from sqlalchemy import text
-from sqlalchemy.ext.asyncio import AsyncEngine
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
 from services.registry import db, db_people
 from services.registry.identity import hash_password, new_signing_key
@@ -30,14 +30,23 @@ async def ensure_admin(engine: AsyncEngine, *, username: str, password: str, nam
         await conn.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": BOOTSTRAP_LOCK})
         if await db_people.username_taken(conn, username=username):
             return
-        person_id = await db_people.create_person(conn, name=name, mobile=None, email=None)
-        await db_people.create_account(conn, username=username, password_hash=hash_password(password),
-                                       person_id=person_id)
-        appointment_id = await db_people.appoint(conn, person_id=person_id, body_code=SECRETARY_BODY,
-                                                 role="secretary", by="bootstrap")
-        await add_events(conn, db.outbox, [
-            PersonRegistered(person_id=person_id, name=name),
-            MemberAppointed(appointment_id=appointment_id, person_id=person_id, body_code=SECRETARY_BODY,
-                            body_kind="festival_secretary", role="secretary"),
-        ])
+        await create_staff(conn, username=username, password=password, name=name, body_code=SECRETARY_BODY,
+                           role="secretary", by="bootstrap")
         log.info("identity.admin_created", username=username)
+
+
+async def create_staff(conn: AsyncConnection, *, username: str, password: str, name: str, body_code: str, role: str,
+                       by: str, mobile: str | None = None, email: str | None = None) -> None:
+    """A person, their account and one appointment, with the events (for bootstrap and operators)."""
+    body = (await db.load_bodies(conn)).get(body_code)
+    if body is None or not body.active:
+        raise ValueError(f"no active body {body_code!r}")
+    person_id = await db_people.create_person(conn, name=name, mobile=mobile, email=email)
+    await db_people.create_account(conn, username=username, password_hash=hash_password(password),
+                                   person_id=person_id)
+    appointment_id = await db_people.appoint(conn, person_id=person_id, body_code=body_code, role=role, by=by)
+    await add_events(conn, db.outbox, [
+        PersonRegistered(person_id=person_id, name=name, mobile=mobile, email=email),
+        MemberAppointed(appointment_id=appointment_id, person_id=person_id, body_code=body_code,
+                        body_kind=body.kind, role=role, district=body.district),
+    ])

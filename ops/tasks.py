@@ -1,0 +1,167 @@
+"""What each `hami` subcommand does."""
+
+import argparse
+import os
+import signal
+import time
+from pathlib import Path
+
+from ops import bus
+from ops.settings import LOCAL_DATABASE_SERVER, amqp_url, database_url
+from shared.db import make_engine
+from shared.launcher import DEFAULT_PORTS, SERVICES, ServiceProcess, service_env
+from shared.messaging.outbox import backlog
+from shared.migrate import migrate
+
+STRUCTURE_FILE = Path(__file__).resolve().parent.parent / "deploy" / "festival-structure.yaml"
+REPLAY_BATCH = 500
+
+
+def run_all(_args: argparse.Namespace) -> int:
+    """Start the four services as local processes and stay in the foreground until Ctrl-C."""
+    server = os.environ.get("HAMI_DATABASE_SERVER", LOCAL_DATABASE_SERVER)
+    ports = {name: int(os.environ.get(f"HAMI_{name.upper()}_PORT", port)) for name, port in DEFAULT_PORTS.items()}
+    processes = [ServiceProcess(name, service_env(name, database_server=server, amqp_url=amqp_url(), ports=ports))
+                 for name in SERVICES]
+    stopping = False
+
+    def stop(*_: object) -> None:
+        nonlocal stopping
+        stopping = True
+
+    signal.signal(signal.SIGINT, stop)
+    signal.signal(signal.SIGTERM, stop)
+    started = time.monotonic()
+    for process in processes:
+        process.start()
+    try:
+        for process in processes:
+            process.wait_ready(timeout=120)
+        print(f"\nHami is ready in {time.monotonic() - started:.1f}s:", flush=True)
+        for process in processes:
+            print(f"  {process.name:<14} {process.url}/docs", flush=True)
+        print("Ctrl-C stops everything.", flush=True)
+        while not stopping and all(p.process.poll() is None for p in processes):
+            time.sleep(0.5)
+    finally:
+        for process in reversed(processes):
+            process.stop()
+    return 0
+
+
+async def migrate_all(args: argparse.Namespace) -> int:
+    """Create each service's database if needed and bring it to the newest migration."""
+    for name in args.services or SERVICES:
+        await migrate(name, database_url(name))
+        print(f"{name}: migrated", flush=True)
+    return 0
+
+
+def write_asyncapi(_args: argparse.Namespace) -> int:
+    """Regenerate docs/asyncapi.json from the contracts."""
+    from shared.asyncapi import DOCUMENT, render
+
+    DOCUMENT.parent.mkdir(exist_ok=True)
+    DOCUMENT.write_text(render(), encoding="utf-8")
+    print(f"wrote {DOCUMENT}", flush=True)
+    return 0
+
+
+async def load_structure(args: argparse.Namespace) -> int:
+    """Load or reload the structure file into the registry; prints the changes it published."""
+    from services.registry.structure import load_structure as load
+
+    engine = make_engine(database_url("registry"))
+    try:
+        changes = await load(engine, Path(args.file) if args.file else STRUCTURE_FILE)
+    finally:
+        await engine.dispose()
+    for event_type, count in sorted(changes.items()):
+        print(f"{count:5d}  {event_type}")
+    print("no changes" if not changes else f"{sum(changes.values())} events queued", flush=True)
+    return 0
+
+
+async def create_staff(args: argparse.Namespace) -> int:
+    """Create a person, their account and one appointment (the registry publishes the events)."""
+    from services.registry.bootstrap import create_staff as create
+    from services.registry.db_people import username_taken
+
+    engine = make_engine(database_url("registry"))
+    try:
+        async with engine.begin() as conn:
+            if await username_taken(conn, username=args.username):
+                print(f"username {args.username!r} is taken", flush=True)
+                return 1
+            await create(conn, username=args.username, password=args.password, name=args.name,
+                         body_code=args.body, role=args.role, by="hami-cli", mobile=args.mobile, email=args.email)
+    finally:
+        await engine.dispose()
+    print(f"created {args.username} as {args.role} of {args.body}", flush=True)
+    return 0
+
+
+async def show_outbox(args: argparse.Namespace) -> int:
+    """Unsent events per service and the age of the oldest."""
+    from sqlalchemy import MetaData
+
+    from shared.db import outbox_table
+
+    table = outbox_table(MetaData())
+    for name in args.services or SERVICES:
+        engine = make_engine(database_url(name))
+        try:
+            async with engine.connect() as conn:
+                count, age = await backlog(conn, table)
+            print(f"{name:<14} {count:7d} unsent   oldest {age:8.1f} s", flush=True)
+        finally:
+            await engine.dispose()
+    return 0
+
+
+async def dead_letters(args: argparse.Namespace) -> int:
+    """List depths, show the first messages of a service, or replay them to its queue."""
+    if args.action == "list":
+        for name, depth in (await bus.dead_letter_depths(amqp_url())).items():
+            print(f"{name:<14} {depth:7d}", flush=True)
+        return 0
+    if not args.service:
+        print("name a service", flush=True)
+        return 2
+    if args.action == "show":
+        for message in await bus.peek(amqp_url(), args.service, args.limit):
+            print(message, flush=True)
+        return 0
+    moved = await bus.replay(amqp_url(), args.service, args.limit)
+    print(f"replayed {moved} dead letters to {args.service}", flush=True)
+    return 0
+
+
+async def ledger(args: argparse.Namespace) -> int:
+    """Verify the hash chain, or republish events (original ids: consumers apply each at most once)."""
+    from services.registry import db_ledger
+    from shared.messaging.topology import SERVICE_QUEUES
+
+    engine = make_engine(database_url("registry"))
+    try:
+        async with engine.connect() as conn:
+            if args.action == "verify":
+                verdict = await db_ledger.verify_all(conn)
+                state = "the chain is intact" if verdict.ok else \
+                    f"row {verdict.first_broken_seq} broken: {verdict.reason}"
+                print(f"checked {verdict.checked} rows: {state}", flush=True)
+                return 0 if verdict.ok else 1
+            sent, after = 0, args.after_seq
+            while sent < args.limit:
+                rows = await db_ledger.query(conn, event_type=args.type, after_seq=after,
+                                             limit=min(REPLAY_BATCH, args.limit - sent))
+                if not rows:
+                    break
+                queue = SERVICE_QUEUES[args.to].name if args.to else None
+                sent += await bus.republish(amqp_url(), rows, queue=queue)
+                after = rows[-1]["seq"]
+                print(f"replayed {sent} events (up to seq {after})", flush=True)
+    finally:
+        await engine.dispose()
+    print(f"done: {sent} events", flush=True)
+    return 0
