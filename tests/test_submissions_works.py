@@ -2,6 +2,7 @@
 edits until the call closes, withdrawal until the evaluation starts, and every refusal changing nothing."""
 
 import uuid
+from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime, timedelta
 
 import httpx
@@ -93,6 +94,19 @@ def test_a_probable_duplicate_is_accepted_and_flagged_for_staff(system: System, 
     flagged = httpx.get(f"{system.url('submissions')}/works", params={"possible_duplicate": True, "q": "کوچه بهار"},
                         headers=staff).json()["items"]
     assert [w["id"] for w in flagged] == [again.json()["id"]]
+
+
+def test_concurrent_duplicates_see_each_other(system: System, staff: dict) -> None:
+    body = work_body(title=f"کارگاه همزمان {uuid.uuid4().hex[:6]}")
+    with ThreadPoolExecutor(max_workers=6) as pool:
+        responses = list(pool.map(lambda _: post(system, staff, body), range(6)))
+
+    works = sorted((r.json() for r in responses), key=lambda w: w["created_at"])
+    assert [r.status_code for r in responses] == [201] * 6
+    flagged = [w for w in works if w["possible_duplicate"]]
+    assert len(flagged) == 5  # the lock on (submitter, title) orders them: one original, five flagged
+    original = next(w for w in works if not w["possible_duplicate"])
+    assert {w["duplicate_of"] for w in flagged} == {original["id"]}
 
 
 def test_staff_edit_a_work_while_its_call_is_open(system: System, staff: dict) -> None:

@@ -197,17 +197,6 @@ async def get_call(conn: AsyncConnection, *, edition: str, for_update: bool = Fa
     return dict(row) if row else None
 
 
-async def current_call(conn: AsyncConnection, *, now: datetime) -> dict | None:
-    """The call taking works now (the newest edition if several), else the newest call, for its message."""
-    accepting = (await conn.execute(
-        select(calls).where(calls.c.state == "open", calls.c.opens_at <= now, calls.c.closes_at > now)
-        .order_by(calls.c.edition.desc()).limit(1))).mappings().first()
-    if accepting is not None:
-        return dict(accepting)
-    latest = (await conn.execute(select(calls).order_by(calls.c.edition.desc()).limit(1))).mappings().first()
-    return dict(latest) if latest else None
-
-
 async def calls_past_deadline(conn: AsyncConnection, *, now: datetime) -> list[str]:
     """Editions whose call is still open after its closing instant, locked (other replicas skip them)."""
     rows = await conn.execute(select(calls.c.edition).where(calls.c.state == "open", calls.c.closes_at <= now)

@@ -6,11 +6,11 @@ from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import Select, and_, func, select, text, update
+from sqlalchemy import Select, and_, func, literal, select, update
 from sqlalchemy.ext.asyncio import AsyncConnection
 
-from services.submissions.db import documents, neighbourhoods, status_history, works
-from services.submissions.domain import WITHDRAWN
+from services.submissions.db import calls, documents, neighbourhoods, status_history, works
+from services.submissions.domain import RECEIVED, WITHDRAWN
 
 _OFFICE = neighbourhoods.alias("office")
 _WORK_COLUMNS = (works, neighbourhoods.c.name_fa.label("neighbourhood"), _OFFICE.c.name_fa.label("office"))
@@ -71,21 +71,64 @@ async def find_by_tracking_code(conn: AsyncConnection, *, tracking_code: str) ->
     return dict(row) if row else None
 
 
-async def find_duplicate(conn: AsyncConnection, *, edition: str, title_key: str, kind: str, submitter_id: str,
-                         exclude: uuid.UUID | None = None) -> uuid.UUID | None:
-    """The earliest live work of the same submitter with the same title key in the edition.
+def duplicate_lock(kind: str, submitter_id: str, title_key: str):
+    """A transaction-scoped advisory lock on (submitter, title): two concurrent duplicates see each other."""
+    return func.pg_advisory_xact_lock(func.hashtextextended(f"work-dup|{kind}|{submitter_id}|{title_key}", 0))
 
-    A transaction-scoped advisory lock on the key makes two concurrent duplicates see each other."""
-    await conn.execute(text("SELECT pg_advisory_xact_lock(hashtextextended(:key, 0))"),
-                       {"key": f"work-dup|{edition}|{kind}|{submitter_id}|{title_key}"})
+
+def _duplicate_query(*, edition: str, title_key: str, kind: str, submitter_id: str,
+                     exclude: uuid.UUID | None = None) -> Select:
+    """The earliest live work of the same submitter with the same title key in the edition."""
     who = works.c.organisation_legal_id if kind == "organisation" else works.c.submitter_national_id
     query = (select(works.c.id).where(
         works.c.edition == edition, works.c.title_key == title_key, works.c.submitter_kind == kind,
         who == submitter_id, works.c.status != WITHDRAWN)
         .order_by(works.c.created_at, works.c.id).limit(1))
-    if exclude is not None:
-        query = query.where(works.c.id != exclude)
-    return (await conn.execute(query)).scalar_one_or_none()
+    return query.where(works.c.id != exclude) if exclude is not None else query
+
+
+async def find_duplicate(conn: AsyncConnection, *, edition: str, title_key: str, kind: str, submitter_id: str,
+                         exclude: uuid.UUID | None = None) -> uuid.UUID | None:
+    """The earliest live work of the same submitter with the same title in the edition (under the lock)."""
+    await conn.execute(select(duplicate_lock(kind, submitter_id, title_key)))
+    return (await conn.execute(_duplicate_query(edition=edition, title_key=title_key, kind=kind,
+                                                submitter_id=submitter_id, exclude=exclude))).scalar_one_or_none()
+
+
+async def intake_context(conn: AsyncConnection, *, edition: str | None, now: datetime, district: int,
+                         neighbourhood: str, lock) -> dict | None:
+    """In one round trip: the call a work goes to (the edition's, else the one taking works now, else the
+    newest), the neighbourhood (hood_code/hood_name, None when not in the district) and the duplicate lock.
+
+    None when there is no such call."""
+    hood = neighbourhoods.alias("hood")
+    query = (select(*calls.c, hood.c.code.label("hood_code"), hood.c.name_fa.label("hood_name"), lock.label("locked"))
+             .select_from(calls.outerjoin(hood, and_(hood.c.district == district, hood.c.name_fa == neighbourhood,
+                                                     hood.c.active)))
+             .limit(1))
+    if edition is not None:
+        query = query.where(calls.c.edition == edition)
+    else:
+        accepting = and_(calls.c.state == "open", calls.c.opens_at <= now, calls.c.closes_at > now)
+        query = query.order_by(accepting.desc(), calls.c.edition.desc())
+    row = (await conn.execute(query)).mappings().first()
+    return dict(row) if row else None
+
+
+async def insert_received(conn: AsyncConnection, *, values: dict, kind: str, submitter_id: str,
+                          actor: str) -> uuid.UUID | None:
+    """Insert a received work, flagged when a probable duplicate exists, with its first status, in one
+    statement (the caller holds the duplicate lock); returns the duplicate's id or None."""
+    duplicate = _duplicate_query(edition=values["edition"], title_key=values["title_key"], kind=kind,
+                                 submitter_id=submitter_id)
+    inserted = (works.insert().values(**values, duplicate_of=duplicate.scalar_subquery(),
+                                      possible_duplicate=duplicate.exists())
+                .returning(works.c.id, works.c.duplicate_of, works.c.status_at).cte("inserted"))
+    history = status_history.insert().from_select(
+        ["work_id", "status", "at", "actor"],
+        select(inserted.c.id, literal(RECEIVED), inserted.c.status_at, literal(actor))).cte("history")
+    query = select(inserted.c.duplicate_of).add_cte(history)
+    return (await conn.execute(query)).scalar_one()
 
 
 async def update_work(conn: AsyncConnection, *, work_id: uuid.UUID, values: dict) -> None:

@@ -63,6 +63,7 @@ def _search_text(values: dict, tracking_code: str) -> str:
 
 
 async def _neighbourhood(conn: AsyncConnection, district: int, name: str) -> dict:
+    """An active neighbourhood of the district by name; 422 otherwise."""
     hood = await db.find_neighbourhood(conn, district=district, name_fa=normalize_text(name))
     if hood is None:
         raise ApiError(422, "unknown_neighbourhood", "این محله در این منطقه ثبت نشده است.",
@@ -80,56 +81,51 @@ async def _office(conn: AsyncConnection, edition: str, district: int, name: str 
     return hood["code"]
 
 
-async def _call_for(conn: AsyncConnection, edition: str | None, now: datetime) -> dict:
-    """The call a work goes to (the named edition's, or the one open now); refused when it takes no works."""
-    if edition is not None:
-        if await db.get_edition(conn, code=edition) is None:
-            raise ApiError(422, "unknown_edition", "این دوره‌ی جشنواره تعریف نشده است.", "Unknown festival edition.")
-        call = await db.get_call(conn, edition=edition)
-    else:
-        call = await db.current_call(conn, now=now)
-    if (refusal := intake_refusal(call, now)) is not None:
-        raise refusal
-    return call
-
-
 async def submit_work(conn: AsyncConnection, *, body: WorkIn, actor: str, now: datetime) -> dict:
-    """Validate, normalise and store a work with its first status and events; returns the stored row."""
+    """Validate, normalise and store a work with its first status and events; returns the stored row.
+
+    The hot path of the festival: four statements (call and neighbourhood with the duplicate lock, the
+    work with its flag and history, the outbox rows, the relay's wake-up)."""
     kind, person, org = submitter_of(body.submitter)
-    call = await _call_for(conn, body.edition, now)
-    edition = call["edition"]
-    category = check_category(body.category, call["categories"])
-    answers = check_answers(body.answers, call["questions"])
-    hood = await _neighbourhood(conn, body.district, body.neighbourhood)
+    title, summary = _clean_text("title", body.title), _clean_text("summary", body.summary)
+    title_key, submitter_id = compact_key(title), org.legal_entity_id if org else person.national_id
+    found = await db_works.intake_context(
+        conn, edition=body.edition, now=now, district=body.district, neighbourhood=normalize_text(body.neighbourhood),
+        lock=db_works.duplicate_lock(kind, submitter_id, title_key))
+    if found is None and body.edition is not None and await db.get_edition(conn, code=body.edition) is None:
+        raise ApiError(422, "unknown_edition", "این دوره‌ی جشنواره تعریف نشده است.", "Unknown festival edition.")
+    if (refusal := intake_refusal(found, now)) is not None:
+        raise refusal
+    edition = found["edition"]
+    category = check_category(body.category, found["categories"])
+    answers = check_answers(body.answers, found["questions"])
+    if found["hood_code"] is None:
+        raise ApiError(422, "unknown_neighbourhood", "این محله در این منطقه ثبت نشده است.",
+                       "This neighbourhood is not in the district.")
     office = await _office(conn, edition, body.district, body.office)
     work_id, tracking_code = uuid.uuid4(), new_tracking_code()
     values = {
         "id": work_id, "tracking_code": tracking_code, "edition": edition, "district": body.district,
-        "neighbourhood_code": hood["code"], "office_code": office, "category": category,
-        "title": _clean_text("title", body.title), "summary": _clean_text("summary", body.summary),
-        **_submitter_columns(kind, person, org),
+        "neighbourhood_code": found["hood_code"], "office_code": office, "category": category,
+        "title": title, "summary": summary, **_submitter_columns(kind, person, org),
         "team": [{"name": normalize_text(m.name), "role": normalize_text(m.role)} for m in body.team],
         "beneficiaries": body.beneficiaries, "answers": answers, "status": RECEIVED, "status_at": now,
-        "created_by": actor, "created_at": now,
+        "created_by": actor, "created_at": now, "title_key": title_key,
     }
-    values["title_key"] = compact_key(values["title"])
     values["search_text"] = _search_text(values, tracking_code)
-    duplicate = await db_works.find_duplicate(conn, edition=edition, title_key=values["title_key"], kind=kind,
-                                              submitter_id=org.legal_entity_id if org else person.national_id)
-    values |= {"possible_duplicate": duplicate is not None, "duplicate_of": duplicate}
-    await db_works.insert_work(conn, values=values)
-    await db_works.set_status(conn, work_id=work_id, status=RECEIVED, previous=None, at=now, actor=actor)
-    common = {"work_id": work_id, "district": body.district, "neighbourhood": hood["name_fa"],
+    duplicate = await db_works.insert_received(conn, values=values, kind=kind, submitter_id=submitter_id, actor=actor)
+    common = {"work_id": work_id, "district": body.district, "neighbourhood": found["hood_name"],
               "category": category, "edition": edition}
     await add_events(conn, db.outbox, [
-        WorkReceived(**common, tracking_code=tracking_code, title=values["title"], submitter_name=person.name,
+        WorkReceived(**common, tracking_code=tracking_code, title=title, submitter_name=person.name,
                      submitter_national_id=person.national_id, submitter_mobile=person.mobile,
                      submitter_kind=kind, organisation_name=values["organisation_name"],
                      organisation_legal_id=values["organisation_legal_id"],
                      possible_duplicate=duplicate is not None, occurred_at=now),
         PublicWorkReceived(**common, occurred_at=now),
     ], correlation_id=str(work_id))
-    return {**values, "neighbourhood": hood["name_fa"], "office": body.office and normalize_text(body.office),
+    return {**values, "possible_duplicate": duplicate is not None, "duplicate_of": duplicate,
+            "neighbourhood": found["hood_name"], "office": body.office and normalize_text(body.office),
             "updated_at": None}
 
 
