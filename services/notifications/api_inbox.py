@@ -13,7 +13,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 from services.notifications import db_admin
 from services.notifications.api import city_wide_staff
 from services.notifications.domain import SMS, normalize_address
-from services.notifications.domain_delivery import read_opt_out_token
+from services.notifications.links import OptOutLinks
 from shared.auth import Principal, signed_in
 from shared.errors import ApiError, not_found
 from shared.persian import canonical_mobile
@@ -56,7 +56,7 @@ def _canonical(channel: str, address: str) -> str:
     return normalize_address(channel, address)
 
 
-def build_inbox_router(engine: AsyncEngine, *, link_secret: str) -> APIRouter:
+def build_inbox_router(engine: AsyncEngine, *, links: OptOutLinks) -> APIRouter:
     """Routes bound to this service's engine."""
     router = APIRouter()
 
@@ -93,7 +93,7 @@ def build_inbox_router(engine: AsyncEngine, *, link_secret: str) -> APIRouter:
     @router.get("/opt-out", response_class=HTMLResponse, tags=["opt-out"])
     async def opt_out_page(token: str) -> HTMLResponse:
         """The page an opt-out link opens: it asks to confirm (mail scanners follow links; GET changes nothing)."""
-        if read_opt_out_token(link_secret, token) is None:
+        if links.read(token) is None:
             return HTMLResponse(PAGE.format("<p>این پیوند معتبر نیست.</p>"), status_code=404)
         form = (f'<form method="post" action="/opt-out?token={html.escape(token, quote=True)}">'
                 "<p>دیگر پیام‌های غیرضروری جشنواره حامی را دریافت نکنم.</p>"
@@ -103,7 +103,7 @@ def build_inbox_router(engine: AsyncEngine, *, link_secret: str) -> APIRouter:
     @router.post("/opt-out", response_class=HTMLResponse, tags=["opt-out"])
     async def opt_out(token: str) -> HTMLResponse:
         """Opt out with a mail's link (also RFC 8058 one-click); essential messages still go."""
-        found = read_opt_out_token(link_secret, token)
+        found = links.read(token)
         if found is None:
             return HTMLResponse(PAGE.format("<p>این پیوند معتبر نیست.</p>"), status_code=404)
         channel, address = found

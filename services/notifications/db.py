@@ -161,3 +161,11 @@ opt_outs = Table(
     Column("created_at", DateTime(timezone=True), nullable=False, server_default=func.now()),
     PrimaryKeyConstraint("channel", "address"),
 )
+
+# Secrets the service makes for itself on first start (shared by every replica through the database).
+service_secrets = Table(
+    "service_secrets", metadata,
+    Column("name", Text, primary_key=True),
+    Column("value", Text, nullable=False),
+    Column("created_at", DateTime(timezone=True), nullable=False, server_default=func.now()),
+)

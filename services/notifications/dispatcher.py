@@ -18,9 +18,9 @@ from services.notifications.domain_delivery import (
     QuietHours,
     after_failure,
     endpoint_failing,
-    opt_out_token,
     retry_delay,
 )
+from services.notifications.links import OptOutLinks
 from services.notifications.metrics import NotificationMetrics
 from services.notifications.settings import NotificationsSettings
 from shared.contracts.notifications import WebhookFailing
@@ -32,8 +32,9 @@ log = structlog.get_logger("dispatcher")
 class Dispatcher:
     """Sends what the ledger says is due; every decision is stored in the row, so a restart loses nothing."""
 
-    def __init__(self, engine: AsyncEngine, settings: NotificationsSettings, *, clock=None) -> None:
-        self.engine, self.settings = engine, settings
+    def __init__(self, engine: AsyncEngine, settings: NotificationsSettings, links: OptOutLinks, *,
+                 clock=None) -> None:
+        self.engine, self.settings, self.links = engine, settings, links
         self.clock = clock or (lambda: datetime.now(UTC))
         self.quiet = QuietHours.parse(settings.sms_quiet_hours)
         self.email, self.sms = email_channel(settings), sms_channel(settings)
@@ -137,10 +138,7 @@ class Dispatcher:
             self.metrics.alerts.labels(WEBHOOK).inc()
 
     def _unsubscribe(self, row: dict) -> str:
-        if row["essential"] or row["channel"] != EMAIL:
-            return ""
-        token = opt_out_token(self.settings.link_secret.get_secret_value(), EMAIL, row["recipient"])
-        return f"{self.settings.public_url.rstrip('/')}/opt-out?token={token}"
+        return "" if row["essential"] else self.links.url(row["channel"], row["recipient"])
 
     def _count(self, channel: str, outcome: str, seconds: float) -> None:
         if self.metrics is None:

@@ -12,7 +12,6 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 from services.notifications import db_admin, db_ledger
 from services.notifications.domain import (
     DEAD,
-    EMAIL,
     INBOX,
     PENDING,
     SENT,
@@ -25,7 +24,8 @@ from services.notifications.domain import (
     normalize_address,
     plan,
 )
-from services.notifications.domain_delivery import QuietHours, opt_out_token, sms_send_time, topic_matches
+from services.notifications.domain_delivery import QuietHours, sms_send_time, topic_matches
+from services.notifications.links import OptOutLinks
 from services.notifications.metrics import NotificationMetrics
 from services.notifications.settings import NotificationsSettings
 from services.notifications.templates import Rendered, effective, render
@@ -41,12 +41,12 @@ class Recorder:
     """Turns (rule, recipients) pairs into ledger rows inside the consumer's transaction."""
 
     settings: NotificationsSettings
+    links: OptOutLinks
     clock: Clock = lambda: datetime.now(UTC)  # noqa: E731 - injectable for tests
     metrics: NotificationMetrics | None = None
 
     def __post_init__(self) -> None:
         self.quiet = QuietHours.parse(self.settings.sms_quiet_hours)
-        self._secret = self.settings.link_secret.get_secret_value()
 
     async def record(self, conn: AsyncConnection, event: Event, pairs: list[tuple[Rule, list[Contact]]],
                      context: dict) -> int:
@@ -58,7 +58,7 @@ class Recorder:
         now, written = self.clock(), 0
         for item in planned:
             address = normalize_address(item.channel, item.address)
-            unsubscribe = self._unsubscribe_url(item.channel, address) if not item.rule.essential else ""
+            unsubscribe = self.links.url(item.channel, address) if not item.rule.essential else ""
             values = {"name": item.contact.name, "occurred_at": event.occurred_at, "unsubscribe_url": unsubscribe,
                       **context, **dict(item.contact.extra)}
             rendered = _render(item.rule.name, item.channel, overrides, values)
@@ -105,12 +105,6 @@ class Recorder:
                 "last_error": "endpoint is marked failing; resume it to send" if failing else None})
             written += delivery_id is not None
         return written
-
-    def _unsubscribe_url(self, channel: str, address: str) -> str:
-        if channel != EMAIL:
-            return ""
-        token = opt_out_token(self._secret, channel, address)
-        return f"{self.settings.public_url.rstrip('/')}/opt-out?token={token}"
 
 
 def _render(rule: str, channel: str, overrides: dict, values: dict) -> Rendered:

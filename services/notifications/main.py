@@ -13,6 +13,7 @@ from services.notifications.consumer import NotificationsConsumer
 from services.notifications.dispatcher import Dispatcher
 from services.notifications.handlers import Handlers
 from services.notifications.ledger import Recorder
+from services.notifications.links import OptOutLinks
 from services.notifications.metrics import NotificationMetrics
 from services.notifications.settings import NotificationsSettings
 from shared.service import ServiceParts, assemble, serve
@@ -24,17 +25,17 @@ def create_app(settings: NotificationsSettings | None = None) -> FastAPI:
     parts = ServiceParts.create("notifications", settings, outbox=db.outbox)
     # httpx logs every request URL at INFO; some SMS providers put the API key in the URL.
     logging.getLogger("httpx").setLevel(logging.WARNING)
-    recorder = Recorder(settings)
+    links = OptOutLinks(settings)
+    recorder = Recorder(settings, links)
     handlers = Handlers(recorder)
-    dispatcher = Dispatcher(parts.engine, settings)
+    dispatcher = Dispatcher(parts.engine, settings, links)
     consumer = NotificationsConsumer("notifications", parts.engine, db.inbox, handlers.table(),
                                      fan_out=recorder.fan_out, public_handlers=handlers.public_table())
-    secret = settings.link_secret.get_secret_value()
     app = assemble(
         parts, title="Hami notifications", consumer=consumer,
         routers=[build_router(parts.engine), build_templates_router(parts.engine),
-                 build_webhooks_router(parts.engine), build_inbox_router(parts.engine, link_secret=secret)],
-        periodic=[(settings.dispatch_interval, dispatcher.dispatch)],
+                 build_webhooks_router(parts.engine), build_inbox_router(parts.engine, links=links)],
+        periodic=[(settings.dispatch_interval, dispatcher.dispatch)], prepare=lambda: links.load(parts.engine),
         description="پیام‌های فارسی با ایمیل، پیامک، وب‌هوک و صندوق پیام کارکنان، با دفتر ارسال و تلاش دوباره — "
                     "Persian messages by email, SMS, signed webhooks and a staff inbox, with a retrying ledger.",
     )

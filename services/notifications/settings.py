@@ -8,7 +8,6 @@ from pydantic import SecretStr
 
 from shared.settings import ServiceSettings
 
-DEVELOPMENT_LINK_SECRET = "development-opt-out-link-secret"
 DEFAULT_OUTPUT = Path(tempfile.gettempdir()) / "hami-notifications"
 
 
@@ -51,15 +50,14 @@ class NotificationsSettings(ServiceSettings):
     webhook_timeout: float = 10.0
     webhook_failing_after: int = 5  # consecutive failed attempts that mark a webhook endpoint failing
 
-    # Opt-out links in non-essential mail carry a signature with this secret.
-    link_secret: SecretStr = SecretStr(DEVELOPMENT_LINK_SECRET)
+    # Opt-out links in non-essential mail are signed with this secret (unset: one generated once, kept in the
+    # database); public_url is where recipients reach this service's /opt-out page.
+    link_secret: SecretStr | None = None
     public_url: str = "http://127.0.0.1:8004"
 
     def default_secrets(self) -> list[str]:
         """Development defaults that production refuses."""
         names = super().default_secrets()
-        if self.link_secret.get_secret_value() == DEVELOPMENT_LINK_SECRET:
-            names.append("link_secret")
         if self.sms_adapter == "http" and not self.sms_api_key.get_secret_value():
             names.append("sms_api_key")
         return names
