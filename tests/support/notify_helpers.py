@@ -36,12 +36,12 @@ def deliveries(stack: NotifyStack, **params) -> list[dict]:
     return response.json()
 
 
-def submit(stack: NotifyStack, **submitter) -> dict:
+def submit(stack: NotifyStack, category: str = "welfare", **submitter) -> dict:
     """A work received in district 7 from a new citizen (name, national_id, mobile overridable)."""
     system = stack.system
     wait_for_neighbourhoods(system)
     ensure_open_call(system)
-    body = work_body(7)
+    body = work_body(7, category=category)
     body["submitter"] = {**body["submitter"], **submitter}
     token = system.district_staff_token(7)
     response = httpx.post(f"{system.url('submissions')}/works", json=body, headers=bearer(token), timeout=10)
