@@ -75,8 +75,8 @@ def test_a_relayed_decision_reaches_the_district_secretariat_by_mail_and_inbox_t
                                               if i["event_type"] == "registry.decision.relayed"], what="inbox")
         assert "برگزاری نشست هم‌اندیشی محله‌ها" in items[0]["title"] and "تا پایان هفته" in items[0]["body"]
         assert items[0]["read_at"] is None
-    mails = wait_until(lambda: notify_stack.smtp.messages_to("staff.d05@example.org"), what="relay mail")
-    relay_mail = next(m for m in mails if "مصوبهٔ جدید" in m["Subject"])
+    [relay_mail] = wait_until(lambda: [m for m in notify_stack.smtp.messages_to("staff.d05@example.org")
+                                       if "مصوبهٔ جدید" in m["Subject"]], what="relay mail")
     assert "منطقه ۵" in relay_mail["Subject"] and 'dir="rtl"' in relay_mail.get_body(("html",)).get_content()
 
     # Nobody acknowledges: the secretary gets an SMS reminder, the central secretariat an inbox item.

@@ -3,7 +3,7 @@
 import uuid
 from datetime import datetime, timedelta
 
-from sqlalchemy import func, or_, select, update
+from sqlalchemy import func, or_, select, tuple_, update
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncConnection
 
@@ -12,6 +12,7 @@ from services.notifications.domain import DEAD, EMAIL, FAILED, PENDING, SENT, SM
 
 SENDABLE = (EMAIL, SMS, WEBHOOK)  # inbox rows are delivered when recorded
 ERROR_LENGTH = 500
+INSERT_CHUNK = 1000
 
 
 async def record_delivery(conn: AsyncConnection, *, values: dict) -> uuid.UUID | None:
@@ -19,6 +20,26 @@ async def record_delivery(conn: AsyncConnection, *, values: dict) -> uuid.UUID |
     result = await conn.execute(
         insert(deliveries).values(**values).on_conflict_do_nothing().returning(deliveries.c.id))
     return result.scalar_one_or_none()
+
+
+async def record_deliveries(conn: AsyncConnection, *, rows: list[dict]) -> list[tuple]:
+    """Add ledger rows in one statement; (id, channel, recipient, status) of those that were new."""
+    written: list[tuple] = []
+    for start in range(0, len(rows), INSERT_CHUNK):  # PostgreSQL takes at most 32,767 parameters a statement
+        result = await conn.execute(insert(deliveries).values(rows[start:start + INSERT_CHUNK])
+                                    .on_conflict_do_nothing().returning(
+            deliveries.c.id, deliveries.c.channel, deliveries.c.recipient, deliveries.c.status))
+        written += [tuple(row) for row in result]
+    return written
+
+
+async def opted_out_among(conn: AsyncConnection, pairs: list[tuple[str, str]]) -> set[tuple[str, str]]:
+    """Which (channel, address) pairs asked for no non-essential messages."""
+    if not pairs:
+        return set()
+    query = select(opt_outs.c.channel, opt_outs.c.address).where(
+        tuple_(opt_outs.c.channel, opt_outs.c.address).in_(pairs))
+    return {tuple(row) for row in await conn.execute(query)}
 
 
 async def opted_out(conn: AsyncConnection, *, channel: str, address: str) -> bool:

@@ -61,6 +61,17 @@ async def citizen(conn: AsyncConnection, *, name: str, mobile: str, extra: dict 
                    extra=tuple((extra or {}).items()))
 
 
+async def emails_for_mobiles(conn: AsyncConnection, mobiles: Iterable[str]) -> dict[str, str]:
+    """The known email of each mobile that has one (many submitters at once)."""
+    wanted = sorted(set(mobiles))
+    if not wanted:
+        return {}
+    query = (select(people.c.mobile, people.c.email).distinct(people.c.mobile)
+             .where(people.c.mobile.in_(wanted), people.c.email.is_not(None))
+             .order_by(people.c.mobile, people.c.person_id))
+    return {mobile: email for mobile, email in await conn.execute(query)}
+
+
 async def submitters(conn: AsyncConnection, work_ids: Iterable[uuid.UUID]) -> dict[uuid.UUID, dict]:
     """Works (with their submitters) by id."""
     ids = list(work_ids)

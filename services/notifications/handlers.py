@@ -166,15 +166,17 @@ class Handlers:
         winners = await proj.submitters(conn, places)
         others = [w for w in await proj.edition_works(conn, edition=event.edition, category=event.category)
                   if w["work_id"] not in places]
+        emails = await proj.emails_for_mobiles(
+            conn, [w["submitter_mobile"] for w in [*winners.values(), *others]])
         audiences = {Audience.WINNERS: [], Audience.EDITION_SUBMITTERS: []}
-        for audience, works, extra in ((Audience.WINNERS, winners.values(), True),
-                                       (Audience.EDITION_SUBMITTERS, others, False)):
+        for audience, works in ((Audience.WINNERS, winners.values()), (Audience.EDITION_SUBMITTERS, others)):
             for work in works:
-                values = {**_work_context(work)}
-                if extra:
+                values = _work_context(work)
+                if audience == Audience.WINNERS:
                     values["award"] = {"place": places[work["work_id"]]}
-                audiences[audience].append(await proj.citizen(
-                    conn, name=work["submitter_name"], mobile=work["submitter_mobile"], extra=values))
+                audiences[audience].append(Contact(
+                    name=work["submitter_name"], mobile=work["submitter_mobile"], citizen=True,
+                    email=emails.get(work["submitter_mobile"]), extra=tuple(values.items())))
         await self._notify(conn, event, audiences, {"results": {"edition": event.edition,
                                                                 "category": event.category}})
 

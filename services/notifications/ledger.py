@@ -7,6 +7,7 @@ from datetime import UTC, datetime
 
 import structlog
 from jinja2 import TemplateError
+from sqlalchemy import func
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from services.notifications import db_admin, db_ledger
@@ -50,44 +51,47 @@ class Recorder:
 
     async def record(self, conn: AsyncConnection, event: Event, pairs: list[tuple[Rule, list[Contact]]],
                      context: dict) -> int:
-        """Write every planned message of an event; returns how many rows were new."""
+        """Write every planned message of an event (set-wise: results reach thousands); returns how many were new."""
         planned = plan(pairs)
         if not planned:
             return 0
         overrides = await db_admin.template_overrides(conn)
-        now, written = self.clock(), 0
-        for item in planned:
-            address = normalize_address(item.channel, item.address)
-            unsubscribe = self.links.url(item.channel, address) if not item.rule.essential else ""
+        addresses = [(item.channel, normalize_address(item.channel, item.address)) for item in planned]
+        opted_out = await db_ledger.opted_out_among(conn, [a for a, item in zip(addresses, planned, strict=True)
+                                                           if not item.rule.essential])
+        now, rows, inbox = self.clock(), [], {}
+        for item, (channel, address) in zip(planned, addresses, strict=True):
+            unsubscribe = self.links.url(channel, address) if not item.rule.essential else ""
             values = {"name": item.contact.name, "occurred_at": event.occurred_at, "unsubscribe_url": unsubscribe,
                       **context, **dict(item.contact.extra)}
-            rendered = _render(item.rule.name, item.channel, overrides, values)
+            rendered = _render(item.rule.name, channel, overrides, values)
             row = {
                 "event_id": event.event_id, "event_type": event.event_type(), "recipient": address,
-                "channel": item.channel, "rule": item.rule.name, "essential": item.rule.essential,
+                "channel": channel, "rule": item.rule.name, "essential": item.rule.essential,
                 "person_id": item.contact.person_id, "subject": rendered.subject or None, "body": rendered.text,
-                "html": rendered.html or None, "status": PENDING,
+                "html": rendered.html or None, "status": PENDING, "last_error": None, "sent_at": None,
+                "next_attempt_at": func.now(),
             }
-            if not may_send(essential=item.rule.essential,
-                            opted_out=await db_ledger.opted_out(conn, channel=item.channel, address=address)):
+            if not may_send(essential=item.rule.essential, opted_out=(channel, address) in opted_out):
                 row |= {"status": SUPPRESSED, "last_error": "recipient opted out of non-essential messages"}
-            elif item.channel == INBOX:
-                row |= {"status": SENT, "sent_at": now}
-            elif item.channel == SMS:
+            elif channel == INBOX:
+                row |= {"status": SENT, "sent_at": func.now()}
+                inbox[address] = (item.contact.person_id, rendered)
+            elif channel == SMS and self.quiet.contains(now):
                 row["next_attempt_at"] = sms_send_time(
                     now, self.quiet, spread_seconds=self.settings.quiet_release_spread_seconds)
-            delivery_id = await db_ledger.record_delivery(conn, values=row)
-            if delivery_id is None:
-                continue
-            written += 1
+            rows.append(row)
+        written = await db_ledger.record_deliveries(conn, rows=rows)
+        for delivery_id, channel, address, status in written:
             if self.metrics is not None:
-                self.metrics.recorded.labels(item.channel, row["status"]).inc()
-            if row["status"] == SENT and item.channel == INBOX:
+                self.metrics.recorded.labels(channel, status).inc()
+            if channel == INBOX and status == SENT:
+                person_id, rendered = inbox[address]
                 await db_admin.add_inbox_item(conn, values={
-                    "delivery_id": delivery_id, "person_id": item.contact.person_id, "event_id": event.event_id,
+                    "delivery_id": delivery_id, "person_id": person_id, "event_id": event.event_id,
                     "event_type": event.event_type(), "title": rendered.subject, "body": rendered.text})
-        log.info("notification.recorded", rows=written, planned=len(planned))
-        return written
+        log.info("notification.recorded", rows=len(written), planned=len(planned))
+        return len(written)
 
     async def fan_out(self, conn: AsyncConnection, event: Event, routing_key: str) -> int:
         """Queue a public event for every webhook endpoint whose patterns match its routing key."""

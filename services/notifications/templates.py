@@ -2,9 +2,10 @@
 
 from dataclasses import dataclass
 from datetime import date, datetime
+from functools import lru_cache
 
 import jdatetime
-from jinja2 import StrictUndefined, TemplateError
+from jinja2 import StrictUndefined, Template, TemplateError
 from jinja2.sandbox import ImmutableSandboxedEnvironment
 from markupsafe import Markup, escape
 
@@ -80,9 +81,14 @@ _TEXT = _environment(html=False)
 _HTML = _environment(html=True)
 
 
+@lru_cache(maxsize=1024)
+def _compiled(source: str, html: bool) -> Template:
+    return (_HTML if html else _TEXT).from_string(source)
+
+
 def render_source(source: str, context: dict, *, html: bool = False) -> str:
-    """Render one template text; raises jinja2's TemplateError when it cannot."""
-    return (_HTML if html else _TEXT).from_string(source).render(context).strip()
+    """Render one template text (compiled once per source); raises jinja2's TemplateError when it cannot."""
+    return _compiled(source, html).render(context).strip()
 
 
 def render(parts: dict[str, str], channel: str, context: dict) -> Rendered:
