@@ -18,6 +18,7 @@ from tests.support.submissions import (
     ensure_open_call,
     error_of,
     legal_entity_id,
+    registered_organisation,
     snapshot,
     wait_for_neighbourhoods,
     work_body,
@@ -55,12 +56,16 @@ def test_staff_of_several_districts_receive_works_in_every_category(system: Syst
         response = post(system, headers, {**body, "edition": None})  # the call open now
         assert response.status_code == 201, response.text
         received.append(response.json())
-    org = work_body(7, submitter={"kind": "organisation", "name": "خيريه نيكوكاران محله", "legal_entity_id":
-                                  legal_entity_id(), "representative": {"name": "سارا مرادي", "national_id":
-                                  "۰۴۹۹۳۷۰۸۹۹", "mobile": "+98 935 111 2233"}})
+    charity = registered_organisation(system)
+    representative = {"name": "سارا مرادي", "national_id": "۰۴۹۹۳۷۰۸۹۹", "mobile": "+98 935 111 2233"}
+    org = work_body(7, submitter={"kind": "organisation", "legal_entity_id": charity["legal_entity_id"],
+                                  "representative": representative})
     by_org = post(system, staff, org)
     assert by_org.status_code == 201, by_org.text
     received.append(by_org.json())
+    by_code = post(system, staff, work_body(7, submitter={"kind": "organisation", "code": charity["code"],
+                                                          "representative": representative}))
+    assert by_code.json()["submitter"] == by_org.json()["submitter"]
 
     for work in received:
         assert work["edition"] == "1405" and work["status"] == "received" and work["status_fa"] == "دریافت شد"
@@ -70,8 +75,12 @@ def test_staff_of_several_districts_receive_works_in_every_category(system: Syst
         assert count(system, "SELECT count(*) FROM status_history WHERE work_id = $1", uuid.UUID(work["id"])) == 1
     submitter = received[-1]["submitter"]
     assert submitter == {"kind": "organisation", "name": "سارا مرادی", "national_id": "0499370899",
-                         "mobile": "09351112233", "organisation_name": "خیریه نیکوکاران محله",
-                         "organisation_legal_id": org["submitter"]["legal_entity_id"]}
+                         "mobile": "09351112233", "organisation_code": charity["code"],
+                         "organisation_name": "خیریه نیکوکاران محله",
+                         "organisation_legal_id": charity["legal_entity_id"]}
+    code = count(system, "SELECT payload->>'organisation_code' FROM outbox WHERE event_type = "
+                         "'submissions.work.received' AND payload->>'work_id' = $1", by_org.json()["id"])
+    assert code == charity["code"]  # evaluation checks conflicts of interest by the organisation
     assert [w["district"] for w in received] == [3, 7, 12, 22, 7]
     evaluation = system.url("evaluation")
     for work in received:
@@ -82,7 +91,8 @@ def test_staff_of_several_districts_receive_works_in_every_category(system: Syst
 def test_a_probable_duplicate_is_accepted_and_flagged_for_staff(system: System, staff: dict) -> None:
     first = post(system, staff, work_body(title="باغچه‌ی مشترک کوچه‌ی بهار")).json()
     same = work_body(title="باغچه ي  مشترك كوچه ي بهار", submitter={**first["submitter"], "mobile": "09120000000"})
-    del same["submitter"]["kind"], same["submitter"]["organisation_name"], same["submitter"]["organisation_legal_id"]
+    for field in ("kind", "organisation_code", "organisation_name", "organisation_legal_id"):
+        del same["submitter"][field]
     other_person = work_body(title="باغچه‌ی مشترک کوچه‌ی بهار")
 
     again = post(system, staff, same)
@@ -204,9 +214,15 @@ async def test_apply_status_moves_forward_records_history_and_publishes(system: 
     ({"submitter": {"name": "زهرا احمدی", "national_id": "۱۱۱۱۱۱۱۱۱۱", "mobile": "09121234567"}},
      "invalid_national_id"),
     ({"submitter": {"name": "زهرا احمدی", "national_id": "0499370899", "mobile": "02188776655"}}, "invalid_mobile"),
-    ({"submitter": {"kind": "organisation", "name": "خیریه", "legal_entity_id": "10380284791",
+    ({"submitter": {"kind": "organisation", "legal_entity_id": "10380284791",
                     "representative": {"name": "سارا", "national_id": "0499370899", "mobile": "09121234567"}}},
      "invalid_legal_entity_id"),
+    ({"submitter": {"kind": "organisation", "legal_entity_id": legal_entity_id(),  # valid, but not registered
+                    "representative": {"name": "سارا", "national_id": "0499370899", "mobile": "09121234567"}}},
+     "unknown_organisation"),
+    ({"submitter": {"kind": "organisation", "code": "ngo-nowhere", "name": "خیریه",
+                    "representative": {"name": "سارا", "national_id": "0499370899", "mobile": "09121234567"}}},
+     "invalid_input"),  # the organisation's name comes from the registry
     ({"neighbourhood": "ونک"}, "unknown_neighbourhood"),  # a neighbourhood of district 3
     ({"category": "sports"}, "unknown_category"),
     ({"title": "   ...   "}, "invalid_title"),

@@ -40,6 +40,17 @@ neighbourhoods = Table(
     UniqueConstraint("district", "name_fa"),
 )
 
+# Projection of registry's organisation events: who may submit as a registered organisation.
+organisations = Table(
+    "organisations", metadata,
+    Column("code", Text, primary_key=True),
+    Column("kind", Text, nullable=False),
+    Column("name_fa", Text, nullable=False),
+    Column("legal_entity_id", Text, index=True),
+    Column("district", Integer),
+    Column("active", Boolean, nullable=False),
+)
+
 editions = Table(
     "editions", metadata,
     Column("code", Text, primary_key=True),  # a Jalali year, e.g. 1405
@@ -91,6 +102,7 @@ works = Table(
     Column("submitter_kind", Text, nullable=False, server_default="citizen"),
     Column("organisation_name", Text),
     Column("organisation_legal_id", Text),
+    Column("organisation_code", Text),
     Column("office_code", Text),
     Column("team", JSONB, nullable=False, server_default=text("'[]'::jsonb")),
     Column("beneficiaries", Integer, nullable=False, server_default=text("0")),
@@ -161,6 +173,23 @@ async def neighbourhood_names(conn: AsyncConnection, *, codes: list[str]) -> dic
         return {}
     rows = (await conn.execute(select(neighbourhoods).where(neighbourhoods.c.code.in_(codes)))).mappings()
     return {row["code"]: dict(row) for row in rows}
+
+
+async def upsert_organisation(conn: AsyncConnection, *, values: dict) -> None:
+    """Store the organisation as registry last described it."""
+    await conn.execute(insert(organisations).values(**values)
+                       .on_conflict_do_update(index_elements=["code"], set_=values))
+
+
+async def find_organisation(conn: AsyncConnection, *, code: str | None, legal_entity_id: str | None) -> dict | None:
+    """An active registered organisation by its registry code and/or legal-entity ID (both must match)."""
+    conditions = [organisations.c.active]
+    if code is not None:
+        conditions.append(organisations.c.code == code)
+    if legal_entity_id is not None:
+        conditions.append(organisations.c.legal_entity_id == legal_entity_id)
+    row = (await conn.execute(select(organisations).where(*conditions).limit(2))).mappings().all()
+    return dict(row[0]) if len(row) == 1 else None
 
 
 # --- editions and calls -------------------------------------------------------------------------

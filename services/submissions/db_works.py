@@ -79,7 +79,7 @@ def duplicate_lock(kind: str, submitter_id: str, title_key: str):
 def _duplicate_query(*, edition: str, title_key: str, kind: str, submitter_id: str,
                      exclude: uuid.UUID | None = None) -> Select:
     """The earliest live work of the same submitter with the same title key in the edition."""
-    who = works.c.organisation_legal_id if kind == "organisation" else works.c.submitter_national_id
+    who = works.c.organisation_code if kind == "organisation" else works.c.submitter_national_id
     query = (select(works.c.id).where(
         works.c.edition == edition, works.c.title_key == title_key, works.c.submitter_kind == kind,
         who == submitter_id, works.c.status != WITHDRAWN)
@@ -129,6 +129,16 @@ async def insert_received(conn: AsyncConnection, *, values: dict, kind: str, sub
         select(inserted.c.id, literal(RECEIVED), inserted.c.status_at, literal(actor))).cte("history")
     query = select(inserted.c.duplicate_of).add_cte(history)
     return (await conn.execute(query)).scalar_one()
+
+
+async def work_ids(conn: AsyncConnection, *, edition: str, category: str, status: str,
+                   district: int | None = None) -> list[uuid.UUID]:
+    """Works of an edition and category (and district) in a status, oldest first."""
+    query = select(works.c.id).where(works.c.edition == edition, works.c.category == category,
+                                     works.c.status == status).order_by(works.c.created_at, works.c.id)
+    if district is not None:
+        query = query.where(works.c.district == district)
+    return list((await conn.execute(query)).scalars())
 
 
 async def update_work(conn: AsyncConnection, *, work_id: uuid.UUID, values: dict) -> None:

@@ -120,8 +120,9 @@ class Submitter:
 class Organisation:
     """A registered organisation that submits a work through its representative."""
 
+    code: str
     name: str
-    legal_entity_id: str
+    legal_entity_id: str | None
     representative: Submitter
 
 
@@ -141,18 +142,22 @@ def canonical_submitter(name: str, national_id: str, mobile: str) -> Submitter:
     return Submitter(name=name, national_id=national_id, mobile=mobile)
 
 
-def canonical_organisation(name: str, legal_entity_id: str, representative: Submitter) -> Organisation:
-    """Normalise and validate an organisation (legal-entity ID checksum) with its representative."""
-    try:
-        legal_entity_id = canonical_legal_entity_id(legal_entity_id)
-    except ValueError:
-        raise ApiError(422, "invalid_legal_entity_id", "شناسه ملی سازمان معتبر نیست.",
-                       "The organisation's legal-entity ID is not valid.") from None
-    name = normalize_text(name)
-    if len(name) < 2:
-        raise ApiError(422, "invalid_organisation_name", "نام سازمان را کامل بنویسید.",
-                       "The organisation's name is missing.")
-    return Organisation(name=name, legal_entity_id=legal_entity_id, representative=representative)
+def organisation_reference(code: str | None, legal_entity_id: str | None) -> tuple[str | None, str | None]:
+    """How a registered organisation is named in a request: its registry code and/or its legal-entity ID
+    (checksum validated), canonical."""
+    if not (code or "").strip() and not (legal_entity_id or "").strip():
+        raise ApiError(422, "organisation_required", "شناسه یا کد ثبت سازمان را بنویسید.",
+                       "Give the organisation's registry code or legal-entity ID.")
+    if legal_entity_id is not None and legal_entity_id.strip():
+        try:
+            legal_entity_id = canonical_legal_entity_id(legal_entity_id)
+        except ValueError:
+            raise ApiError(422, "invalid_legal_entity_id", "شناسه ملی سازمان معتبر نیست.",
+                           "The organisation's legal-entity ID is not valid.") from None
+    else:
+        legal_entity_id = None
+    code = code.strip().lower() if code and code.strip() else None
+    return code, legal_entity_id
 
 
 def check_answers(answers: dict[str, str], questions: list[dict]) -> dict[str, str]:

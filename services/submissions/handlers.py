@@ -1,5 +1,5 @@
-"""Submissions consumers: its projection of registry's neighbourhoods, and the council's decisions that open
-and close calls."""
+"""Submissions consumers: its projections of registry's neighbourhoods and organisations, the council's
+decisions that open and close calls, and (handlers_evaluation.py) the evaluation's status moves."""
 
 from datetime import UTC, datetime
 
@@ -8,6 +8,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 
 from services.submissions import calls, db
 from services.submissions.domain import check_categories
+from services.submissions.handlers_evaluation import evaluation_handlers
 from shared.contracts import registry
 from shared.contracts.decisions import CloseCall, OpenCall
 from shared.errors import ApiError
@@ -20,6 +21,13 @@ async def on_neighbourhood(conn: AsyncConnection, event: registry.NeighbourhoodC
     """A neighbourhood was added, removed or restored: mirror its state."""
     await db.upsert_neighbourhood(conn, code=event.code, district=event.district, name_fa=event.name_fa,
                                   active=event.active)
+
+
+async def on_organisation(conn: AsyncConnection, event: registry.OrganisationRegistered) -> None:
+    """An organisation was registered, changed or deactivated: mirror it (works name it by its code)."""
+    await db.upsert_organisation(conn, values={
+        "code": event.code, "kind": event.kind, "name_fa": event.name_fa, "legal_entity_id": event.legal_entity_id,
+        "district": event.district, "active": event.active})
 
 
 async def on_decision(conn: AsyncConnection, event: registry.DecisionIssued) -> None:
@@ -64,5 +72,7 @@ def handlers() -> dict:
         for contract in (registry.NeighbourhoodCreated, registry.NeighbourhoodDeactivated,
                          registry.NeighbourhoodReactivated)
     }
+    for contract in (registry.OrganisationRegistered, registry.OrganisationChanged):
+        table[contract.event_type()] = (contract, on_organisation)
     table[registry.DecisionIssued.event_type()] = (registry.DecisionIssued, on_decision)
-    return table
+    return table | evaluation_handlers()

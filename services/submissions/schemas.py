@@ -84,9 +84,12 @@ class RepresentativeIn(StrictModel):
 
 
 class OrganisationIn(StrictModel):
+    """A registered organisation (by its registry code, its legal-entity ID, or both) and who represents it;
+    its name comes from the registry."""
+
     kind: Literal["organisation"]
-    name: str = Field(max_length=300)
-    legal_entity_id: str = Field(max_length=20)
+    code: str | None = Field(default=None, max_length=100)
+    legal_entity_id: str | None = Field(default=None, max_length=20)
     representative: RepresentativeIn
 
 
@@ -143,6 +146,7 @@ class SubmitterOut(BaseModel):
     name: str
     national_id: str
     mobile: str
+    organisation_code: str | None = None
     organisation_name: str | None = None
     organisation_legal_id: str | None = None
 

@@ -13,7 +13,6 @@ from services.submissions.domain import (
     WITHDRAWN,
     Organisation,
     Submitter,
-    canonical_organisation,
     canonical_submitter,
     check_answers,
     check_category,
@@ -22,6 +21,7 @@ from services.submissions.domain import (
     compact_key,
     intake_refusal,
     new_tracking_code,
+    organisation_reference,
 )
 from services.submissions.schemas import CitizenIn, SubmitterOut, WorkIn, WorkOut, WorkPatch
 from services.submissions.status import apply_status
@@ -33,18 +33,26 @@ from shared.persian import normalize_text
 _TEXT_FIELDS = ("title", "summary")
 
 
-def submitter_of(body) -> tuple[str, Submitter, Organisation | None]:
-    """(kind, the person to contact, the organisation if one submits), validated and canonical."""
+async def submitter_of(conn: AsyncConnection, body) -> tuple[str, Submitter, Organisation | None]:
+    """(kind, the person to contact, the organisation if one submits), validated and canonical; an
+    organisation must be registered (and active) in the registry."""
     if isinstance(body, CitizenIn):
         return "citizen", canonical_submitter(body.name, body.national_id, body.mobile), None
+    code, legal_entity_id = organisation_reference(body.code, body.legal_entity_id)
     person = canonical_submitter(body.representative.name, body.representative.national_id,
                                  body.representative.mobile)
-    return "organisation", person, canonical_organisation(body.name, body.legal_entity_id, person)
+    found = await db.find_organisation(conn, code=code, legal_entity_id=legal_entity_id)
+    if found is None:
+        raise ApiError(422, "unknown_organisation", "این سازمان در سامانه‌ی جشنواره ثبت نشده است.",
+                       "This organisation is not registered with the festival.")
+    return "organisation", person, Organisation(code=found["code"], name=found["name_fa"],
+                                                legal_entity_id=found["legal_entity_id"], representative=person)
 
 
 def _submitter_columns(kind: str, person: Submitter, org: Organisation | None) -> dict:
     return {"submitter_kind": kind, "submitter_name": person.name, "submitter_national_id": person.national_id,
-            "submitter_mobile": person.mobile, "organisation_name": org.name if org else None,
+            "submitter_mobile": person.mobile, "organisation_code": org.code if org else None,
+            "organisation_name": org.name if org else None,
             "organisation_legal_id": org.legal_entity_id if org else None}
 
 
@@ -86,9 +94,9 @@ async def submit_work(conn: AsyncConnection, *, body: WorkIn, actor: str, now: d
 
     The hot path of the festival: four statements (call and neighbourhood with the duplicate lock, the
     work with its flag and history, the outbox rows, the relay's wake-up)."""
-    kind, person, org = submitter_of(body.submitter)
+    kind, person, org = await submitter_of(conn, body.submitter)
     title, summary = _clean_text("title", body.title), _clean_text("summary", body.summary)
-    title_key, submitter_id = compact_key(title), org.legal_entity_id if org else person.national_id
+    title_key, submitter_id = compact_key(title), org.code if org else person.national_id
     found = await db_works.intake_context(
         conn, edition=body.edition, now=now, district=body.district, neighbourhood=normalize_text(body.neighbourhood),
         lock=db_works.duplicate_lock(kind, submitter_id, title_key))
@@ -119,7 +127,8 @@ async def submit_work(conn: AsyncConnection, *, body: WorkIn, actor: str, now: d
     await add_events(conn, db.outbox, [
         WorkReceived(**common, tracking_code=tracking_code, title=title, submitter_name=person.name,
                      submitter_national_id=person.national_id, submitter_mobile=person.mobile,
-                     submitter_kind=kind, organisation_name=values["organisation_name"],
+                     submitter_kind=kind, organisation_code=values["organisation_code"],
+                     organisation_name=values["organisation_name"],
                      organisation_legal_id=values["organisation_legal_id"],
                      possible_duplicate=duplicate is not None, occurred_at=now),
         PublicWorkReceived(**common, occurred_at=now),
@@ -138,7 +147,7 @@ async def edit_work(conn: AsyncConnection, *, work: dict, patch: WorkPatch, acto
         raise refusal
     new: dict = {}
     if patch.submitter is not None:
-        new |= _submitter_columns(*submitter_of(patch.submitter))
+        new |= _submitter_columns(*await submitter_of(conn, patch.submitter))
     for field in _TEXT_FIELDS:
         if (value := getattr(patch, field)) is not None:
             new[field] = _clean_text(field, value)
@@ -159,11 +168,11 @@ async def edit_work(conn: AsyncConnection, *, work: dict, patch: WorkPatch, acto
         return work
     merged = {**work, **changed}
     changed |= {"title_key": compact_key(merged["title"]), "search_text": _search_text(merged, work["tracking_code"])}
-    if {"title", "submitter_national_id", "organisation_legal_id", "submitter_kind"} & changed.keys():
+    if {"title", "submitter_national_id", "organisation_code", "submitter_kind"} & changed.keys():
         org = merged["submitter_kind"] == "organisation"
         duplicate = await db_works.find_duplicate(
             conn, edition=work["edition"], title_key=changed["title_key"], kind=merged["submitter_kind"],
-            submitter_id=merged["organisation_legal_id"] if org else merged["submitter_national_id"],
+            submitter_id=merged["organisation_code"] if org else merged["submitter_national_id"],
             exclude=work["id"])
         changed |= {"possible_duplicate": duplicate is not None, "duplicate_of": duplicate}
     await db_works.update_work(conn, work_id=work["id"], values={**changed, "updated_by": actor})
@@ -204,6 +213,7 @@ def work_out(row: dict) -> WorkOut:
         status_fa=STATUSES.get(row["status"], row["status"]),
         submitter=SubmitterOut(kind=row["submitter_kind"], name=row["submitter_name"],
                                national_id=row["submitter_national_id"], mobile=row["submitter_mobile"],
+                               organisation_code=row["organisation_code"],
                                organisation_name=row["organisation_name"],
                                organisation_legal_id=row["organisation_legal_id"]),
     )

@@ -81,6 +81,7 @@ class WorkReceived(Event):
     submitter_kind: str = "citizen"
     organisation_name: str | None = None
     organisation_legal_id: str | None = None
+    organisation_code: str | None = None  # the registry's code of a submitting organisation
     possible_duplicate: bool = False
 
 

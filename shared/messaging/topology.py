@@ -49,7 +49,9 @@ SERVICE_QUEUES: dict[str, ServiceQueue] = {
     for queue in (
         # The registry keeps the festival ledger of every event, so none is ever unroutable.
         ServiceQueue("registry", ("#",), public_bindings=("#",)),
-        ServiceQueue("submissions", ("registry.neighbourhood.#", "registry.decision.#")),
+        ServiceQueue("submissions", ("registry.neighbourhood.#", "registry.organisation.#", "registry.decision.#",
+                                     "evaluation.round.opened.#", "evaluation.assignment.#", "evaluation.work.#"),
+                     public_bindings=("evaluation.results.#",)),
         ServiceQueue("evaluation", ("submissions.work.#", "registry.person.#", "registry.member.#",
                                     "registry.decision.issued.#")),
         ServiceQueue("notifications", ("submissions.work.#", "registry.person.#", "registry.member.#",

@@ -53,6 +53,20 @@ def central_staff_token(system: System) -> str:
     return system.account_token("staff.central", "central-secretariat", "staff", "کارشناس دبیرخانه مرکزی")
 
 
+def registered_organisation(system: System, name: str = "خیریه نیکوکاران محله", district: int = 7) -> dict:
+    """Register a charity at the registry as the festival secretary; returns it once submissions knows it."""
+    organisation = {"code": f"charity-{uuid.uuid4().hex[:8]}", "kind": "charity", "name_fa": name,
+                    "legal_entity_id": legal_entity_id(), "district": district}
+    response = httpx.post(f"{system.url('registry')}/organisations", json=organisation,
+                          headers=bearer(system.token()), timeout=10)
+    assert response.status_code == 201, response.text
+    deadline = time.monotonic() + 30
+    while not count(system, "SELECT count(*) FROM organisations WHERE code = $1", organisation["code"]):
+        assert time.monotonic() < deadline, "submissions never learnt the organisation"
+        time.sleep(0.2)
+    return organisation
+
+
 def national_id() -> str:
     """A random valid national ID (کد ملی)."""
     while len(set(first := f"{random.randrange(10**9):09d}")) == 1:

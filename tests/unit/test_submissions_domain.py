@@ -11,7 +11,6 @@ from services.submissions.domain import (
     TRANSITIONS,
     call_accepts,
     call_dates,
-    canonical_organisation,
     canonical_submitter,
     canonical_tracking_code,
     check_answers,
@@ -23,6 +22,7 @@ from services.submissions.domain import (
     is_valid_tracking_code,
     last_day,
     new_tracking_code,
+    organisation_reference,
 )
 from shared.errors import ApiError
 
@@ -93,13 +93,15 @@ def test_unknown_categories_are_refused() -> None:
 # --- organisations, answers, categories ----------------------------------------------------------
 
 
-def test_an_organisation_is_validated_with_its_legal_entity_id() -> None:
-    person = canonical_submitter("رضا كريمي", "0499370899", "09121234567")
-    org = canonical_organisation(" خيريه  نيكوكاران ", "۱۰۳۸۰۲۸۴۷۹۰", person)
-    assert org.name == "خیریه نیکوکاران" and org.legal_entity_id == "10380284790"
-    with pytest.raises(ApiError) as refused:
-        canonical_organisation("خیریه", "10380284791", person)
-    assert refused.value.code == "invalid_legal_entity_id"
+def test_an_organisation_is_named_by_its_code_or_a_valid_legal_entity_id() -> None:
+    assert organisation_reference(" NGO-Bahar ", None) == ("ngo-bahar", None)
+    assert organisation_reference(None, "۱۰۳۸۰۲۸۴۷۹۰") == (None, "10380284790")
+    assert organisation_reference("ngo-bahar", " 10380284790 ") == ("ngo-bahar", "10380284790")
+    for code, legal_id, refusal in ((None, "10380284791", "invalid_legal_entity_id"),
+                                    (" ", None, "organisation_required"), (None, None, "organisation_required")):
+        with pytest.raises(ApiError) as refused:
+            organisation_reference(code, legal_id)
+        assert refused.value.code == refusal and refused.value.fa and refused.value.en
 
 
 def test_answers_must_match_the_calls_questions() -> None:
