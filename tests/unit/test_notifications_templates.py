@@ -33,6 +33,7 @@ def test_mail_is_right_to_left_html_with_a_plain_text_twin_and_an_opt_out_link()
                                      rendered.html, "https://hami.example/opt-out?token=x"), sender="hami@example.org")
     parsed = email.message_from_bytes(message.as_bytes(), policy=policy.default)
     assert parsed["Content-Language"] == "fa" and parsed["List-Unsubscribe"].startswith("<https://")
+    assert parsed["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
     assert parsed.get_body(("plain",)).get_content().startswith("مریم کاظمی گرامی")
     assert "dir=\"rtl\"" in parsed.get_body(("html",)).get_content()
 

@@ -23,6 +23,7 @@ def build_message(outgoing: Outgoing, *, sender: str) -> EmailMessage:
     message["X-Hami-Delivery"] = outgoing.delivery_id
     if outgoing.unsubscribe_url:
         message["List-Unsubscribe"] = f"<{outgoing.unsubscribe_url}>"
+        message["List-Unsubscribe-Post"] = "List-Unsubscribe=One-Click"  # RFC 8058: mail apps POST to the link
     message.set_content(outgoing.text, charset="utf-8")
     if outgoing.html:
         message.add_alternative(outgoing.html, subtype="html", charset="utf-8")
