@@ -65,12 +65,12 @@ def build_documents_router(engine: AsyncEngine, *, max_bytes: int, max_per_work:
     @router.post("/works/{work_id}/documents", status_code=201, response_model=DocumentOut)
     async def attach(work_id: uuid.UUID, request: Request, principal: Principal = Depends(signed_in)) -> DocumentOut:
         """Attach a photo (JPEG, PNG), PDF or office document (DOCX, XLSX, ODT, ODS) to a work."""
-        async with engine.connect() as conn:  # refuse before reading megabytes from a caller who may not
-            await work_for(conn, principal, work_id, change=True)
+        async with engine.begin() as conn:  # refuse before reading megabytes that could not be stored
+            await _editable(conn, principal, work_id, datetime.now(UTC))
         filename, content = await read_upload(request, max_bytes)
         checked = check_document(filename, content, max_bytes=max_bytes)
         now = datetime.now(UTC)
-        async with engine.begin() as conn:
+        async with engine.begin() as conn:  # checked again: the call may have closed meanwhile
             work = await _editable(conn, principal, work_id, now)
             if await db_works.count_documents(conn, work_id=work_id) >= max_per_work:
                 raise ApiError(409, "too_many_documents", f"هر اثر حداکثر {max_per_work} پیوست دارد.",

@@ -99,7 +99,7 @@ async def submit_work(conn: AsyncConnection, *, body: WorkIn, actor: str, now: d
     title_key, submitter_id = compact_key(title), org.code if org else person.national_id
     found = await db_works.intake_context(
         conn, edition=body.edition, now=now, district=body.district, neighbourhood=normalize_text(body.neighbourhood),
-        lock=db_works.duplicate_lock(kind, submitter_id, title_key))
+        lock_key=db_works.duplicate_lock_key(kind, submitter_id, title_key))
     if found is None and body.edition is not None and await db.get_edition(conn, code=body.edition) is None:
         raise ApiError(422, "unknown_edition", "این دوره‌ی جشنواره تعریف نشده است.", "Unknown festival edition.")
     if (refusal := intake_refusal(found, now)) is not None:
