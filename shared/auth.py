@@ -32,6 +32,7 @@ class Principal(BaseModel):
     username: str
     name: str
     memberships: list[Membership]
+    organisation: str | None = None  # set when the account speaks for a registered organisation
 
     def is_member(self, body: str, role: str | None = None) -> bool:
         """True when the person holds a role (any role when None) in the body."""
@@ -82,7 +83,8 @@ class TokenVerifier:
         except (jwt.PyJWTError, KeyError, ValueError, httpx.HTTPError) as error:
             raise not_authenticated() from error
         return Principal(subject=claims["sub"], username=claims.get("username", ""),
-                         name=claims.get("name", ""), memberships=claims.get("memberships", []))
+                         name=claims.get("name", ""), memberships=claims.get("memberships", []),
+                         organisation=claims.get("organisation"))
 
     async def _key(self, kid: str) -> jwt.PyJWK:
         age = time.monotonic() - self._fetched_at

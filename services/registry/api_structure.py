@@ -6,10 +6,11 @@ from fastapi import APIRouter, Depends
 from pydantic import Field
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
-from services.registry import db, db_organisations
+from services.registry import db, db_organisations, db_people, people
 from services.registry.db_organisations import STAFF
 from services.registry.domain import Body, is_district_secretary, is_festival_secretary
 from services.registry.domain_organisations import Organisation, checked
+from services.registry.identity import hash_password
 from services.registry.structure import load_structure
 from shared.auth import Principal, member_of, signed_in
 from shared.contracts.registry import (
@@ -47,6 +48,14 @@ class OrganisationIn(StrictModel):
     legal_entity_id: str | None = Field(default=None, max_length=20)
     district: int | None = None
     neighbourhood_code: str | None = None
+
+
+class OrganisationAccountIn(StrictModel):
+    username: str = Field(pattern=r"^[a-z0-9._-]{3,50}$")
+    password: str = Field(min_length=10, max_length=200)
+    name: str = Field(min_length=2, max_length=200, description="the representative's name")
+    mobile: str | None = Field(default=None, max_length=20)
+    email: str | None = Field(default=None, max_length=200)
 
 
 class OrganisationPatch(StrictModel):
@@ -141,6 +150,25 @@ def build_structure_router(engine: AsyncEngine, *, structure_file: Path) -> APIR
                 raise ApiError(409, "organisation_exists", "نهادی با این شناسه هست.",
                                "An organisation with this code exists.")
             return await _store_organisation(conn, Organisation(**body.model_dump()), OrganisationRegistered)
+
+    @router.post("/organisations/{code}/accounts", status_code=201)
+    async def organisation_account(code: str, body: OrganisationAccountIn,
+                                   principal: Principal = Depends(signed_in)) -> dict:
+        """An account for an organisation's representative, so it submits its own works."""
+        async with engine.begin() as conn:
+            organisation = (await db_organisations.load(conn)).get(code)
+            if organisation is None or not organisation.active:
+                raise not_found("نهاد", "Organisation")
+            if not _may_manage(principal, organisation.district):
+                raise forbidden()
+            if await db_people.username_taken(conn, username=body.username):
+                raise ApiError(409, "username_taken", "این نام کاربری قبلاً ثبت شده است.",
+                               "This username is already taken.")
+            person_id = await people.register_person(conn, name=body.name, mobile=body.mobile, email=body.email)
+            account_id = await db_people.create_account(conn, username=body.username, person_id=person_id,
+                                                        password_hash=hash_password(body.password),
+                                                        organisation_code=code)
+        return {"id": str(account_id), "username": body.username, "person_id": str(person_id), "organisation": code}
 
     @router.patch("/organisations/{code}")
     async def change(code: str, patch: OrganisationPatch, principal: Principal = Depends(signed_in)) -> dict:

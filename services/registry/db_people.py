@@ -37,6 +37,7 @@ accounts = Table(
     Column("username", Text, nullable=False, unique=True),
     Column("password_hash", Text, nullable=False),
     Column("person_id", UUID(as_uuid=True), ForeignKey("people.id"), nullable=False, unique=True),
+    Column("organisation_code", Text, ForeignKey("organisations.code")),  # the organisation it speaks for
     Column("active", Boolean, nullable=False, server_default="true"),
     Column("created_at", DateTime(timezone=True), nullable=False, server_default=func.now()),
 )
@@ -117,11 +118,11 @@ async def find_account(conn: AsyncConnection, *, username: str) -> dict | None:
 
 
 async def create_account(conn: AsyncConnection, *, username: str, password_hash: str,
-                         person_id: uuid.UUID) -> uuid.UUID:
-    """Insert a staff account for a person."""
+                         person_id: uuid.UUID, organisation_code: str | None = None) -> uuid.UUID:
+    """Insert an account for a person (staff, or an organisation's representative)."""
     account_id = uuid.uuid4()
     await conn.execute(accounts.insert().values(id=account_id, username=username, password_hash=password_hash,
-                                                person_id=person_id))
+                                                person_id=person_id, organisation_code=organisation_code))
     return account_id
 
 

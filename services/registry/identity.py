@@ -55,6 +55,8 @@ def issue_token(
         "username": account["username"], "name": account["name"],
         "memberships": [{k: m[k] for k in ("body", "kind", "role", "district")} for m in account["memberships"]],
     }
+    if account.get("organisation_code"):
+        claims["organisation"] = account["organisation_code"]
     return jwt.encode(claims, private_pem, algorithm=ALGORITHM, headers={"kid": kid})
 
 

@@ -8,20 +8,32 @@ from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
 from services.submissions import db_works
 from services.submissions.domain import STATUSES
-from services.submissions.schemas import HistoryOut, WithdrawIn, WorkIn, WorkOut, WorkPatch
+from services.submissions.schemas import HistoryOut, OrganisationIn, WithdrawIn, WorkIn, WorkOut, WorkPatch
 from services.submissions.works import edit_work, submit_work, withdraw_work, work_out
 from shared.auth import Principal, require_district_staff, signed_in, visible_or_404
+from shared.errors import ApiError
 from shared.persian import format_jalali_datetime
 
 
 async def work_for(conn: AsyncConnection, principal: Principal, work_id: uuid.UUID, *, change: bool = False) -> dict:
     """The work if the caller may see it (404 otherwise); to change it, its district's staff only (403),
     and the row stays locked for the caller's transaction."""
-    work = visible_or_404(principal, await db_works.get_work(conn, work_id=work_id, for_update=change),
-                          "اثر", "Work")
+    work = await db_works.get_work(conn, work_id=work_id, for_update=change)
+    if work is not None and principal.organisation and work["organisation_code"] == principal.organisation:
+        return work  # an organisation sees and changes its own works
+    work = visible_or_404(principal, work, "اثر", "Work")
     if change:
         require_district_staff(principal, work["district"])
     return work
+
+
+def may_submit(principal: Principal, body: WorkIn) -> None:
+    """District staff for their district; an organisation's account only for itself."""
+    if principal.organisation is None:
+        require_district_staff(principal, body.district)
+    elif not (isinstance(body.submitter, OrganisationIn) and body.submitter.code == principal.organisation):
+        raise ApiError(403, "not_own_organisation", "حساب سازمان فقط آثار همان سازمان را ثبت می‌کند.",
+                       "An organisation's account submits only its own works, naming its own code.")
 
 
 def build_works_router(engine: AsyncEngine) -> APIRouter:
@@ -33,7 +45,7 @@ def build_works_router(engine: AsyncEngine) -> APIRouter:
         """Receive a work for a district (its staff only) in the open call; returns the tracking code.
 
         A probable duplicate (same submitter and title in the edition) is accepted and flagged."""
-        require_district_staff(principal, body.district)
+        may_submit(principal, body)
         async with engine.begin() as conn:
             row = await submit_work(conn, body=body, actor=principal.subject, now=datetime.now(UTC))
         return work_out(row)
