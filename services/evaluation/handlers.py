@@ -19,7 +19,7 @@ async def on_work_received(conn: AsyncConnection, event: WorkReceived) -> None:
         "work_id": event.work_id, "district": event.district, "neighbourhood": event.neighbourhood,
         "category": event.category, "title": event.title, "status": AWAITING_TIER_1,
         "received_at": event.occurred_at, "submitter_mobile": event.submitter_mobile,
-        "edition": getattr(event, "edition", None), "organisation": getattr(event, "organisation_code", None),
+        "edition": event.edition, "organisation": event.organisation_code,
     })
 
 

@@ -1,7 +1,6 @@
 """Pure rules of decisions flowing down: who may issue, whom they address, and each district's status."""
 
 from dataclasses import dataclass
-from datetime import datetime
 
 from shared.auth import Principal
 from shared.contracts.base import DISTRICTS
@@ -51,11 +50,6 @@ def next_status(current: str, step: str) -> str:
         raise ApiError(409, f"cannot_{step}", f"این مصوبه در وضعیت «{current}» است و این مرحله ممکن نیست.",
                        f"The decision is '{current}' for this district; it cannot {step} now.")
     return result
-
-
-def is_overdue(status: str, deadline: datetime, overdue_at: datetime | None, now: datetime) -> bool:
-    """Not acknowledged by the deadline, and not yet reported overdue."""
-    return status in UNACKNOWLEDGED and deadline < now and overdue_at is None
 
 
 @dataclass(frozen=True)

@@ -167,14 +167,6 @@ async def find_neighbourhood(conn: AsyncConnection, *, district: int, name_fa: s
     return dict(row) if row else None
 
 
-async def neighbourhood_names(conn: AsyncConnection, *, codes: list[str]) -> dict[str, dict]:
-    """Neighbourhoods by code (active or not), for display."""
-    if not codes:
-        return {}
-    rows = (await conn.execute(select(neighbourhoods).where(neighbourhoods.c.code.in_(codes)))).mappings()
-    return {row["code"]: dict(row) for row in rows}
-
-
 async def upsert_organisation(conn: AsyncConnection, *, values: dict) -> None:
     """Store the organisation as registry last described it."""
     await conn.execute(insert(organisations).values(**values)

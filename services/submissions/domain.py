@@ -197,11 +197,6 @@ def last_day(closes_at: datetime, *, persian_digits: bool = True) -> str:
     return format_jalali_date(closes_at - timedelta(microseconds=1), persian_digits=persian_digits)
 
 
-def is_past_deadline(call: dict, now: datetime) -> bool:
-    """True for an open call whose closing instant has passed: it is due to be closed."""
-    return call["state"] == "open" and call["closes_at"] is not None and now >= call["closes_at"]
-
-
 def call_accepts(call: dict | None, now: datetime) -> bool:
     """True when the call is open and `now` is within its dates."""
     return intake_refusal(call, now) is None
