@@ -79,7 +79,8 @@ def test_staff_of_several_districts_receive_works_in_every_category(system: Syst
                          "organisation_name": "خیریه نیکوکاران محله",
                          "organisation_legal_id": charity["legal_entity_id"]}
     code = count(system, "SELECT payload->>'organisation_code' FROM outbox WHERE event_type = "
-                         "'submissions.work.received' AND payload->>'work_id' = $1", by_org.json()["id"])
+                         "'submissions.work.received' AND exchange = 'hami.internal' AND payload->>'work_id' = $1",
+                 by_org.json()["id"])
     assert code == charity["code"]  # evaluation checks conflicts of interest by the organisation
     assert [w["district"] for w in received] == [3, 7, 12, 22, 7]
     evaluation = system.url("evaluation")
