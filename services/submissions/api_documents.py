@@ -131,7 +131,10 @@ async def _editable(conn, principal: Principal, work_id: uuid.UUID, now: datetim
 
 async def _changed(conn, work: dict, principal: Principal) -> None:
     await db_works.update_work(conn, work_id=work["id"], values={"updated_by": principal.subject})
+    # The count after this change (the work is locked): evaluation checks documents at the receipt.
+    documents = await db_works.count_documents(conn, work_id=work["id"])
     await add_events(conn, db.outbox, [WorkChanged(
         work_id=work["id"], edition=work["edition"], district=work["district"], neighbourhood=work["neighbourhood"],
         category=work["category"], title=work["title"], submitter_name=work["submitter_name"],
-        submitter_mobile=work["submitter_mobile"], changed=["documents"])], correlation_id=str(work["id"]))
+        submitter_mobile=work["submitter_mobile"], changed=["documents"], documents=documents)],
+        correlation_id=str(work["id"]))

@@ -116,6 +116,9 @@ class WorkChanged(Event):
     changed: list[str]
     submitter_name: str
     submitter_mobile: str
+    # Added for the central secretariat's receipt: how many documents the work has after this change, set
+    # when documents were attached or removed; None (older payloads, other edits) says nothing about them.
+    documents: int | None = None
 
 
 class WorkWithdrawn(Event):
