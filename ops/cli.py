@@ -2,10 +2,12 @@
 
 import argparse
 import asyncio
+import os
 import sys
 
 from ops import tasks
-from shared.launcher import SERVICES
+from services.registry.settings import DEFAULT_ADMIN_PASSWORD
+from shared.launcher import DEFAULT_PORTS, SERVICES
 
 
 def _add(commands, name: str, func, help_text: str) -> argparse.ArgumentParser:
@@ -41,7 +43,24 @@ def parser() -> argparse.ArgumentParser:
     ledger.add_argument("--after-seq", type=int, default=0)
     ledger.add_argument("--limit", type=int, default=10_000)
     ledger.add_argument("--to", choices=SERVICES, help="straight to one service's queue (rebuild its projection)")
+    _demo_options(_add(commands, "demo", tasks.demo, "fill a running system with a whole demo festival"))
     return root
+
+
+def _demo_options(demo: argparse.ArgumentParser) -> None:
+    for name, port in DEFAULT_PORTS.items():
+        demo.add_argument(f"--{name}", default=f"http://127.0.0.1:{port}", metavar="URL", help=f"{name}'s base URL")
+    demo.add_argument("--admin-username", default=os.environ.get("HAMI_ADMIN_USERNAME", "secretary"))
+    demo.add_argument("--admin-password", default=os.environ.get("HAMI_ADMIN_PASSWORD", DEFAULT_ADMIN_PASSWORD),
+                      help="the festival secretary's password (default: HAMI_ADMIN_PASSWORD, else the development one)")
+    demo.add_argument("--password", default="hami-demo-password",
+                      help="password of every account the demo creates (development only)")
+    demo.add_argument("--edition", default="1405", help="the edition to play (its call must not exist yet)")
+    demo.add_argument("--districts", default="1,6,7,12,15", help="districts whose festival offices submit works")
+    demo.add_argument("--works", type=int, default=105)
+    demo.add_argument("--quota", type=int, default=2, help="works per category advancing from each district")
+    demo.add_argument("--ack-seconds", type=float, default=30.0,
+                      help="acknowledgement window of the opening decision; district 22 lets it pass")
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -3,10 +3,15 @@
 import argparse
 import os
 import signal
+import sys
 import time
 from pathlib import Path
 
+import httpx
+
 from ops import bus
+from ops.demo import STEPS, DemoPlan, Progress, run_demo
+from ops.festival import Festival, StepFailed
 from ops.settings import LOCAL_DATABASE_SERVER, amqp_url, database_url
 from shared.db import make_engine
 from shared.launcher import DEFAULT_PORTS, SERVICES, ServiceProcess, service_env
@@ -164,4 +169,20 @@ async def ledger(args: argparse.Namespace) -> int:
     finally:
         await engine.dispose()
     print(f"done: {sent} events", flush=True)
+    return 0
+
+
+def demo(args: argparse.Namespace) -> int:
+    """Play a whole demo festival on a running system over its HTTP interfaces, showing progress."""
+    districts = tuple(int(d) for d in args.districts.split(","))
+    plan = DemoPlan(districts=districts, works=args.works, quota=args.quota, ack_seconds=args.ack_seconds)
+    urls = {name: getattr(args, name).rstrip("/") for name in SERVICES}
+    with httpx.Client(timeout=60) as client:
+        festival = Festival(urls, admin=(args.admin_username, args.admin_password), edition=args.edition,
+                            password=args.password, client=client)
+        try:
+            run_demo(festival, plan, Progress(STEPS))
+        except (StepFailed, httpx.HTTPError) as error:
+            print(f"demo stopped: {error}", file=sys.stderr)
+            return 1
     return 0
