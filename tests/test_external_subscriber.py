@@ -2,7 +2,6 @@
 
 import asyncio
 import uuid
-from urllib.parse import urlsplit, urlunsplit
 
 import aio_pika
 import pytest
@@ -11,7 +10,8 @@ from aiormq.exceptions import ChannelAccessRefused
 from shared.contracts.submissions import PublicWorkReceived, WorkReceived
 from shared.messaging.topology import INTERNAL_EXCHANGE, PUBLIC_EXCHANGE
 from tests.support.bus import publish_event
-from tests.support.servers import Servers, rabbitmqctl
+from tests.support.external import external_user
+from tests.support.servers import Servers
 from tests.support.system import System
 
 PERSONAL = ("name", "national_id", "mobile", "email", "tracking_code")
@@ -22,13 +22,8 @@ def external_url(servers: Servers, system: System) -> str:
     """AMQP URL of a read-only external user: own `ext.*` queues, read on hami.public only."""
     if not servers.local_broker:
         pytest.fail("this test creates a RabbitMQ user with rabbitmqctl; use a local broker")
-    user, password = f"ext-{uuid.uuid4().hex[:6]}", uuid.uuid4().hex
-    parts = urlsplit(system.amqp_url)
-    vhost = parts.path.lstrip("/") or "/"
-    rabbitmqctl("add_user", user, password)
-    rabbitmqctl("set_permissions", "-p", vhost, user, r"^ext\..*", r"^ext\..*", rf"^({PUBLIC_EXCHANGE}|ext\..*)$")
-    yield urlunsplit((parts.scheme, f"{user}:{password}@{parts.hostname}:{parts.port or 5672}", parts.path, "", ""))
-    rabbitmqctl("delete_user", user, check=False)
+    with external_user(system.amqp_url) as url:
+        yield url
 
 
 async def _receive_public(external_url: str, amqp_url: str) -> list[aio_pika.IncomingMessage]:

@@ -97,20 +97,25 @@ class NotifyStack:
         return (self.log_dir / "notifications.log").read_text(errors="replace")
 
 
+def channel_settings(smtp: SmtpServer, sms: Double) -> dict[str, str]:
+    """Notifications settings for the real SMTP server and the SMS gateway double, retrying quickly."""
+    return {
+        "HAMI_EMAIL_ADAPTER": "smtp", "HAMI_SMTP_PORT": str(smtp.port), "HAMI_SMTP_TIMEOUT": "3",
+        "HAMI_SMS_ADAPTER": "http", "HAMI_SMS_GATEWAY_URL": f"{sms.url}/send", "HAMI_SMS_API_KEY": SMS_KEY,
+        "HAMI_SMS_QUIET_HOURS": "00:00-00:00", "HAMI_DISPATCH_INTERVAL": "0.2", "HAMI_RETRY_BASE_SECONDS": "0.3",
+        "HAMI_RETRY_MAX_SECONDS": "1.5", "HAMI_MAX_ATTEMPTS": "40", "HAMI_WEBHOOK_FAILING_AFTER": "3",
+        "HAMI_LINK_SECRET": secrets.token_urlsafe(24),
+    }
+
+
 def _start(servers: Servers, amqp_url: str, log_dir: Path, smtp: SmtpServer, sms: Double, hooks: Double) -> NotifyStack:
     prefix = f"hami_n{secrets.token_hex(4)}_"
     ports = {name: free_port() for name in (*SERVICES, "evaluation")}
     server = servers.database("postgres").rsplit("/", 1)[0]
     common = {"HAMI_ADMIN_PASSWORD": ADMIN_PASSWORD, "HAMI_LOG_JSON": "true", "HAMI_GRACEFUL_TIMEOUT": "10",
               "HAMI_OVERDUE_CHECK_SECONDS": "1"}
-    notifications = {
-        "HAMI_EMAIL_ADAPTER": "smtp", "HAMI_SMTP_PORT": str(smtp.port), "HAMI_SMTP_TIMEOUT": "3",
-        "HAMI_SMS_ADAPTER": "http", "HAMI_SMS_GATEWAY_URL": f"{sms.url}/send", "HAMI_SMS_API_KEY": SMS_KEY,
-        "HAMI_SMS_QUIET_HOURS": "00:00-00:00", "HAMI_DISPATCH_INTERVAL": "0.2", "HAMI_RETRY_BASE_SECONDS": "0.3",
-        "HAMI_RETRY_MAX_SECONDS": "1.5", "HAMI_MAX_ATTEMPTS": "40", "HAMI_WEBHOOK_FAILING_AFTER": "3",
-        "HAMI_LINK_SECRET": secrets.token_urlsafe(24), "HAMI_PUBLIC_URL": f"http://127.0.0.1:{ports['notifications']}",
-        "HAMI_LOG_LEVEL": "DEBUG",
-    }
+    notifications = {**channel_settings(smtp, sms), "HAMI_LOG_LEVEL": "DEBUG",
+                     "HAMI_PUBLIC_URL": f"http://127.0.0.1:{ports['notifications']}"}
     envs = {name: service_env(name, database_server=server, amqp_url=amqp_url, ports=ports, database_prefix=prefix,
                               extra={**common, **(notifications if name == "notifications" else {})})
             for name in SERVICES}

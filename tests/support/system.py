@@ -94,8 +94,10 @@ def bearer(token: str) -> dict[str, str]:
     return {"Authorization": f"Bearer {token}"}
 
 
-def start_system(servers: Servers, amqp_url: str, log_dir: Path) -> System:
-    """Start the four services on fresh databases and wait until each is ready."""
+def start_system(servers: Servers, amqp_url: str, log_dir: Path,
+                 settings: dict[str, dict[str, str]] | None = None) -> System:
+    """Start the four services on fresh databases and wait until each is ready; `settings` adds HAMI_*
+    variables per service."""
     prefix = f"hami_t{uuid.uuid4().hex[:8]}_"
     ports = {name: free_port() for name in SERVICES}
     server = servers.database("postgres").rsplit("/", 1)[0]
@@ -103,7 +105,8 @@ def start_system(servers: Servers, amqp_url: str, log_dir: Path) -> System:
              "HAMI_OVERDUE_CHECK_SECONDS": "1"}
     processes = {
         name: ServiceProcess(name, service_env(name, database_server=server, amqp_url=amqp_url, ports=ports,
-                                               database_prefix=prefix, extra=extra),
+                                               database_prefix=prefix,
+                                               extra={**extra, **(settings or {}).get(name, {})}),
                              log_path=log_dir / f"{name}.log")
         for name in SERVICES
     }
