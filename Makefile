@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test unit lint lock clean
+.PHONY: run demo test unit lint lock clean
 
 $(STAMP): pyproject.toml requirements.lock
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -15,6 +15,10 @@ $(STAMP): pyproject.toml requirements.lock
 
 run: $(STAMP)
 	$(BIN)/hami run
+
+# Fill the system `make run` started with a whole demo festival (see README "A living demo").
+demo: $(STAMP)
+	$(BIN)/hami demo
 
 # The test suite needs RabbitMQ and PostgreSQL: HAMI_TEST_AMQP_URL / HAMI_TEST_DATABASE_URL,
 # defaulting to the local servers that `make run` uses.

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import timedelta
 
 from ops import demo_data
-from ops.festival import CATEGORIES, Cast, Festival
+from ops.festival import CATEGORIES, Cast, Festival, StepFailed
 
 
 @dataclass(frozen=True)
@@ -53,6 +53,8 @@ def run_demo(festival: Festival, plan: DemoPlan, progress: Progress) -> dict:
     """Play the whole festival; returns a summary (works, sheets, advanced, awards)."""
     progress.step("loading the festival structure and appointing the staff, committees and jury")
     secretary = festival.festival_secretary()
+    if festival.call_state(secretary) is not None:
+        raise StepFailed(f"edition {festival.edition} already has a call; play another with --edition")
     festival.load_structure(secretary)
     cast = festival.cast(plan.districts, demo_data.person_names(plan.seed))
     progress.step("the council sets the quotas and opens the call; the central secretariat relays it")
