@@ -64,6 +64,9 @@ class RoundOut(BaseModel):
     k: int
     quota: int
     rubric: list[dict]
+    short: dict[str, int] = Field(default_factory=dict, description=(
+        "Works the round could not give k conflict-free evaluators when it opened (work id -> how many it "
+        "lacked); only a round opened when the call closed opens with any"))
 
 
 async def _round(conn: AsyncConnection, round_id: uuid.UUID, *, lock: bool = False) -> dict:
@@ -92,10 +95,10 @@ def build_rounds_router(engine: AsyncEngine) -> APIRouter:
             raise forbidden()
         deadline = tehran_day_end_utc(body.deadline) if body.deadline else None
         async with engine.begin() as conn:
-            round_id = await rounds.open_round(conn, edition=body.edition, tier=body.tier, district=body.district,
-                                               category=body.category, deadline=deadline, k=body.k,
-                                               opened_by=principal.subject)
-            return RoundOut(**await _round(conn, round_id))
+            opened = await rounds.open_round(conn, edition=body.edition, tier=body.tier, district=body.district,
+                                             category=body.category, deadline=deadline, k=body.k,
+                                             opened_by=principal.subject)
+            return RoundOut(**await _round(conn, opened.round_id))
 
     @router.get("/rounds", response_model=list[RoundOut])
     async def list_rounds(principal: Principal = Depends(signed_in)) -> list[RoundOut]:

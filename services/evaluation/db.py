@@ -1,6 +1,7 @@
 """Evaluation's projections (works, people, memberships) and declared conflicts."""
 
 import uuid
+from datetime import datetime
 
 from sqlalchemy import (
     Boolean,
@@ -12,6 +13,7 @@ from sqlalchemy import (
     Table,
     Text,
     func,
+    or_,
     select,
     update,
 )
@@ -38,6 +40,8 @@ works = Table(
     Column("edition", Text),
     Column("submitter_mobile", Text),
     Column("organisation", Text),
+    Column("documents", Integer, nullable=False, server_default="0"),  # live documents, from WorkChanged
+    Column("documents_at", DateTime(timezone=True)),  # when submissions counted them (newest count wins)
 )
 
 # Projection of registry's people and appointments: who may evaluate, and their ties.
@@ -94,13 +98,33 @@ async def works_by_ids(conn: AsyncConnection, *, work_ids: list[uuid.UUID]) -> l
     return [dict(r) for r in (await conn.execute(query)).mappings()]
 
 
-async def works_with_status(conn: AsyncConnection, *, category: str, status: str,
+async def works_with_status(conn: AsyncConnection, *, category: str, status: str, edition: str,
                             district: int | None = None) -> list[dict]:
-    """Works of a category in a status (of a district, when given)."""
-    query = select(works).where(works.c.category == category, works.c.status == status)
+    """Works of an edition and a category in a status (of a district, when given).
+
+    Works received without an edition (payloads older than editions) belong to whichever edition asks."""
+    query = select(works).where(works.c.category == category, works.c.status == status,
+                                or_(works.c.edition == edition, works.c.edition.is_(None)))
     if district is not None:
         query = query.where(works.c.district == district)
     return [dict(r) for r in (await conn.execute(query.order_by(works.c.work_id))).mappings()]
+
+
+async def awaiting_scopes(conn: AsyncConnection, *, edition: str, status: str) -> list[tuple[int, str]]:
+    """(district, category) pairs that have works of this edition in this status."""
+    query = (select(works.c.district, works.c.category).distinct()
+             .where(works.c.edition == edition, works.c.status == status))
+    return [(r[0], r[1]) for r in await conn.execute(query)]
+
+
+async def set_documents(conn: AsyncConnection, *, work_id: uuid.UUID, count: int, at: datetime) -> bool:
+    """Record a work's document count unless a newer count is already there; False when the work is unknown."""
+    updated = await conn.execute(update(works).where(
+        works.c.work_id == work_id, or_(works.c.documents_at.is_(None), works.c.documents_at <= at))
+        .values(documents=count, documents_at=at).returning(works.c.work_id))
+    if updated.first() is not None:
+        return True
+    return await get_work(conn, work_id=work_id) is not None
 
 
 async def set_status(conn: AsyncConnection, *, work_ids: list[uuid.UUID], status: str) -> None:

@@ -8,6 +8,7 @@ from sqlalchemy import (
     DateTime,
     Float,
     ForeignKey,
+    Index,
     Integer,
     PrimaryKeyConstraint,
     Table,
@@ -39,7 +40,11 @@ rounds = Table(
     Column("closed_by", Text),
     Column("closed_at", DateTime(timezone=True)),
     Column("reopenings", JSONB, nullable=False, server_default="[]"),
+    Column("short", JSONB, nullable=False, server_default="{}"),  # work -> evaluators it lacked at opening
 )
+# One round per edition, tier, category and district (the city's tier-2 round has no district).
+Index("rounds_one_per_scope", rounds.c.edition, rounds.c.tier, rounds.c.category,
+      func.coalesce(rounds.c.district, 0), unique=True)
 
 assignments = Table(
     "assignments", metadata,
@@ -203,6 +208,12 @@ async def open_rounds_of(conn: AsyncConnection, *, edition: str, category: str, 
     return [dict(r) for r in (await conn.execute(select(rounds).where(
         rounds.c.edition == edition, rounds.c.category == category, rounds.c.tier == tier,
         rounds.c.state != "closed"))).mappings()]
+
+
+async def round_scopes(conn: AsyncConnection, *, edition: str, tier: int) -> set[tuple[int | None, str]]:
+    """(district, category) of every round of an edition and tier, open or closed."""
+    return {(r[0], r[1]) for r in await conn.execute(select(rounds.c.district, rounds.c.category).where(
+        rounds.c.edition == edition, rounds.c.tier == tier))}
 
 
 async def upsert_setting(conn: AsyncConnection, table, *, keys: list[str], values: dict) -> None:

@@ -1,7 +1,12 @@
 """Pure evaluation rules: work states, who manages which round, the default rubric, score validation."""
 
+from collections.abc import Iterable
+from datetime import datetime, timedelta
+from uuid import UUID
+
 from shared.auth import Principal
 from shared.errors import ApiError
+from shared.persian import format_jalali_date, tehran_day_end_utc
 
 # A received work waits for its district's tier-1 round.
 AWAITING_TIER_1 = "awaiting_tier1"
@@ -13,6 +18,7 @@ IN_TIER_2 = "in_tier2"
 AWARDED, NOT_AWARDED = "awarded", "not_awarded"
 OPEN, CLOSED = "open", "closed"
 DEFAULT_K = 3
+DEFAULT_TIER_1_DAYS = 30  # a tier-1 round opened when the call closes is due at the end of this many days
 DEFAULT_QUOTA = 3
 PLACES = ("first", "second", "third")
 HONOURABLE_MENTIONS = 2
@@ -69,3 +75,19 @@ def awards_from(ranked: list[dict]) -> list[dict]:
     """First, second, third and honourable mentions from a tier-2 ranking (advanced works in rank order)."""
     places = [*PLACES, *["honourable_mention"] * HONOURABLE_MENTIONS]
     return [{**work, "place": place} for work, place in zip(ranked, places, strict=False)]
+
+
+def tier1_scopes_to_open(awaiting: Iterable[tuple[int, str]], existing: set[tuple[int | None, str]]) -> list[
+        tuple[int, str]]:
+    """(district, category) pairs with waiting works and no round yet (a round opened by hand is kept), in order."""
+    return sorted(set(awaiting) - existing)
+
+
+def tier1_deadline(closed_at: datetime, days: int) -> datetime:
+    """End of the Tehran day `days` days after the call closed (deadlines are whole Jalali days)."""
+    return tehran_day_end_utc(format_jalali_date(closed_at + timedelta(days=days), persian_digits=False))
+
+
+def missing_documents(works: Iterable[dict]) -> list[UUID]:
+    """Works without a single document, in id order (the jury needs each work's documents)."""
+    return sorted((w["work_id"] for w in works if w["documents"] < 1), key=str)

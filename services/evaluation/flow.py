@@ -4,20 +4,33 @@ from sqlalchemy import func, select, update
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from services.evaluation import db, db_rounds
-from services.evaluation.domain import ADVANCED_TIER_1, AWARDED, IN_TIER_2, NOT_AWARDED, WITH_JURY
+from services.evaluation.domain import (
+    ADVANCED_TIER_1,
+    AWARDED,
+    IN_TIER_2,
+    NOT_AWARDED,
+    WITH_JURY,
+    missing_documents,
+)
 from shared.contracts.evaluation import Award, ResultsPublished, SelectionsReceived
 from shared.errors import ApiError
 from shared.messaging.outbox import add_events
 
 
 async def confirm_receipt(conn: AsyncConnection, *, edition: str, category: str, confirmed_by: str) -> int:
-    """The central secretariat confirms it has every district's selections of a category; they go to the jury."""
+    """The central secretariat confirms it has every district's selections of a category, each with its
+    documents; they go to the jury. Refused, changing nothing, while a tier-1 round is open or a document is
+    missing."""
     if await db_rounds.open_rounds_of(conn, edition=edition, category=category, tier=1):
         raise ApiError(409, "tier1_still_open", "هنوز داوری مرحلهٔ اول برخی مناطق باز است.",
                        "Some districts' tier-1 rounds are still open.")
-    selected = await db.works_with_status(conn, category=category, status=ADVANCED_TIER_1)
+    selected = await db.works_with_status(conn, edition=edition, category=category, status=ADVANCED_TIER_1)
     if not selected:
         raise ApiError(409, "no_selections", "اثر برگزیده‌ای از مناطق نرسیده است.", "No selected works arrived.")
+    if missing := missing_documents(selected):
+        raise ApiError(409, "documents_missing", "مدارک برخی آثار برگزیده نرسیده است؛ دریافت کامل نیست.",
+                       f"{len(missing)} selected works have no documents; the receipt is not complete.",
+                       {"work_ids": [str(w) for w in missing]})
     await conn.execute(db_rounds.receipts.insert().values(edition=edition, category=category,
                                                           confirmed_by=confirmed_by))
     await db.set_status(conn, work_ids=[w["work_id"] for w in selected], status=WITH_JURY)
@@ -36,7 +49,7 @@ async def publish_results(conn: AsyncConnection, *, edition: str, category: str 
         await conn.execute(update(awards).where(awards.c.edition == edition, awards.c.category == row["category"])
                            .values(published_at=func.now()))
         winners = [a["work_id"] for a in row["awards"]]
-        in_jury = await db.works_with_status(conn, category=row["category"], status=IN_TIER_2)
+        in_jury = await db.works_with_status(conn, edition=edition, category=row["category"], status=IN_TIER_2)
         await db.set_status(conn, work_ids=winners, status=AWARDED)
         await db.set_status(conn, work_ids=[w["work_id"] for w in in_jury if str(w["work_id"]) not in winners],
                             status=NOT_AWARDED)

@@ -1,13 +1,17 @@
-"""Evaluation consumers: projections of works, people and appointments; the council's actionable decisions."""
+"""Evaluation consumers: projections of works (with their document counts), people and appointments; the
+council's actionable decisions; tier-1 rounds opened when a call closes."""
+
+from functools import partial
 
 import structlog
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from services.evaluation import db, db_rounds, flow, rounds
 from services.evaluation.domain import AWAITING_TIER_1, DEFAULT_K
+from services.evaluation.settings import EvaluationSettings
 from shared.contracts import registry
 from shared.contracts.decisions import ApproveResults, CloseTier, OpenTier, SetQuotas, SetRubric
-from shared.contracts.submissions import WorkReceived
+from shared.contracts.submissions import CallClosed, WorkChanged, WorkReceived
 from shared.errors import ApiError
 
 log = structlog.get_logger("evaluation")
@@ -21,6 +25,23 @@ async def on_work_received(conn: AsyncConnection, event: WorkReceived) -> None:
         "received_at": event.occurred_at, "submitter_mobile": event.submitter_mobile,
         "edition": event.edition, "organisation": event.organisation_code,
     })
+
+
+async def on_work_changed(conn: AsyncConnection, event: WorkChanged) -> None:
+    """Documents were attached or removed: keep the work's count (the receipt needs every selection's)."""
+    if event.documents is None:
+        return  # another edit, or an older payload: says nothing about documents
+    if not await db.set_documents(conn, work_id=event.work_id, count=event.documents, at=event.occurred_at):
+        # Only reordering lets a change overtake its WorkReceived: fail so the message is retried after it.
+        raise LookupError(f"work {event.work_id} is not projected yet")
+
+
+async def on_call_closed(conn: AsyncConnection, event: CallClosed, *, settings: EvaluationSettings) -> None:
+    """The call closed: open each district's missing tier-1 rounds over its works of the edition."""
+    opened = await rounds.open_tier1_when_call_closed(
+        conn, edition=event.edition, closed_at=event.closed_at, k=settings.tier1_k, days=settings.tier1_days,
+        opened_by=f"call-closed:{event.event_id}")
+    log.info("rounds.opened_at_call_close", edition=event.edition, rounds=len(opened))
 
 
 async def on_person(conn: AsyncConnection, event: registry.PersonRegistered) -> None:
@@ -63,9 +84,11 @@ async def _open_by_decision(conn: AsyncConnection, action: OpenTier, decision: s
         log.warning("round.not_opened_by_decision", code=refusal.code, reason=refusal.en)
 
 
-def handlers() -> dict:
+def handlers(settings: EvaluationSettings) -> dict:
     """Event type -> (contract, handler) for this service's queue."""
     table = {WorkReceived.event_type(): (WorkReceived, on_work_received),
+             WorkChanged.event_type(): (WorkChanged, on_work_changed),
+             CallClosed.event_type(): (CallClosed, partial(on_call_closed, settings=settings)),
              registry.PersonRegistered.event_type(): (registry.PersonRegistered, on_person),
              registry.DecisionIssued.event_type(): (registry.DecisionIssued, on_decision)}
     for contract in (registry.MemberAppointed, registry.MemberRemoved):

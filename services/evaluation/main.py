@@ -17,7 +17,7 @@ def create_app(settings: EvaluationSettings | None = None) -> FastAPI:
     parts = ServiceParts.create("evaluation", settings, outbox=db.outbox)
     return assemble(
         parts, title="Hami evaluation", routers=[build_router(parts.engine), build_rounds_router(parts.engine)],
-        consumer=EventConsumer("evaluation", parts.engine, db.inbox, handlers()),
+        consumer=EventConsumer("evaluation", parts.engine, db.inbox, handlers(settings)),
         description="داوری مرحله‌ای، رتبه‌بندی و جوایز — tiered evaluation, ranking and awards.",
     )
 

@@ -1,9 +1,12 @@
 """Round operations inside the caller's transaction: open with assignments, close with ranking, reopen, conflicts."""
 
 import uuid
+from dataclasses import dataclass
 from datetime import datetime
 
+import structlog
 from sqlalchemy import func
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from services.evaluation import db, db_rounds
@@ -25,6 +28,8 @@ from services.evaluation.domain import (
     TIER_2_KINDS,
     WITH_JURY,
     awards_from,
+    tier1_deadline,
+    tier1_scopes_to_open,
 )
 from services.evaluation.ranking import Criterion, Sheet, Work, explanation, rank
 from shared.contracts.evaluation import (
@@ -40,6 +45,8 @@ from shared.contracts.evaluation import (
 from shared.errors import ApiError
 from shared.messaging.outbox import add_events
 
+log = structlog.get_logger("evaluation.rounds")
+
 
 async def _candidates(conn: AsyncConnection, tier: int, district: int | None) -> list[Candidate]:
     kinds = TIER_1_KINDS if tier == 1 else TIER_2_KINDS
@@ -52,11 +59,22 @@ def _entry(work: dict) -> Entry:
                  organisation=work["organisation"])
 
 
+@dataclass(frozen=True)
+class Opened:
+    """A round just opened, and the works it could not give k evaluators (work -> how many they lack)."""
+
+    round_id: uuid.UUID
+    short: dict[uuid.UUID, int]
+
+
 async def open_round(conn: AsyncConnection, *, edition: str, tier: int, district: int | None, category: str,
-                     deadline: datetime | None, k: int, opened_by: str) -> uuid.UUID:
-    """Open a round over the works waiting for it and assign k conflict-free evaluators to each, or refuse."""
+                     deadline: datetime | None, k: int, opened_by: str, allow_short: bool = False) -> Opened:
+    """Open a round over the works waiting for it and assign k conflict-free evaluators to each.
+
+    Refuses when nothing waits, when the round exists, or (unless allow_short) when evaluators are too few;
+    with allow_short the round opens anyway and records the works it could not staff."""
     status = AWAITING_TIER_1 if tier == 1 else WITH_JURY
-    works = await db.works_with_status(conn, category=category, status=status, district=district)
+    works = await db.works_with_status(conn, edition=edition, category=category, status=status, district=district)
     if not works:
         raise ApiError(409, "no_works", "اثری برای این مرحله در انتظار داوری نیست.",
                        "No works are waiting for this round.")
@@ -64,17 +82,17 @@ async def open_round(conn: AsyncConnection, *, edition: str, tier: int, district
     candidates = await _candidates(conn, tier, district)
     declared = await db.declared_conflicts(conn, work_ids=[e.work_id for e in entries])
     plan = assign(entries, candidates, declared, k=k, tier=tier)
-    if plan.short:
+    short = {str(w): missing for w, missing in plan.short.items()}
+    if plan.short and not allow_short:
         raise ApiError(409, "too_few_evaluators", "داوران بدون تعارض منافع برای این آثار کافی نیستند.",
-                       f"Too few conflict-free evaluators: {len(plan.short)} works cannot get {k}.",
-                       {str(w): missing for w, missing in plan.short.items()})
+                       f"Too few conflict-free evaluators: {len(plan.short)} works cannot get {k}.", short)
     round_id = uuid.uuid4()
     quota = (len(PLACES) + HONOURABLE_MENTIONS if tier == 2 else
              await db_rounds.quota_for(conn, edition=edition, district=district, default=DEFAULT_QUOTA))
     rubric = await db_rounds.rubric_for(conn, edition=edition, category=category, default=DEFAULT_RUBRIC)
-    await db_rounds.insert_round(conn, plan=plan.assignments, values={
+    await _insert(conn, plan.assignments, {
         "id": round_id, "edition": edition, "tier": tier, "district": district, "category": category, "state": OPEN,
-        "deadline": deadline, "k": k, "quota": quota, "rubric": rubric, "opened_by": opened_by})
+        "deadline": deadline, "k": k, "quota": quota, "rubric": rubric, "opened_by": opened_by, "short": short})
     await db.set_status(conn, work_ids=[e.work_id for e in entries], status=IN_TIER_1 if tier == 1 else IN_TIER_2)
     evaluators = sorted({p for people in plan.assignments.values() for p in people}, key=str)
     await add_events(conn, db.outbox, [
@@ -83,7 +101,41 @@ async def open_round(conn: AsyncConnection, *, edition: str, tier: int, district
         *[WorkAssigned(round_id=round_id, work_id=e.work_id, district=e.district, evaluator_ids=plan.assignments[
             e.work_id]) for e in entries],
     ], correlation_id=str(round_id))
-    return round_id
+    return Opened(round_id=round_id, short=dict(plan.short))
+
+
+async def _insert(conn: AsyncConnection, plan: dict[uuid.UUID, list[uuid.UUID]], values: dict) -> None:
+    """Store the round; the unique index turns a concurrent second round of the same scope into a refusal."""
+    try:
+        async with conn.begin_nested():
+            await db_rounds.insert_round(conn, plan=plan, values=values)
+    except IntegrityError as error:
+        raise ApiError(409, "round_exists", "دور داوری این مرحله و موضوع پیش‌تر باز شده است.",
+                       "A round of this tier and category (and district) already exists.") from error
+
+
+async def open_tier1_when_call_closed(conn: AsyncConnection, *, edition: str, closed_at: datetime, k: int,
+                                      days: int, opened_by: str) -> list[Opened]:
+    """Open every missing tier-1 round of the edition (one per district and category with waiting works).
+
+    A scope that cannot be opened is logged and skipped: the other districts' rounds still open."""
+    scopes = tier1_scopes_to_open(await db.awaiting_scopes(conn, edition=edition, status=AWAITING_TIER_1),
+                                  await db_rounds.round_scopes(conn, edition=edition, tier=1))
+    deadline = tier1_deadline(closed_at, days)
+    opened = []
+    for district, category in scopes:
+        try:
+            async with conn.begin_nested():  # a refusal undoes only this scope's partial changes
+                opened.append(await open_round(conn, edition=edition, tier=1, district=district, category=category,
+                                               deadline=deadline, k=k, opened_by=opened_by, allow_short=True))
+        except ApiError as refusal:
+            log.warning("round.not_opened_at_call_close", edition=edition, district=district, category=category,
+                        code=refusal.code, reason=refusal.en)
+            continue
+        if opened[-1].short:
+            log.warning("round.opened_short_of_evaluators", round_id=str(opened[-1].round_id), district=district,
+                        category=category, code="too_few_evaluators", works=len(opened[-1].short))
+    return opened
 
 
 async def ranking(conn: AsyncConnection, round_: dict):
@@ -102,7 +154,8 @@ async def close_round(conn: AsyncConnection, *, round_: dict, closed_by: str) ->
     placings, works, plan, sheets = await ranking(conn, round_)
     submitted = {(s["work_id"], s["evaluator_id"]) for s in sheets}
     missing = [(w, e) for w, people in plan.items() for e in people if (w, e) not in submitted]
-    short = [w for w, people in plan.items() if len(people) < round_["k"]]
+    unstaffed = {uuid.UUID(w) for w in round_["short"]} - set(plan)  # works left with no evaluator at all
+    short = sorted({w for w, people in plan.items() if len(people) < round_["k"]} | unstaffed, key=str)
     if missing or short:
         raise ApiError(409, "sheets_missing", "همهٔ برگه‌های امتیاز هنوز ثبت نهایی نشده‌اند.",
                        f"{len(missing)} score sheets are not submitted; {len(short)} works lack evaluators.",

@@ -1,5 +1,8 @@
 """Evaluation settings (HAMI_* environment variables)."""
 
+from pydantic import Field
+
+from services.evaluation.domain import DEFAULT_K, DEFAULT_TIER_1_DAYS
 from shared.settings import ServiceSettings
 
 
@@ -8,3 +11,6 @@ class EvaluationSettings(ServiceSettings):
 
     database_url: str = "postgresql+asyncpg://postgres@127.0.0.1:5432/hami_evaluation"
     http_port: int = 8003
+    # Tier-1 rounds opened when a call closes: evaluators per work, and days until their deadline.
+    tier1_k: int = Field(default=DEFAULT_K, ge=1, le=15)
+    tier1_days: int = Field(default=DEFAULT_TIER_1_DAYS, ge=1, le=365)

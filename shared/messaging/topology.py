@@ -52,8 +52,8 @@ SERVICE_QUEUES: dict[str, ServiceQueue] = {
         ServiceQueue("submissions", ("registry.neighbourhood.#", "registry.organisation.#", "registry.decision.#",
                                      "evaluation.round.opened.#", "evaluation.assignment.#", "evaluation.work.#"),
                      public_bindings=("evaluation.results.#",)),
-        ServiceQueue("evaluation", ("submissions.work.#", "registry.person.#", "registry.member.#",
-                                    "registry.decision.issued.#")),
+        ServiceQueue("evaluation", ("submissions.work.#", "submissions.call.closed.#", "registry.person.#",
+                                    "registry.member.#", "registry.decision.issued.#")),
         ServiceQueue("notifications", ("submissions.work.#", "registry.person.#", "registry.member.#",
                                        "registry.body.#", "registry.decision.#", "registry.report.#", "evaluation.#"),
                      public_bindings=("#",)),  # every public event can go to webhooks
