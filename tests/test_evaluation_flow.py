@@ -8,7 +8,7 @@ import httpx
 import jwt
 import pytest
 
-from shared.contracts.submissions import WorkReceived
+from shared.contracts.submissions import WorkChanged, WorkReceived
 from tests.support.bus import publish_event
 from tests.support.system import STAFF_PASSWORD, System, bearer
 from tests.test_slice import wait_for
@@ -44,6 +44,14 @@ def council_decides(system: System, parameters: dict) -> None:
         "all_districts": True, "ack_deadline_at": (datetime.now(UTC) + timedelta(days=7)).isoformat(),
         "parameters": parameters})
     assert response.status_code == 201, response.text
+
+
+def documents_attached(work: WorkReceived, documents: int = 1) -> WorkChanged:
+    """What submissions publishes when a document is attached to a work."""
+    return WorkChanged(work_id=work.work_id, edition=work.edition, district=work.district,
+                       neighbourhood=work.neighbourhood, category=work.category, title=work.title,
+                       changed=["documents"], submitter_name=work.submitter_name,
+                       submitter_mobile=work.submitter_mobile, documents=documents)
 
 
 def score_everything(system: System, round_id: str, tokens: list[str], judge) -> None:
@@ -110,6 +118,20 @@ def test_a_district_round_advances_exactly_the_quota_and_the_jury_proposes_award
                         people["committee"][0], {"scores": {}, "submit": False})
     assert frozen.status_code == 409 and frozen.json()["error"]["code"] == "round_closed"
 
+    advanced = closed.json()["advanced"]
+    by_id = {str(w.work_id): w for w in works}
+    for work_id in advanced[1:]:
+        asyncio.run(publish_event(system.amqp_url, documents_attached(by_id[work_id])))
+    wait_for(lambda: projected(system, "SELECT count(*) FROM works WHERE district = $1 AND documents > 0",
+                               DISTRICT) == 3)
+    incomplete = evaluation(system, "POST", "/receipts", people["central"], {"edition": EDITION, "category": CATEGORY})
+    assert incomplete.status_code == 409 and incomplete.json()["error"]["code"] == "documents_missing"
+    assert incomplete.json()["error"]["details"] == {"work_ids": [advanced[0]]}
+    assert projected(system, "SELECT count(*) FROM receipts WHERE edition = $1", EDITION) == 0  # nothing changed
+    assert projected(system, "SELECT count(*) FROM works WHERE district = $1 AND status = 'selected_by_district'",
+                     DISTRICT) == 4
+    asyncio.run(publish_event(system.amqp_url, documents_attached(by_id[advanced[0]])))
+    wait_for(lambda: projected(system, "SELECT documents FROM works WHERE work_id = $1", uuid.UUID(advanced[0])))
     assert evaluation(system, "POST", "/receipts", people["central"],
                       {"edition": EDITION, "category": CATEGORY}).json() == {"works": 4}
     jury_round = evaluation(system, "POST", "/rounds", people["central"],
