@@ -77,12 +77,13 @@ def duplicate_lock(kind: str, submitter_id: str, title_key: str):
 
 
 def _duplicate_query(*, edition, title_key, kind: str, submitter_id, exclude: uuid.UUID | None = None) -> Select:
-    """The earliest live work of the same submitter with the same title key in the edition."""
+    """The original live work of the same submitter with the same title key in the edition: the earliest not
+    itself flagged (a request that waited for the duplicate lock may carry an earlier `created_at`)."""
     who = works.c.organisation_code if kind == "organisation" else works.c.submitter_national_id
     query = (select(works.c.id).where(
         works.c.edition == edition, works.c.title_key == title_key, works.c.submitter_kind == kind,
         who == submitter_id, works.c.status != WITHDRAWN)
-        .order_by(works.c.created_at, works.c.id).limit(1))
+        .order_by(works.c.possible_duplicate, works.c.created_at, works.c.id).limit(1))
     return query.where(works.c.id != exclude) if exclude is not None else query
 
 
