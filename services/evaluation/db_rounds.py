@@ -216,6 +216,21 @@ async def round_scopes(conn: AsyncConnection, *, edition: str, tier: int) -> set
         rounds.c.edition == edition, rounds.c.tier == tier))}
 
 
+async def short_rounds(conn: AsyncConnection, *, tier: int, district: int) -> list[dict]:
+    """Open rounds of a district with works still short of evaluators, locked for the top-up."""
+    query = select(rounds).where(rounds.c.tier == tier, rounds.c.district == district, rounds.c.state == "open",
+                                 rounds.c.short != {}).order_by(rounds.c.opened_at)
+    return [dict(r) for r in (await conn.execute(query.with_for_update())).mappings()]
+
+
+async def add_assignments(conn: AsyncConnection, *, round_id: uuid.UUID,
+                          plan: dict[uuid.UUID, list[uuid.UUID]]) -> None:
+    """Add evaluators to works of a round."""
+    rows = [{"round_id": round_id, "work_id": w, "evaluator_id": e} for w, people in plan.items() for e in people]
+    if rows:
+        await conn.execute(insert(assignments).values(rows).on_conflict_do_nothing())
+
+
 async def upsert_setting(conn: AsyncConnection, table, *, keys: list[str], values: dict) -> None:
     """Store a quota or rubric setting from a council decision (the latest wins)."""
     await conn.execute(insert(table).values(**values).on_conflict_do_update(

@@ -7,7 +7,7 @@ import structlog
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from services.evaluation import db, db_rounds, flow, rounds
-from services.evaluation.domain import AWAITING_TIER_1, DEFAULT_K
+from services.evaluation.domain import AWAITING_TIER_1, DEFAULT_K, TIER_1_KINDS
 from services.evaluation.settings import EvaluationSettings
 from shared.contracts import registry
 from shared.contracts.decisions import ApproveResults, CloseTier, OpenTier, SetQuotas, SetRubric
@@ -55,6 +55,9 @@ async def on_membership(conn: AsyncConnection, event: registry.MemberAppointed) 
         "appointment_id": event.appointment_id, "person_id": event.person_id, "body_code": event.body_code,
         "body_kind": event.body_kind, "role": event.role, "district": event.district,
         "active": event.action == "appointed"})
+    if event.action == "appointed" and event.district and event.body_kind in TIER_1_KINDS:
+        # A new committee member can take the works a round opened at the call's close could not staff.
+        await rounds.staff_short_rounds(conn, district=event.district)
 
 
 async def on_decision(conn: AsyncConnection, event: registry.DecisionIssued) -> None:

@@ -138,6 +138,30 @@ async def open_tier1_when_call_closed(conn: AsyncConnection, *, edition: str, cl
     return opened
 
 
+async def staff_short_rounds(conn: AsyncConnection, *, district: int) -> int:
+    """Give the works of the district's open tier-1 rounds that lack evaluators those free for them now (a
+    committee member was just appointed); returns how many works got evaluators."""
+    staffed = 0
+    for round_ in await db_rounds.short_rounds(conn, tier=1, district=district):
+        work_ids = [uuid.UUID(w) for w in round_["short"]]
+        plan = await db_rounds.round_assignments(conn, round_id=round_["id"])
+        entries = [_entry(w) for w in await db.works_by_ids(conn, work_ids=work_ids)]
+        declared = await db.declared_conflicts(conn, work_ids=work_ids)
+        topped = assign(entries, await _candidates(conn, 1, district), declared, k=round_["k"], tier=1,
+                        existing=plan)
+        added = {w: [p for p in people if p not in plan.get(w, [])] for w, people in topped.assignments.items()}
+        added = {w: people for w, people in added.items() if people}
+        await db_rounds.add_assignments(conn, round_id=round_["id"], plan=added)
+        await db_rounds.set_state(conn, round_id=round_["id"], values={
+            "short": {str(w): missing for w, missing in topped.short.items()}})
+        await add_events(conn, db.outbox, [
+            WorkAssigned(round_id=round_["id"], work_id=e.work_id, district=e.district,
+                         evaluator_ids=topped.assignments[e.work_id]) for e in entries if e.work_id in added],
+            correlation_id=str(round_["id"]))
+        staffed += len(added)
+    return staffed
+
+
 async def ranking(conn: AsyncConnection, round_: dict):
     """The round's ranking from its stored submitted sheets (the same sheets always give the same ranking)."""
     plan = await db_rounds.round_assignments(conn, round_id=round_["id"])
