@@ -147,6 +147,22 @@ def test_a_redelivered_or_repeated_call_closed_opens_nothing_twice(system: Syste
     assert projected(system, "SELECT count(*) FROM inbox WHERE message_id = $1", str(original.event_id)) == 1
 
 
+def test_committee_members_appointed_later_take_the_works_a_round_lacked(
+        system: System, committees: dict, works: dict) -> None:
+    wait_for(lambda: projected(system, "SELECT count(*) FROM rounds WHERE edition = $1", EDITION) == 4)
+    round_id = rounds_of(system, committees["d19"], EDITION)[19, "welfare"]["id"]
+
+    more = [appoint_account(system, committees["d19"], f"eval.d19.{i}", f"district-19-{body}", "member",
+                            f"0912199000{i}") for i, body in ((1, "executive"), (2, "young-citizens"))]
+
+    wait_for(lambda: rounds_of(system, committees["d19"], EDITION)[19, "welfare"]["short"] == {})
+    expected = {w["id"] for w in works["d19_welfare"]}
+    for token in (committees["lone"], *more):
+        mine = evaluation(system, "GET", f"/rounds/{round_id}/my-works", token).json()
+        assert {w["work_id"] for w in mine} == expected
+    assert projected(system, "SELECT count(*) FROM assignments WHERE round_id = $1", uuid.UUID(round_id)) == 6
+
+
 def test_a_council_decision_closing_the_call_opens_the_rounds_too(system: System, committees: dict) -> None:
     ensure_open_call(system, BY_DECISION)
     received = [submit(system, 18, "participation", BY_DECISION) for _ in range(2)]
