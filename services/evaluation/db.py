@@ -118,13 +118,16 @@ async def awaiting_scopes(conn: AsyncConnection, *, edition: str, status: str) -
 
 
 async def set_documents(conn: AsyncConnection, *, work_id: uuid.UUID, count: int, at: datetime) -> bool:
-    """Record a work's document count unless a newer count is already there; False when the work is unknown."""
-    updated = await conn.execute(update(works).where(
+    """Record a work's document count unless a newer count is already there; False when the work is unknown.
+
+    The existence check comes first: events are handled concurrently, and a work whose WorkReceived commits
+    between an empty update and a later check would lose its count."""
+    if await get_work(conn, work_id=work_id) is None:
+        return False
+    await conn.execute(update(works).where(
         works.c.work_id == work_id, or_(works.c.documents_at.is_(None), works.c.documents_at <= at))
-        .values(documents=count, documents_at=at).returning(works.c.work_id))
-    if updated.first() is not None:
-        return True
-    return await get_work(conn, work_id=work_id) is not None
+        .values(documents=count, documents_at=at))
+    return True
 
 
 async def set_status(conn: AsyncConnection, *, work_ids: list[uuid.UUID], status: str) -> None:
