@@ -2,8 +2,9 @@
 
 import os
 from typing import Literal, Self
+from urllib.parse import quote, urlsplit, urlunsplit
 
-from pydantic import model_validator
+from pydantic import SecretStr, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 DEFAULT_AMQP_URL = "amqp://guest:guest@127.0.0.1:5672/"
@@ -26,6 +27,17 @@ class ServiceSettings(BaseSettings):
     migrate_on_start: bool = True
     prefetch: int = 50
     graceful_timeout: float = 20.0
+    # Passwords put into the URLs above, so they can come from secret files (hami_database_password, ...).
+    database_password: SecretStr | None = None
+    amqp_password: SecretStr | None = None
+
+    @model_validator(mode="after")
+    def _insert_passwords(self) -> Self:
+        if self.database_password is not None:
+            self.database_url = with_password(self.database_url, self.database_password.get_secret_value())
+        if self.amqp_password is not None:
+            self.amqp_url = with_password(self.amqp_url, self.amqp_password.get_secret_value())
+        return self
 
     def default_secrets(self) -> list[str]:
         """Names of settings still holding a development default; refused in production."""
@@ -42,3 +54,11 @@ class ServiceSettings(BaseSettings):
         """Read the environment (and the secrets directory, when one is named)."""
         secrets_dir = os.environ.get("HAMI_SECRETS_DIR")
         return cls(_secrets_dir=secrets_dir if secrets_dir and os.path.isdir(secrets_dir) else None)
+
+
+def with_password(url: str, password: str) -> str:
+    """The URL with its password replaced (percent-encoded), keeping user, host, port and path."""
+    parts = urlsplit(url)
+    host = parts.netloc.rpartition("@")[2]
+    user = parts.username or ""
+    return urlunsplit(parts._replace(netloc=f"{user}:{quote(password, safe='')}@{host}"))
