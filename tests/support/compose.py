@@ -37,3 +37,19 @@ def interpolate(value: object, env: dict[str, str]) -> object:
 def load_compose(env: dict[str, str]) -> dict:
     """The compose document with variables substituted from env."""
     return interpolate(yaml.safe_load(COMPOSE_FILE.read_text(encoding="utf-8")), env)
+
+
+def env_file(path: Path) -> dict[str, str]:
+    """The uncommented KEY=value lines of a compose env file."""
+    lines = (line.strip() for line in path.read_text(encoding="utf-8").splitlines())
+    return dict(line.split("=", 1) for line in lines if line and not line.startswith("#"))
+
+
+def service_secrets(document: dict, service: str) -> dict[str, Path]:
+    """A service's secrets as compose mounts them: file name in /run/secrets -> the file on the host."""
+    declared = document["secrets"]
+    mounts = {}
+    for entry in document["services"][service].get("secrets", []):
+        source, target = (entry, entry) if isinstance(entry, str) else (entry["source"], entry.get("target"))
+        mounts[target or source] = Path(declared[source]["file"])
+    return mounts
