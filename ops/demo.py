@@ -45,7 +45,7 @@ class Progress:
         print(f"{text}\n(in {time.monotonic() - self.started:.0f} s)", file=self.out, flush=True)
 
 
-STEPS = 10
+STEPS = 9
 RELAY_NOTE = "لطفاً دفاتر جشنواره محلات را در جریان بگذارید."
 
 
