@@ -19,6 +19,7 @@ from tests.support.submissions import (
     error_of,
     snapshot,
     wait_for_neighbourhoods,
+    wait_for_status,
     work_body,
 )
 from tests.support.system import System, bearer
@@ -76,12 +77,14 @@ def test_the_festival_secretary_sets_up_opens_and_closes_a_call(system: System, 
     error_of(httpx.post(url(system, "/editions/1391/call/open"), headers=admin), 409, "call_already_open")
     error_of(httpx.post(url(system, "/works"), json=work_body(edition="1391"), headers=staff), 422, "answer_required")
     answered = work_body(edition="1391", answers={"impact": "وام بی‌بهره به چهل خانوار رسید."})
-    assert httpx.post(url(system, "/works"), json=answered, headers=staff).status_code == 201
+    work = httpx.post(url(system, "/works"), json=answered, headers=staff)
+    assert work.status_code == 201
 
     closed = httpx.post(url(system, "/editions/1391/call/close"), headers=admin)
 
     assert closed.status_code == 200 and closed.json()["state"] == "closed"
     assert len(call_events(system, "1391", "closed")) == 2
+    wait_for_status(system, work.json()["id"], "in_district_evaluation")  # the close opens the district's rounds
     before = snapshot(system)
     refused = error_of(httpx.post(url(system, "/works"), json=answered, headers=staff), 409, "call_closed")
     assert refused["details"]["edition"] == "1391"

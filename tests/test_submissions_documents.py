@@ -14,6 +14,7 @@ from tests.support.submissions import (
     error_of,
     snapshot,
     wait_for_neighbourhoods,
+    wait_for_status,
     work_body,
 )
 from tests.support.system import System, bearer
@@ -141,10 +142,11 @@ def test_documents_are_attached_only_while_the_call_is_open(system: System, staf
     work = httpx.post(f"{system.url('submissions')}/works", json=work_body(edition="1382"), headers=staff).json()
     document = attach(system, work, staff, "report.pdf", PDF).json()
     httpx.post(f"{system.url('submissions')}/editions/1382/call/close", headers=bearer(system.token()))
+    wait_for_status(system, work["id"], "in_district_evaluation")  # the close opens the district's rounds
     before = snapshot(system)
 
-    error_of(attach(system, work, staff, "late.pdf", PDF), 409, "call_closed")
-    error_of(httpx.delete(documents_url(system, work, f"/{document['id']}"), headers=staff), 409, "call_closed")
+    error_of(attach(system, work, staff, "late.pdf", PDF), 409, "work_not_editable")
+    error_of(httpx.delete(documents_url(system, work, f"/{document['id']}"), headers=staff), 409, "work_not_editable")
 
     assert snapshot(system) == before
     assert httpx.get(documents_url(system, work, f"/{document['id']}"), headers=staff).content == PDF

@@ -21,6 +21,7 @@ from tests.support.submissions import (
     registered_organisation,
     snapshot,
     wait_for_neighbourhoods,
+    wait_for_status,
     work_body,
 )
 from tests.support.system import System, bearer
@@ -146,15 +147,16 @@ def test_edits_stop_when_the_call_closes(system: System, staff: dict) -> None:
     work = post(system, staff, work_body(edition="1381")).json()
     admin = bearer(system.token())
     assert httpx.post(f"{system.url('submissions')}/editions/1381/call/close", headers=admin).status_code == 200
+    wait_for_status(system, work["id"], "in_district_evaluation")  # the close opens the district's rounds
     before = snapshot(system)
 
     refused = httpx.patch(work_url(system, work["id"]), headers=staff, json={"title": "عنوان تازه‌ی اثر"})
+    withdrawal = httpx.post(work_url(system, work["id"], "/withdraw"), headers=staff, json={"reason": "انصراف"})
 
-    error_of(refused, 409, "call_closed")
+    error_of(refused, 409, "work_not_editable")
+    error_of(withdrawal, 409, "evaluation_started")  # withdrawal runs until the evaluation starts
     assert snapshot(system) == before
     assert httpx.get(work_url(system, work["id"]), headers=staff).json()["title"] == work["title"]
-    withdrawn = httpx.post(work_url(system, work["id"], "/withdraw"), headers=staff, json={"reason": "انصراف"})
-    assert withdrawn.status_code == 200  # withdrawal runs until the evaluation starts, not until the call closes
 
 
 def test_withdrawal_is_recorded_published_and_final(system: System, staff: dict) -> None:

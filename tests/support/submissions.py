@@ -118,6 +118,14 @@ def wait_for_neighbourhoods(system: System, timeout: float = 30.0) -> None:
         time.sleep(0.2)
 
 
+def wait_for_status(system: System, work_id: str, status: str, timeout: float = 30.0) -> None:
+    """Wait until a work reaches a status (evaluation moves works over the bus, e.g. when the call closes)."""
+    deadline = time.monotonic() + timeout
+    while count(system, "SELECT status FROM works WHERE id = $1", uuid.UUID(work_id)) != status:
+        assert time.monotonic() < deadline, f"work {work_id} never reached {status}"
+        time.sleep(0.2)
+
+
 def error_of(response: httpx.Response, status: int, code: str) -> dict:
     """The refusal's body, after checking its status, stable code and both messages."""
     assert response.status_code == status, response.text
