@@ -10,6 +10,7 @@ import asyncpg
 import structlog
 import uvicorn
 from aio_pika.abc import AbstractRobustConnection
+from aiormq.exceptions import ChannelAccessRefused
 from fastapi import APIRouter, FastAPI
 from faststream.rabbit import RabbitBroker
 from sqlalchemy import Table, text
@@ -23,7 +24,7 @@ from shared.logs import configure_logging
 from shared.messaging.broker import make_broker
 from shared.messaging.inbox import EventConsumer, subscribe
 from shared.messaging.outbox import OutboxRelay, backlog
-from shared.messaging.topology import SERVICE_QUEUES, declare_topology
+from shared.messaging.topology import SERVICE_QUEUES, declare_service_topology, declare_topology
 from shared.migrate import migrate
 from shared.observability import Metrics, health_router, install_request_middleware
 from shared.settings import ServiceSettings
@@ -71,7 +72,7 @@ class ServiceRuntime:
         while True:
             try:
                 self._admin = self._admin or await aio_pika.connect_robust(self.amqp_url)
-                await declare_topology(await self._admin.channel())
+                await self._declare_topology()
                 await self.broker.start()
                 break
             except Exception as error:  # broker not up yet: wait and try again
@@ -83,6 +84,14 @@ class ServiceRuntime:
         self._messaging_started.set()
         log.info("broker.connected")
         self._tasks.append(asyncio.create_task(self.relay.run(), name=f"{self.name}-relay"))
+
+    async def _declare_topology(self) -> None:
+        """Everything where the user may (development); with a least-privilege user only the service's own part,
+        the broker's definitions having declared the rest (docker compose)."""
+        try:
+            await declare_topology(await self._admin.channel())
+        except ChannelAccessRefused:
+            await declare_service_topology(await self._admin.channel(), self.name)
 
     async def stop(self) -> None:
         """Stop taking work, let in-flight handlers finish (graceful timeout), then close."""

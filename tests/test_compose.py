@@ -20,10 +20,15 @@ import pytest
 from aio_pika.abc import AbstractChannel, AbstractConnection
 from aiormq.exceptions import ChannelAccessRefused
 
-import shared.service
 from shared.launcher import ROOT, SERVICES, ServiceProcess
-from shared.messaging.permissions import EXTERNAL, USERS, declare_service_topology
-from shared.messaging.topology import INTERNAL_EXCHANGE, PUBLIC_EXCHANGE, SERVICE_QUEUES, declare_topology
+from shared.messaging.permissions import EXTERNAL, USERS
+from shared.messaging.topology import (
+    INTERNAL_EXCHANGE,
+    PUBLIC_EXCHANGE,
+    SERVICE_QUEUES,
+    declare_service_topology,
+    declare_topology,
+)
 from tests.support.compose import MissingVariable, env_file, load_compose, service_secrets
 from tests.support.servers import Servers, private_vhost, rabbitmqctl
 from tests.support.system import drop_databases, free_port
@@ -276,10 +281,6 @@ def _local_env(document: dict, name: str, *, amqp_url: str, users: dict[str, str
     return env
 
 
-@pytest.mark.xfail(not hasattr(shared.service, "declare_service_topology"), run=False, strict=True,
-                   reason="shared/service.py declares the whole topology on start, which needs configure rights on "
-                          "every exchange and queue; with a least-privilege user it must fall back to "
-                          "shared.messaging.permissions.declare_service_topology")
 def test_each_service_runs_with_its_compose_environment_and_own_users(servers: Servers, tmp_path: Path) -> None:
     _write_secrets(tmp_path / "secrets")
     document = load_compose({**REQUIRED, "HAMI_SECRETS_PATH": str(tmp_path / "secrets")})

@@ -21,8 +21,6 @@ import sys
 from dataclasses import dataclass
 from pathlib import Path
 
-from aio_pika.abc import AbstractChannel
-
 from shared.contracts import ALL_EVENTS
 from shared.messaging.topology import (
     DEAD_LETTER_EXCHANGE,
@@ -102,20 +100,6 @@ def permissions(user: str) -> tuple[str, str, str]:
     if user == EXTERNAL:
         return external_access()
     return service_access(user).regexes()
-
-
-async def declare_service_topology(channel: AbstractChannel, service: str) -> None:
-    """What a service declares with its own user: the shared exchanges checked, its own queues and bindings."""
-    for name in (INTERNAL_EXCHANGE, PUBLIC_EXCHANGE, DEAD_LETTER_EXCHANGE):
-        await channel.get_exchange(name, ensure=True)  # passive: they come from the broker's definitions
-    queue = SERVICE_QUEUES[service]
-    dead = await channel.declare_queue(queue.dead_letter_name, durable=True, arguments={"x-queue-type": "quorum"})
-    await dead.bind(DEAD_LETTER_EXCHANGE, routing_key=queue.dead_letter_name)
-    declared = await channel.declare_queue(queue.name, durable=True, arguments=queue.arguments())
-    for routing_key in queue.bindings:
-        await declared.bind(INTERNAL_EXCHANGE, routing_key=routing_key)
-    for routing_key in queue.public_bindings:
-        await declared.bind(PUBLIC_EXCHANGE, routing_key=routing_key)
 
 
 def _exchange(name: str, kind: str, vhost: str, arguments: dict | None = None) -> dict:

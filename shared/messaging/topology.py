@@ -63,30 +63,39 @@ SERVICE_QUEUES: dict[str, ServiceQueue] = {
 
 async def declare_topology(channel: AbstractChannel) -> None:
     """Declare every exchange, queue and binding; safe to run from every service on every start."""
-    internal = await channel.declare_exchange(INTERNAL_EXCHANGE, ExchangeType.TOPIC, durable=True)
+    await channel.declare_exchange(INTERNAL_EXCHANGE, ExchangeType.TOPIC, durable=True)
     unrouted = await channel.declare_exchange(UNROUTED_EXCHANGE, ExchangeType.FANOUT, durable=True)
-    public = await channel.declare_exchange(
+    await channel.declare_exchange(
         PUBLIC_EXCHANGE, ExchangeType.TOPIC, durable=True,
         arguments={"alternate-exchange": UNROUTED_EXCHANGE},
     )
-    dead_letter = await channel.declare_exchange(DEAD_LETTER_EXCHANGE, ExchangeType.DIRECT, durable=True)
+    await channel.declare_exchange(DEAD_LETTER_EXCHANGE, ExchangeType.DIRECT, durable=True)
     parked = await channel.declare_queue(
         UNROUTED_QUEUE, durable=True,
         arguments={"x-queue-type": "quorum", "x-max-length": UNROUTED_MAX_LENGTH, "x-overflow": "drop-head"},
     )
     await parked.bind(unrouted)
     for service_queue in SERVICE_QUEUES.values():
-        dead = await channel.declare_queue(
-            service_queue.dead_letter_name, durable=True, arguments={"x-queue-type": "quorum"}
-        )
-        await dead.bind(dead_letter, routing_key=service_queue.dead_letter_name)
-        queue = await channel.declare_queue(
-            service_queue.name, durable=True, arguments=service_queue.arguments()
-        )
-        for routing_key in service_queue.bindings:
-            await queue.bind(internal, routing_key=routing_key)
-        for routing_key in service_queue.public_bindings:
-            await queue.bind(public, routing_key=routing_key)
+        await _declare_service_queues(channel, service_queue)
+
+
+async def declare_service_topology(channel: AbstractChannel, service: str) -> None:
+    """What a service declares with its own least-privilege user: the shared exchanges only checked (the broker's
+    definitions declare them), its own queues and bindings."""
+    for name in (INTERNAL_EXCHANGE, PUBLIC_EXCHANGE, DEAD_LETTER_EXCHANGE):
+        await channel.get_exchange(name, ensure=True)  # passive
+    await _declare_service_queues(channel, SERVICE_QUEUES[service])
+
+
+async def _declare_service_queues(channel: AbstractChannel, service_queue: ServiceQueue) -> None:
+    dead = await channel.declare_queue(service_queue.dead_letter_name, durable=True,
+                                       arguments={"x-queue-type": "quorum"})
+    await dead.bind(DEAD_LETTER_EXCHANGE, routing_key=service_queue.dead_letter_name)
+    queue = await channel.declare_queue(service_queue.name, durable=True, arguments=service_queue.arguments())
+    for routing_key in service_queue.bindings:
+        await queue.bind(INTERNAL_EXCHANGE, routing_key=routing_key)
+    for routing_key in service_queue.public_bindings:
+        await queue.bind(PUBLIC_EXCHANGE, routing_key=routing_key)
 
 
 async def declare_topology_at(amqp_url: str) -> None:
