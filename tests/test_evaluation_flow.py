@@ -134,6 +134,8 @@ def test_a_district_round_advances_exactly_the_quota_and_the_jury_proposes_award
     wait_for(lambda: projected(system, "SELECT documents FROM works WHERE work_id = $1", uuid.UUID(advanced[0])))
     assert evaluation(system, "POST", "/receipts", people["central"],
                       {"edition": EDITION, "category": CATEGORY}).json() == {"works": 4}
+    again = evaluation(system, "POST", "/receipts", people["central"], {"edition": EDITION, "category": CATEGORY})
+    assert again.status_code == 409 and again.json()["error"]["code"] == "already_received"
     jury_round = evaluation(system, "POST", "/rounds", people["central"],
                             {"edition": EDITION, "tier": 2, "category": CATEGORY, "k": 3})
     assert jury_round.status_code == 201, jury_round.text

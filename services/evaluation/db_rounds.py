@@ -252,6 +252,13 @@ async def rubric_for(conn: AsyncConnection, *, edition: str, category: str, defa
     return rows.get(category) or rows.get("*") or default
 
 
+async def record_receipt(conn: AsyncConnection, *, edition: str, category: str, confirmed_by: str) -> bool:
+    """Record the central secretariat's receipt of a category's selections; False when one was already recorded."""
+    inserted = await conn.execute(insert(receipts).values(edition=edition, category=category, confirmed_by=confirmed_by)
+                                  .on_conflict_do_nothing().returning(receipts.c.edition))
+    return inserted.first() is not None
+
+
 async def receipt_exists(conn: AsyncConnection, *, edition: str, category: str) -> bool:
     """True once the central secretariat confirmed receipt of a category's selections."""
     return (await conn.execute(select(receipts.c.edition).where(

@@ -20,7 +20,9 @@ from shared.messaging.outbox import add_events
 async def confirm_receipt(conn: AsyncConnection, *, edition: str, category: str, confirmed_by: str) -> int:
     """The central secretariat confirms it has every district's selections of a category, each with its
     documents; they go to the jury. Refused, changing nothing, while a tier-1 round is open or a document is
-    missing."""
+    missing, or when the receipt was already confirmed."""
+    if await db_rounds.receipt_exists(conn, edition=edition, category=category):
+        raise _already_received()
     if await db_rounds.open_rounds_of(conn, edition=edition, category=category, tier=1):
         raise ApiError(409, "tier1_still_open", "هنوز داوری مرحلهٔ اول برخی مناطق باز است.",
                        "Some districts' tier-1 rounds are still open.")
@@ -31,11 +33,16 @@ async def confirm_receipt(conn: AsyncConnection, *, edition: str, category: str,
         raise ApiError(409, "documents_missing", "مدارک برخی آثار برگزیده نرسیده است؛ دریافت کامل نیست.",
                        f"{len(missing)} selected works have no documents; the receipt is not complete.",
                        {"work_ids": [str(w) for w in missing]})
-    await conn.execute(db_rounds.receipts.insert().values(edition=edition, category=category,
-                                                          confirmed_by=confirmed_by))
+    if not await db_rounds.record_receipt(conn, edition=edition, category=category, confirmed_by=confirmed_by):
+        raise _already_received()
     await db.set_status(conn, work_ids=[w["work_id"] for w in selected], status=WITH_JURY)
     await add_events(conn, db.outbox, [SelectionsReceived(edition=edition, category=category, works=len(selected))])
     return len(selected)
+
+
+def _already_received() -> ApiError:
+    return ApiError(409, "already_received", "دریافت برگزیدگان این محور پیش‌تر تأیید شده است.",
+                    "The receipt of this category's selections was already confirmed.")
 
 
 async def publish_results(conn: AsyncConnection, *, edition: str, category: str | None) -> int:
