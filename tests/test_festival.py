@@ -13,6 +13,7 @@ from dataclasses import dataclass
 
 import aio_pika
 import httpx
+import jsonschema
 import pytest
 
 from shared.launcher import ROOT, SERVICES
@@ -237,6 +238,11 @@ def test_an_external_system_followed_the_public_story_without_personal_data(play
     assert all(m["id"] and m["routing_key"].startswith(m["type"]) for m in played.public)
     received = [m for m in played.public if m["type"] == "submissions.work.received"]
     assert {m["routing_key"].rsplit(".", 1)[1] for m in received} == {f"d{d:02d}" for d in DISTRICTS}
+    documented = json.loads((ROOT / "docs" / "asyncapi.json").read_text())
+    for message in played.public:  # each in the shape docs/asyncapi.json documents, and nothing more
+        payload = documented["components"]["messages"][f"public.{message['type']}"]["payload"]
+        jsonschema.Draft202012Validator({**documented, **payload}).validate(message["body"])
+        assert set(message["body"]) <= set(payload["properties"]), message["type"]
     text = json.dumps([m["body"] for m in played.public], ensure_ascii=False)
     for work in works_of(played):
         for personal in (work["submitter"]["name"], work["submitter"]["national_id"], work["submitter"]["mobile"],
