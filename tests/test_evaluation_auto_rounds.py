@@ -178,3 +178,21 @@ def test_a_council_decision_closing_the_call_opens_the_rounds_too(system: System
     assert sorted(w for ws in assigned.values() for w in ws) == sorted([w["id"] for w in received] * 3)
     assert projected(system, "SELECT count(*) FROM works WHERE edition = $1 AND status = 'in_tier1'",
                      BY_DECISION) == 2
+
+
+def test_edits_before_the_close_reach_evaluation_so_the_work_is_judged_where_it_now_belongs(
+        system: System, committees: dict) -> None:
+    ensure_open_call(system, "1378")
+    work = submit(system, 18, "welfare", "1378")
+    wait_for(lambda: projected(system, "SELECT count(*) FROM works WHERE work_id = $1", uuid.UUID(work["id"])))
+
+    edited = httpx.patch(f"{system.url('submissions')}/works/{work['id']}", timeout=30,
+                         headers=bearer(system.district_staff_token(18)),
+                         json={"category": "participation", "title": "باغچهٔ مشترک بام مدرسه"})
+
+    assert edited.status_code == 200, edited.text
+    wait_for(lambda: projected(system, "SELECT category || '|' || title FROM works WHERE work_id = $1",
+                               uuid.UUID(work["id"])) == "participation|باغچهٔ مشترک بام مدرسه")
+    httpx.post(f"{system.url('submissions')}/editions/1378/call/close", headers=bearer(system.token()), timeout=30)
+    opened = wait_for(lambda: rounds_of(system, committees["d18"], "1378"))
+    assert list(opened) == [(18, "participation")]

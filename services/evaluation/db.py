@@ -20,6 +20,7 @@ from sqlalchemy import (
 from sqlalchemy.dialects.postgresql import UUID, insert
 from sqlalchemy.ext.asyncio import AsyncConnection
 
+from services.evaluation.domain import AWAITING_TIER_1
 from shared.db import inbox_table, outbox_table
 
 metadata = MetaData()
@@ -42,6 +43,7 @@ works = Table(
     Column("organisation", Text),
     Column("documents", Integer, nullable=False, server_default="0"),  # live documents, from WorkChanged
     Column("documents_at", DateTime(timezone=True)),  # when submissions counted them (newest count wins)
+    Column("edited_at", DateTime(timezone=True)),  # the newest WorkChanged applied to the fields above
 )
 
 # Projection of registry's people and appointments: who may evaluate, and their ties.
@@ -117,16 +119,22 @@ async def awaiting_scopes(conn: AsyncConnection, *, edition: str, status: str) -
     return [(r[0], r[1]) for r in await conn.execute(query)]
 
 
-async def set_documents(conn: AsyncConnection, *, work_id: uuid.UUID, count: int, at: datetime) -> bool:
-    """Record a work's document count unless a newer count is already there; False when the work is unknown.
+async def apply_change(conn: AsyncConnection, *, work_id: uuid.UUID, edited: dict, documents: int | None,
+                       at: datetime) -> bool:
+    """Apply a WorkChanged: the edited fields while the work still waits for its round, the document count when
+    given; an older change never overwrites a newer one. False when the work is unknown.
 
     The existence check comes first: events are handled concurrently, and a work whose WorkReceived commits
-    between an empty update and a later check would lose its count."""
+    between an empty update and a later check would lose the change."""
     if await get_work(conn, work_id=work_id) is None:
         return False
     await conn.execute(update(works).where(
-        works.c.work_id == work_id, or_(works.c.documents_at.is_(None), works.c.documents_at <= at))
-        .values(documents=count, documents_at=at))
+        works.c.work_id == work_id, works.c.status == AWAITING_TIER_1,
+        or_(works.c.edited_at.is_(None), works.c.edited_at <= at)).values(**edited, edited_at=at))
+    if documents is not None:
+        await conn.execute(update(works).where(
+            works.c.work_id == work_id, or_(works.c.documents_at.is_(None), works.c.documents_at <= at))
+            .values(documents=documents, documents_at=at))
     return True
 
 

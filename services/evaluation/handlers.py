@@ -28,10 +28,12 @@ async def on_work_received(conn: AsyncConnection, event: WorkReceived) -> None:
 
 
 async def on_work_changed(conn: AsyncConnection, event: WorkChanged) -> None:
-    """Documents were attached or removed: keep the work's count (the receipt needs every selection's)."""
-    if event.documents is None:
-        return  # another edit, or an older payload: says nothing about documents
-    if not await db.set_documents(conn, work_id=event.work_id, count=event.documents, at=event.occurred_at):
+    """A work was edited or its documents changed: keep its category, title, neighbourhood and submitter's mobile
+    (the round, the ranking and conflict checks use them) and its document count (the receipt needs it)."""
+    edited = {"category": event.category, "title": event.title, "neighbourhood": event.neighbourhood,
+              "submitter_mobile": event.submitter_mobile}
+    if not await db.apply_change(conn, work_id=event.work_id, edited=edited, documents=event.documents,
+                                 at=event.occurred_at):
         # Only reordering lets a change overtake its WorkReceived: fail so the message is retried after it.
         raise LookupError(f"work {event.work_id} is not projected yet")
 

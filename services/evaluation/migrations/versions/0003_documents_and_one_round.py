@@ -1,5 +1,5 @@
-"""Evaluation: works' document counts (for the receipt), the works a round could not staff, and one round
-per edition, tier, category and district.
+"""Evaluation: works' document counts (for the receipt) and when they were last edited, the works a round could
+not staff, and one round per edition, tier, category and district.
 
 Revision ID: 0003
 Revises: 0002
@@ -19,6 +19,7 @@ def upgrade() -> None:
     # A received work has no documents until submissions says otherwise (WorkChanged.documents).
     op.add_column("works", sa.Column("documents", sa.Integer, nullable=False, server_default="0"))
     op.add_column("works", sa.Column("documents_at", sa.DateTime(timezone=True)))
+    op.add_column("works", sa.Column("edited_at", sa.DateTime(timezone=True)))
     op.add_column("rounds", sa.Column("short", JSONB, nullable=False, server_default="{}"))
     # Tier 1: one round per district and category; tier 2 (district NULL): one per category. It also keeps a
     # round opened by hand from being opened again when the call closes, even when both race.
@@ -28,5 +29,6 @@ def upgrade() -> None:
 def downgrade() -> None:
     op.execute("DROP INDEX rounds_one_per_scope")
     op.drop_column("rounds", "short")
+    op.drop_column("works", "edited_at")
     op.drop_column("works", "documents_at")
     op.drop_column("works", "documents")
