@@ -56,11 +56,23 @@ def _demo_options(demo: argparse.ArgumentParser) -> None:
     demo.add_argument("--password", default="hami-demo-password",
                       help="password of every account the demo creates (development only)")
     demo.add_argument("--edition", default="1405", help="the edition to play (its call must not exist yet)")
-    demo.add_argument("--districts", default="1,6,7,12,15", help="districts whose festival offices submit works")
+    demo.add_argument("--districts", type=_districts, default="1,6,7,12,15",
+                      help="districts whose festival offices submit works (comma-separated, 1-22)")
     demo.add_argument("--works", type=int, default=105)
     demo.add_argument("--quota", type=int, default=2, help="works per category advancing from each district")
     demo.add_argument("--ack-seconds", type=float, default=30.0,
                       help="acknowledgement window of the opening decision; district 22 lets it pass")
+
+
+def _districts(text: str) -> tuple[int, ...]:
+    """1,6,7 -> (1, 6, 7); anything else is a usage error."""
+    try:
+        districts = tuple(int(part) for part in text.split(","))
+    except ValueError:
+        districts = ()
+    if not districts or not all(1 <= d <= 22 for d in districts) or len(set(districts)) != len(districts):
+        raise argparse.ArgumentTypeError(f"{text!r}: give distinct district numbers 1-22, comma-separated")
+    return districts
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -174,8 +174,7 @@ async def ledger(args: argparse.Namespace) -> int:
 
 def demo(args: argparse.Namespace) -> int:
     """Play a whole demo festival on a running system over its HTTP interfaces, showing progress."""
-    districts = tuple(int(d) for d in args.districts.split(","))
-    plan = DemoPlan(districts=districts, works=args.works, quota=args.quota, ack_seconds=args.ack_seconds)
+    plan = DemoPlan(districts=args.districts, works=args.works, quota=args.quota, ack_seconds=args.ack_seconds)
     urls = {name: getattr(args, name).rstrip("/") for name in SERVICES}
     with httpx.Client(timeout=60) as client:
         festival = Festival(urls, admin=(args.admin_username, args.admin_password), edition=args.edition,
