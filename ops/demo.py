@@ -57,13 +57,14 @@ def run_demo(festival: Festival, plan: DemoPlan, progress: Progress) -> dict:
         raise StepFailed(f"edition {festival.edition} already has a call; play another with --edition")
     festival.load_structure(secretary)
     cast = festival.cast(plan.districts, demo_data.person_names(plan.seed))
+    acknowledging = {d: district_staff(festival, cast, d) for d in range(1, 22)}  # signed in before the clock runs
     progress.step("the council sets the quotas and opens the call; the central secretariat relays it")
     festival.set_quotas(cast.chair, plan.quota)
     opened = festival.open_call(cast.chair, ack_within=timedelta(seconds=plan.ack_seconds))
     festival.relay(cast.central, opened["id"], dict.fromkeys(range(1, 23), RELAY_NOTE))
     progress.step("21 districts acknowledge; district 22 does not")
     for district in range(1, 22):
-        festival.acknowledge(district_staff(festival, cast, district), opened["id"], district)
+        festival.acknowledge(acknowledging[district], opened["id"], district)
         progress.count("acknowledged", district, 21)
     works = submit_works(festival, cast, plan, progress)
     progress.step("the council closes the call; the districts' rounds open")

@@ -95,7 +95,7 @@ def play_demo(system: System) -> str:
     demo = subprocess.run(
         [sys.executable, "-m", "ops.cli", "demo", *[f"--{name}={system.url(name)}" for name in SERVICES],
          f"--admin-password={ADMIN_PASSWORD}", f"--password={PASSWORD}", f"--edition={EDITION}",
-         f"--districts={','.join(map(str, DISTRICTS))}", f"--works={WORKS}", f"--quota={QUOTA}", "--ack-seconds=8"],
+         f"--districts={','.join(map(str, DISTRICTS))}", f"--works={WORKS}", f"--quota={QUOTA}", "--ack-seconds=15"],
         cwd=ROOT, capture_output=True, text=True, timeout=240)
     assert demo.returncode == 0, demo.stdout + demo.stderr
     return demo.stdout
