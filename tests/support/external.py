@@ -5,7 +5,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from urllib.parse import urlsplit, urlunsplit
 
-from shared.messaging.topology import PUBLIC_EXCHANGE
+from shared.messaging.permissions import external_access
 from tests.support.servers import rabbitmqctl
 
 
@@ -18,7 +18,7 @@ def external_user(amqp_url: str) -> Iterator[str]:
     vhost = parts.path.lstrip("/") or "/"
     rabbitmqctl("add_user", user, password)
     try:
-        rabbitmqctl("set_permissions", "-p", vhost, user, r"^ext\..*", r"^ext\..*", rf"^({PUBLIC_EXCHANGE}|ext\..*)$")
+        rabbitmqctl("set_permissions", "-p", vhost, user, *external_access())  # as the compose definitions grant
         yield urlunsplit((parts.scheme, f"{user}:{password}@{parts.hostname}:{parts.port or 5672}", parts.path, "", ""))
     finally:
         rabbitmqctl("delete_user", user, check=False)
