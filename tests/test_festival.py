@@ -162,8 +162,8 @@ def test_the_ledger_recorded_the_festival_and_its_hash_chain_holds(played: Playe
     assert verdict["ok"] and verdict["first_broken_seq"] is None
     recorded = played.value("registry", "SELECT count(*) FROM ledger")
     assert verdict["checked"] == recorded > 2 * WORKS  # every work's internal and public event at least
-    kinds = played.get("registry", "/ledger", event_type="evaluation.results.published", limit=100)
-    assert len(kinds) == len(CATEGORIES)
+    for event_type in ("evaluation.awards.proposed", "evaluation.results.published"):
+        assert len(played.get("registry", "/ledger", event_type=event_type, limit=100)) == len(CATEGORIES)
 
 
 def test_every_work_is_stored_with_its_document_and_ends_in_its_final_status(played: Played) -> None:
@@ -218,6 +218,8 @@ def test_people_heard_by_email_and_sms_and_the_municipal_system_by_webhook(playe
     hooks = wait_for(lambda: [h for h in played.hooks.received()
                               if h["event_type"] == "evaluation.results.published"], timeout=30)
     assert len(hooks) == len(CATEGORIES) and all(h["verified"] for h in hooks)
+    inbox = wait_for(lambda: played.get("notifications", "/inbox", played.as_("central.staff")))
+    assert "registry.decision.overdue" in {item["event_type"] for item in inbox}  # the staff inbox, in Persian
     summary = played.get("notifications", "/deliveries/summary")
     assert not [row for row in summary if row["status"] in ("failed", "dead")], summary
 
