@@ -8,6 +8,7 @@ Editions 1377 and 1376 and districts 18-19 are used by no other test."""
 import asyncio
 import time
 import uuid
+from concurrent.futures import ThreadPoolExecutor
 
 import httpx
 import pytest
@@ -196,3 +197,17 @@ def test_edits_before_the_close_reach_evaluation_so_the_work_is_judged_where_it_
     httpx.post(f"{system.url('submissions')}/editions/1378/call/close", headers=bearer(system.token()), timeout=30)
     opened = wait_for(lambda: rounds_of(system, committees["d18"], "1378"))
     assert list(opened) == [(18, "participation")]
+
+
+def test_racing_secretaries_open_one_round_per_scope(system: System, committees: dict) -> None:
+    ensure_open_call(system, "1379")
+    work = submit(system, 18, "entrepreneurship", "1379")
+    wait_for(lambda: projected(system, "SELECT count(*) FROM works WHERE work_id = $1", uuid.UUID(work["id"])))
+    body = {"edition": "1379", "tier": 1, "district": 18, "category": "entrepreneurship", "k": 3}
+
+    with ThreadPoolExecutor(max_workers=4) as pool:
+        answers = list(pool.map(lambda _: evaluation(system, "POST", "/rounds", committees["d18"], body), range(4)))
+
+    assert sorted(a.status_code for a in answers) == [201, 409, 409, 409], [a.text for a in answers]
+    assert {a.json()["error"]["code"] for a in answers if a.status_code == 409} <= {"round_exists", "no_works"}
+    assert projected(system, "SELECT count(*) FROM rounds WHERE edition = '1379'") == 1
