@@ -4,10 +4,11 @@ published results, so a newcomer finds every service full of living data."""
 import sys
 import time
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 
 from ops import demo_data
 from ops.festival import CATEGORIES, Cast, Festival, StepFailed
+from shared.persian import format_jalali_date
 
 
 @dataclass(frozen=True)
@@ -45,8 +46,10 @@ class Progress:
         print(f"{text}\n(in {time.monotonic() - self.started:.0f} s)", file=self.out, flush=True)
 
 
-STEPS = 9
+STEPS = 10
 RELAY_NOTE = "لطفاً دفاتر جشنواره محلات را در جریان بگذارید."
+REPORT_TEXT = "دفاتر جشنواره در محلات فعال بودند و داوری منطقه به موقع انجام شد."
+CITY_REPORT_TEXT = "گزارش شهری جشنواره بر پایه آخرین گزارش مناطق."
 
 
 def run_demo(festival: Festival, plan: DemoPlan, progress: Progress) -> dict:
@@ -75,8 +78,10 @@ def run_demo(festival: Festival, plan: DemoPlan, progress: Progress) -> dict:
     jury_sheets = evaluate_jury(festival, cast, progress)
     progress.step("the council approves the results; they are published")
     results = festival.approve_results(cast.chair)
+    progress.step("the districts report up; the central secretariat compiles the city report")
+    city = report_up(festival, cast)
     summary = {"works": len(works), "sheets": sheets + jury_sheets, "advanced": advanced,
-               "awards": sum(len(r["awards"]) for r in results)}
+               "awards": sum(len(r["awards"]) for r in results), "reporting": city["figures"]["districts_reporting"]}
     progress.finish(closing_text(festival, cast, summary))
     return summary
 
@@ -139,6 +144,16 @@ def evaluate_jury(festival: Festival, cast: Cast, progress: Progress) -> int:
     return sheets
 
 
+def report_up(festival: Festival, cast: Cast) -> dict:
+    """Each district secretary reports on the last month (figures counted from the ledger); then the city report."""
+    today = datetime.now(UTC)
+    period = (format_jalali_date(today - timedelta(days=30), persian_digits=False),
+              format_jalali_date(today, persian_digits=False))
+    for district, secretary in cast.district_secretaries.items():
+        festival.report(secretary, district, period, REPORT_TEXT)
+    return festival.city_report(cast.central, period, CITY_REPORT_TEXT)
+
+
 def closing_text(festival: Festival, cast: Cast, summary: dict) -> str:
     """What to look at next, and as whom."""
     accounts = [("festival secretary", cast.secretary.username), ("council chair", cast.chair.username),
@@ -149,7 +164,8 @@ def closing_text(festival: Festival, cast: Cast, summary: dict) -> str:
                  (f"district {district} committee member", cast.committees[district][0].username),
                  ("juror", cast.jury[0].username)]
     lines = [f"Demo festival {festival.edition} is complete: {summary['works']} works, {summary['sheets']} score "
-             f"sheets, {summary['advanced']} works advanced to the jury, {summary['awards']} awards published.",
+             f"sheets, {summary['advanced']} works advanced to the jury, {summary['awards']} awards published, "
+             f"{summary['reporting']} districts reported.",
              f"Sign in (POST {festival.urls['registry']}/auth/token) as any of these, password "
              f"'{festival.password}':"]
     lines += [f"  {role:<34} {username}" for role, username in accounts]

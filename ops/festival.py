@@ -208,6 +208,18 @@ class Festival:
         """A district's neighbourhoods (public)."""
         return expect(self.call("registry", "GET", "/neighbourhoods", params={"district": district}), 200)
 
+    # --- reports up -----------------------------------------------------------------------------
+
+    def report(self, secretary: Person, district: int, period: tuple[str, str], achievements: str) -> dict:
+        """A district secretariat files its report for a Jalali period; registry counts the figures."""
+        body = {"period_start": period[0], "period_end": period[1], "achievements": achievements}
+        return expect(self.call("registry", "POST", f"/districts/{district}/reports", secretary, json=body), 201)
+
+    def city_report(self, central: Person, period: tuple[str, str], achievements: str) -> dict:
+        """The central secretariat compiles the city report from the districts' latest reports."""
+        body = {"period_start": period[0], "period_end": period[1], "achievements": achievements}
+        return expect(self.call("registry", "POST", "/city-reports", central, json=body), 201)
+
     # --- works ----------------------------------------------------------------------------------
 
     def submit(self, office: Person, work: dict) -> dict:

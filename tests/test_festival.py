@@ -138,8 +138,8 @@ def works_of(played: Played) -> list[dict]:
 
 
 def test_the_demo_shows_each_step_and_its_progress(played: Played) -> None:
-    for step in range(1, 10):
-        assert f"[{step}/9] " in played.output
+    for step in range(1, 11):
+        assert f"[{step}/10] " in played.output
     assert "acknowledged: 21/21" in played.output and f"works with documents: {WORKS}/{WORKS}" in played.output
     advanced = QUOTA * len(DISTRICTS) * len(CATEGORIES)
     assert f"{WORKS} works" in played.output and f"{advanced} works advanced to the jury" in played.output
@@ -155,6 +155,26 @@ def test_decisions_flowed_down_and_the_silent_district_is_reported_overdue(playe
     assert status["summary"] == {"counts": {"acknowledged": 21, "relayed": 1}, "overdue": [22]}
     overdue = played.get("registry", "/ledger", event_type="registry.decision.overdue", district=22)
     assert [e["payload"]["decision_id"] for e in overdue].count(opening["id"]) == 1
+
+
+def test_districts_reported_up_with_figures_counted_from_the_ledger_and_the_city_report_cites_them(
+        played: Played) -> None:
+    per_district, advanced = WORKS // len(DISTRICTS), QUOTA * len(CATEGORIES)
+    cited = set()
+    for district in DISTRICTS:
+        reports = played.get("registry", f"/districts/{district}/reports", played.as_(f"d{district:02d}.secretary"))
+        assert len(reports) == 1
+        # Every work is evaluated in its district; those advancing are evaluated again by the jury.
+        assert reports[0]["figures"]["totals"] == {"received": per_district, "evaluated": per_district + advanced,
+                                                   "advanced": advanced}
+        cited.add(reports[0]["id"])
+    city = played.get("registry", "/city-reports", played.as_("central.staff"))
+    assert len(city) == 1 and set(city[0]["cites"]) == cited
+    assert city[0]["figures"]["districts_reporting"] == len(DISTRICTS)
+    assert city[0]["figures"]["totals"]["received"] == WORKS
+    heard = wait_for(lambda: len(found := played.get("notifications", "/deliveries", rule="report_filed",
+                                                     channel="email", status="sent")) == len(DISTRICTS) and found)
+    assert {d["recipient"] for d in heard} == {"central.staff@festival.example"}  # the central secretariat hears
 
 
 def test_the_ledger_recorded_the_festival_and_its_hash_chain_holds(played: Played) -> None:
