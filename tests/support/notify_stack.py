@@ -121,14 +121,7 @@ def _start(servers: Servers, amqp_url: str, log_dir: Path, smtp: SmtpServer, sms
             for name in SERVICES}
     processes = {name: ServiceProcess(name, envs[name], log_path=log_dir / f"{name}.log") for name in SERVICES}
     system = System(servers, amqp_url, prefix, processes)
-    for process in processes.values():
-        process.start()
-    try:
-        for process in processes.values():
-            process.wait_ready(timeout=90)
-    except Exception:
-        system.stop()
-        raise
+    system.start()
     return NotifyStack(system, smtp, sms, hooks, log_dir, envs["notifications"])
 
 

@@ -83,6 +83,17 @@ class System:
         finally:
             await connection.close()
 
+    def start(self) -> None:
+        """Start every process and wait until each is ready; on failure stop them all again."""
+        for process in self.processes.values():
+            process.start()
+        try:
+            for process in self.processes.values():
+                process.wait_ready(timeout=90)
+        except Exception:
+            self.stop()
+            raise
+
     def stop(self) -> None:
         """Stop every process."""
         for process in self.processes.values():
@@ -111,14 +122,7 @@ def start_system(servers: Servers, amqp_url: str, log_dir: Path,
         for name in SERVICES
     }
     system = System(servers, amqp_url, prefix, processes)
-    for process in processes.values():
-        process.start()
-    try:
-        for process in processes.values():
-            process.wait_ready(timeout=90)
-    except Exception:
-        system.stop()
-        raise
+    system.start()
     return system
 
 
