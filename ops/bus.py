@@ -4,7 +4,7 @@ import json
 
 import aio_pika
 
-from shared.messaging.topology import SERVICE_QUEUES
+from shared.messaging.topology import service_queues
 
 
 async def dead_letter_depths(amqp_url: str) -> dict[str, int]:
@@ -13,7 +13,7 @@ async def dead_letter_depths(amqp_url: str) -> dict[str, int]:
     async with connection:
         channel = await connection.channel()
         return {name: (await channel.declare_queue(queue.dead_letter_name, passive=True)).declaration_result
-                .message_count for name, queue in SERVICE_QUEUES.items()}
+                .message_count for name, queue in service_queues().items()}
 
 
 async def peek(amqp_url: str, service: str, limit: int) -> list[dict]:
@@ -22,7 +22,7 @@ async def peek(amqp_url: str, service: str, limit: int) -> list[dict]:
     shown = []
     async with connection:
         channel = await connection.channel()
-        queue = await channel.declare_queue(SERVICE_QUEUES[service].dead_letter_name, passive=True)
+        queue = await channel.declare_queue(service_queues()[service].dead_letter_name, passive=True)
         held = []
         for _ in range(limit):
             message = await queue.get(fail=False)
@@ -39,12 +39,12 @@ async def peek(amqp_url: str, service: str, limit: int) -> list[dict]:
 
 async def replay(amqp_url: str, service: str, limit: int) -> int:
     """Move dead letters back to the service's queue (same message id, so applied at most once); returns how many."""
-    queue_name = SERVICE_QUEUES[service].name
+    queue_name = service_queues()[service].name
     connection = await aio_pika.connect(amqp_url)
     moved = 0
     async with connection:
         channel = await connection.channel(publisher_confirms=True)
-        dead = await channel.declare_queue(SERVICE_QUEUES[service].dead_letter_name, passive=True)
+        dead = await channel.declare_queue(service_queues()[service].dead_letter_name, passive=True)
         while moved < limit and (message := await dead.get(fail=False)) is not None:
             headers = {k: v for k, v in (message.headers or {}).items() if not k.startswith("x-")}
             await channel.default_exchange.publish(aio_pika.Message(

@@ -145,7 +145,7 @@ async def dead_letters(args: argparse.Namespace) -> int:
 async def ledger(args: argparse.Namespace) -> int:
     """Verify the hash chain, or republish events (original ids: consumers apply each at most once)."""
     from services.registry import db_ledger
-    from shared.messaging.topology import SERVICE_QUEUES
+    from shared.messaging.topology import service_queues
 
     engine = make_engine(database_url("registry"))
     try:
@@ -162,7 +162,7 @@ async def ledger(args: argparse.Namespace) -> int:
                                              limit=min(REPLAY_BATCH, args.limit - sent))
                 if not rows:
                     break
-                queue = SERVICE_QUEUES[args.to].name if args.to else None
+                queue = service_queues()[args.to].name if args.to else None
                 sent += await bus.republish(amqp_url(), rows, queue=queue)
                 after = rows[-1]["seq"]
                 print(f"replayed {sent} events (up to seq {after})", flush=True)

@@ -6,53 +6,12 @@ from collections.abc import Awaitable, Callable
 import httpx
 import jwt
 from fastapi import Depends, Request
-from pydantic import BaseModel
 
-from shared.errors import ApiError, forbidden, not_authenticated, not_found
+from shared.principal import Principal
+from shared.refusals import Kind, Refusal, forbidden, not_authenticated, not_found
 
 AUDIENCE = "hami"
 ALGORITHM = "ES256"
-# Bodies whose staff work city-wide (they may see every district).
-CITY_WIDE_KINDS = frozenset({"festival_secretary", "central_secretariat"})
-
-
-class Membership(BaseModel):
-    """A role in a body, as carried in the token."""
-
-    body: str
-    kind: str
-    role: str
-    district: int | None = None
-
-
-class Principal(BaseModel):
-    """The signed-in person behind a request."""
-
-    subject: str
-    username: str
-    name: str
-    memberships: list[Membership]
-    organisation: str | None = None  # set when the account speaks for a registered organisation
-
-    def is_member(self, body: str, role: str | None = None) -> bool:
-        """True when the person holds a role (any role when None) in the body."""
-        return any(m.body == body and (role is None or m.role == role) for m in self.memberships)
-
-    def is_city_wide(self) -> bool:
-        """True for the festival secretary and central secretariat staff."""
-        return any(m.kind in CITY_WIDE_KINDS for m in self.memberships)
-
-    def districts(self) -> set[int]:
-        """Districts this person works in."""
-        return {m.district for m in self.memberships if m.district is not None}
-
-    def is_staff_of_district(self, district: int) -> bool:
-        """True for the district's own staff (city-wide staff are not district staff)."""
-        return district in self.districts()
-
-    def may_see_district(self, district: int) -> bool:
-        """District staff see their district; city-wide staff see all."""
-        return self.is_city_wide() or self.is_staff_of_district(district)
 
 
 class TokenVerifier:
@@ -72,7 +31,7 @@ class TokenVerifier:
         self._fetched_at = float("-inf")
 
     async def verify(self, token: str) -> Principal:
-        """The principal in a valid token; ApiError 401 otherwise."""
+        """The principal in a valid token; Refusal 401 otherwise."""
         try:
             kid = jwt.get_unverified_header(token).get("kid", "")
             key = await self._key(kid)
@@ -135,13 +94,5 @@ def visible_or_404(principal: Principal, row: dict | None, what_fa: str, what_en
 def require_district_staff(principal: Principal, district: int) -> None:
     """Refuse unless the caller is staff of the district."""
     if not principal.is_staff_of_district(district):
-        raise ApiError(403, "not_district_staff", "شما کارکن این منطقه نیستید.",
+        raise Refusal(Kind.FORBIDDEN, "not_district_staff", "شما کارکن این منطقه نیستید.",
                        "You are not staff of this district.")
-
-
-def staff_of_district(parameter: str = "district") -> Callable[..., Awaitable[Principal]]:
-    """Dependency factory: the caller must be staff of the district named by a path parameter."""
-    async def dependency(request: Request, principal: Principal = Depends(signed_in)) -> Principal:
-        require_district_staff(principal, int(request.path_params[parameter]))
-        return principal
-    return dependency

@@ -1,45 +1,34 @@
-"""API errors: a stable code with a Persian and an English message; nothing else leaks."""
+"""The web side of refusals: one table from a refusal's kind to its HTTP status, one error shape for all."""
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 
+from shared.refusals import Kind, Refusal
 
-class ApiError(Exception):
-    """A refusal the client can act on."""
-
-    def __init__(self, status: int, code: str, fa: str, en: str, details: object = None) -> None:
-        super().__init__(en)
-        self.status, self.code, self.fa, self.en, self.details = status, code, fa, en, details
-
-    def body(self) -> dict:
-        """JSON body of the refusal."""
-        error = {"code": self.code, "message_fa": self.fa, "message_en": self.en}
-        if self.details is not None:
-            error["details"] = self.details
-        return {"error": error}
-
-
-def not_authenticated() -> ApiError:
-    """401: no valid token."""
-    return ApiError(401, "not_authenticated", "ابتدا وارد سامانه شوید.", "Sign in first.")
+STATUS: dict[Kind, int] = {
+    Kind.NOT_AUTHENTICATED: 401,
+    Kind.FORBIDDEN: 403,
+    Kind.NOT_FOUND: 404,
+    Kind.CONFLICT: 409,
+    Kind.INVALID: 422,
+    Kind.MALFORMED: 400,
+    Kind.TOO_LARGE: 413,
+    Kind.UNSUPPORTED: 415,
+    Kind.TOO_MANY: 429,
+}
 
 
-def forbidden() -> ApiError:
-    """403: signed in but not allowed."""
-    return ApiError(403, "forbidden", "شما اجازهٔ این کار را ندارید.", "You are not allowed to do this.")
-
-
-def not_found(what_fa: str, what_en: str) -> ApiError:
-    """404 for something missing, or hidden from this caller."""
-    return ApiError(404, "not_found", f"{what_fa} پیدا نشد.", f"{what_en} not found.")
+def invalid_input(details: list[dict]) -> Refusal:
+    """The request did not match its schema; details name each field and its problem."""
+    return Refusal(Kind.INVALID, "invalid_input", "اطلاعات ارسالی معتبر نیست.", "The request is not valid.", details)
 
 
 def install_error_handlers(app: FastAPI) -> None:
-    """Render ApiError and request validation errors in the common shape."""
-    @app.exception_handler(ApiError)
-    async def _api_error(_request: Request, error: ApiError) -> JSONResponse:
-        return JSONResponse(error.body(), status_code=error.status)
+    """Render refusals and request validation errors in the common shape."""
+    @app.exception_handler(Refusal)
+    async def _refused(_request: Request, refusal: Refusal) -> JSONResponse:
+        return JSONResponse(refusal.body(), status_code=STATUS[refusal.kind])
 
     @app.exception_handler(RequestValidationError)
     async def _invalid(_request: Request, error: RequestValidationError) -> JSONResponse:
@@ -47,5 +36,4 @@ def install_error_handlers(app: FastAPI) -> None:
             {"field": ".".join(str(part) for part in item["loc"][1:]), "problem": item["msg"]}
             for item in error.errors()
         ]
-        refusal = ApiError(422, "invalid_input", "اطلاعات ارسالی معتبر نیست.", "The request is not valid.", details)
-        return JSONResponse(refusal.body(), status_code=422)
+        return JSONResponse(invalid_input(details).body(), status_code=422)

@@ -24,7 +24,7 @@ from shared.logs import configure_logging
 from shared.messaging.broker import make_broker
 from shared.messaging.inbox import EventConsumer, subscribe
 from shared.messaging.outbox import OutboxRelay, backlog
-from shared.messaging.topology import SERVICE_QUEUES, declare_service_topology, declare_topology
+from shared.messaging.topology import declare_service_topology, declare_topology, service_queues
 from shared.migrate import migrate
 from shared.observability import Metrics, health_router, install_request_middleware
 from shared.settings import ServiceSettings
@@ -59,7 +59,7 @@ class ServiceRuntime:
     @property
     def queue_name(self) -> str | None:
         """The service's own queue, if it consumes events."""
-        return SERVICE_QUEUES[self.name].name if self.consumer is not None else None
+        return service_queues()[self.name].name if self.consumer is not None else None
 
     async def start(self) -> None:
         """Start in the background: the HTTP side serves even while RabbitMQ is still down."""
@@ -124,7 +124,7 @@ class ServiceRuntime:
                 count, age = await backlog(conn, self.outbox)
             self.metrics.outbox_backlog.set(count)
             self.metrics.outbox_oldest.set(age)
-        if self.queue_name and (stats := await self._queue_stats(SERVICE_QUEUES[self.name].dead_letter_name)):
+        if self.queue_name and (stats := await self._queue_stats(service_queues()[self.name].dead_letter_name)):
             self.metrics.dead_letters.set(stats[0])
 
     async def _database_ok(self) -> bool:

@@ -9,9 +9,10 @@ from tests.support.system import System, drop_databases, start_system
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
-    """Everything under tests/ except tests/unit talks to the real servers."""
+    """Everything under tests/ except a `unit` folder (tests/<service>/unit, tests/shared/unit) talks to the real
+    servers."""
     for item in items:
-        if "/tests/unit/" not in str(item.path) and "/tests/" in str(item.path):
+        if "/unit/" not in str(item.path) and "/tests/" in str(item.path):
             item.add_marker(pytest.mark.integration)
 
 

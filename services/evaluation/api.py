@@ -9,7 +9,8 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 
 from services.evaluation import db
 from services.evaluation.domain import visible_districts
-from shared.auth import Principal, signed_in, visible_or_404
+from shared.auth import signed_in, visible_or_404
+from shared.principal import Principal
 
 
 class WorkOut(BaseModel):

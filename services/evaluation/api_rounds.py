@@ -18,12 +18,13 @@ from services.evaluation.domain import (
     may_reopen,
 )
 from services.evaluation.ranking import explanation
-from shared.auth import Principal, signed_in
+from shared.auth import signed_in
 from shared.contracts.evaluation import SheetSubmitted
-from shared.errors import ApiError, forbidden, not_found
 from shared.messaging.outbox import add_events
 from shared.models import StrictModel
 from shared.persian import tehran_day_end_utc
+from shared.principal import Principal
+from shared.refusals import Kind, Refusal, forbidden, not_found
 
 
 class RoundIn(StrictModel):
@@ -89,7 +90,7 @@ def build_rounds_router(engine: AsyncEngine) -> APIRouter:
     async def open_round(body: RoundIn, principal: Principal = Depends(signed_in)) -> RoundOut:
         """Open a round: tier 1 by the district's secretary, tier 2 by the central secretariat (after receipt)."""
         if (body.tier == 1) != (body.district is not None):
-            raise ApiError(422, "district_mismatch", "دور مرحلهٔ اول برای یک منطقه است و مرحلهٔ دوم برای کل شهر.",
+            raise Refusal(Kind.INVALID, "district_mismatch", "دور مرحلهٔ اول برای یک منطقه است و مرحلهٔ دوم برای کل شهر.",
                            "Tier 1 rounds belong to a district; tier 2 rounds to the city.")
         if not may_manage(principal, body.tier, body.district):
             raise forbidden()
@@ -131,11 +132,11 @@ def build_rounds_router(engine: AsyncEngine) -> APIRouter:
             if not await db_rounds.is_assigned(conn, round_id=round_id, work_id=work_id, evaluator_id=me):
                 raise not_found("اثر واگذارشده", "Assigned work")
             if round_["state"] != OPEN:
-                raise ApiError(409, "round_closed", "دور داوری بسته است و برگه‌ها قفل شده‌اند.",
+                raise Refusal(Kind.CONFLICT, "round_closed", "دور داوری بسته است و برگه‌ها قفل شده‌اند.",
                                "The round is closed; its sheets are frozen.")
             existing = await db_rounds.round_sheets(conn, round_id=round_id, evaluator=me, work_id=work_id)
             if existing and existing[0]["state"] == "submitted":
-                raise ApiError(409, "sheet_submitted", "این برگه پیش‌تر ثبت نهایی شده است.",
+                raise Refusal(Kind.CONFLICT, "sheet_submitted", "این برگه پیش‌تر ثبت نهایی شده است.",
                                "This sheet was already submitted.")
             scores = checked_scores(body.scores, round_["rubric"], complete=body.submit)
             state = "submitted" if body.submit else "draft"
@@ -179,7 +180,8 @@ def build_rounds_router(engine: AsyncEngine) -> APIRouter:
             round_ = await _round(conn, round_id, lock=True)
             _manager(principal, round_)
             if round_["state"] == CLOSED:
-                raise ApiError(409, "round_closed", "دور داوری پیش‌تر بسته شده است.", "The round is already closed.")
+                raise Refusal(Kind.CONFLICT, "round_closed", "دور داوری پیش‌تر بسته شده است.",
+                              "The round is already closed.")
             rows = await rounds.close_round(conn, round_=round_, closed_by=principal.subject)
         return {"state": CLOSED, "advanced": [str(r["work_id"]) for r in rows if r["advanced"]]}
 
@@ -191,10 +193,10 @@ def build_rounds_router(engine: AsyncEngine) -> APIRouter:
         async with engine.begin() as conn:
             round_ = await _round(conn, round_id, lock=True)
             if round_["state"] != CLOSED:
-                raise ApiError(409, "round_open", "دور داوری باز است.", "The round is open.")
+                raise Refusal(Kind.CONFLICT, "round_open", "دور داوری باز است.", "The round is open.")
             if round_["tier"] == 1 and await db_rounds.receipt_exists(conn, edition=round_["edition"],
                                                                       category=round_["category"]):
-                raise ApiError(409, "receipt_confirmed", "برگزیده‌های این موضوع به داوری نهایی رفته‌اند.",
+                raise Refusal(Kind.CONFLICT, "receipt_confirmed", "برگزیده‌های این موضوع به داوری نهایی رفته‌اند.",
                                "The central secretariat already took this category's selections to the jury.")
             record = [*round_["reopenings"], {"by": principal.subject, "reason": body.reason}]
             await db_rounds.set_state(conn, round_id=round_id, values={"state": OPEN, "reopenings": record})

@@ -4,9 +4,9 @@ from collections.abc import Iterable
 from datetime import datetime, timedelta
 from uuid import UUID
 
-from shared.auth import Principal
-from shared.errors import ApiError
 from shared.persian import format_jalali_date, tehran_day_end_utc
+from shared.principal import Principal
+from shared.refusals import Kind, Refusal
 
 # A received work waits for its district's tier-1 round.
 AWAITING_TIER_1 = "awaiting_tier1"
@@ -59,14 +59,14 @@ def checked_scores(scores: dict[str, float], rubric: list[dict], *, complete: bo
     criteria = {c["code"]: c for c in rubric}
     unknown = set(scores) - set(criteria)
     if unknown:
-        raise ApiError(422, "unknown_criterion", "معیار ناشناخته در برگهٔ امتیاز.", "Unknown criterion.",
+        raise Refusal(Kind.INVALID, "unknown_criterion", "معیار ناشناخته در برگهٔ امتیاز.", "Unknown criterion.",
                        sorted(unknown))
     for code, value in scores.items():
         if not criteria[code]["min_score"] <= value <= criteria[code]["max_score"]:
-            raise ApiError(422, "score_out_of_range", "امتیاز بیرون از بازهٔ معیار است.",
+            raise Refusal(Kind.INVALID, "score_out_of_range", "امتیاز بیرون از بازهٔ معیار است.",
                            f"Score for {code} is outside {criteria[code]['min_score']}-{criteria[code]['max_score']}.")
     if complete and set(scores) != set(criteria):
-        raise ApiError(422, "sheet_incomplete", "برای ثبت نهایی، همهٔ معیارها را امتیاز دهید.",
+        raise Refusal(Kind.INVALID, "sheet_incomplete", "برای ثبت نهایی، همهٔ معیارها را امتیاز دهید.",
                        "Score every criterion before submitting.", sorted(set(criteria) - set(scores)))
     return scores
 

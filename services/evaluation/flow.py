@@ -13,8 +13,8 @@ from services.evaluation.domain import (
     missing_documents,
 )
 from shared.contracts.evaluation import Award, ResultsPublished, SelectionsReceived
-from shared.errors import ApiError
 from shared.messaging.outbox import add_events
+from shared.refusals import Kind, Refusal
 
 
 async def confirm_receipt(conn: AsyncConnection, *, edition: str, category: str, confirmed_by: str) -> int:
@@ -24,13 +24,14 @@ async def confirm_receipt(conn: AsyncConnection, *, edition: str, category: str,
     if await db_rounds.receipt_exists(conn, edition=edition, category=category):
         raise _already_received()
     if await db_rounds.open_rounds_of(conn, edition=edition, category=category, tier=1):
-        raise ApiError(409, "tier1_still_open", "هنوز داوری مرحلهٔ اول برخی مناطق باز است.",
+        raise Refusal(Kind.CONFLICT, "tier1_still_open", "هنوز داوری مرحلهٔ اول برخی مناطق باز است.",
                        "Some districts' tier-1 rounds are still open.")
     selected = await db.works_with_status(conn, edition=edition, category=category, status=ADVANCED_TIER_1)
     if not selected:
-        raise ApiError(409, "no_selections", "اثر برگزیده‌ای از مناطق نرسیده است.", "No selected works arrived.")
+        raise Refusal(Kind.CONFLICT, "no_selections", "اثر برگزیده‌ای از مناطق نرسیده است.",
+                      "No selected works arrived.")
     if missing := missing_documents(selected):
-        raise ApiError(409, "documents_missing", "مدارک برخی آثار برگزیده نرسیده است؛ دریافت کامل نیست.",
+        raise Refusal(Kind.CONFLICT, "documents_missing", "مدارک برخی آثار برگزیده نرسیده است؛ دریافت کامل نیست.",
                        f"{len(missing)} selected works have no documents; the receipt is not complete.",
                        {"work_ids": [str(w) for w in missing]})
     if not await db_rounds.record_receipt(conn, edition=edition, category=category, confirmed_by=confirmed_by):
@@ -40,8 +41,8 @@ async def confirm_receipt(conn: AsyncConnection, *, edition: str, category: str,
     return len(selected)
 
 
-def _already_received() -> ApiError:
-    return ApiError(409, "already_received", "دریافت برگزیدگان این محور پیش‌تر تأیید شده است.",
+def _already_received() -> Refusal:
+    return Refusal(Kind.CONFLICT, "already_received", "دریافت برگزیدگان این محور پیش‌تر تأیید شده است.",
                     "The receipt of this category's selections was already confirmed.")
 
 

@@ -1,18 +1,17 @@
 """Evaluation consumers: projections of works (with their document counts), people and appointments; the
 council's actionable decisions; tier-1 rounds opened when a call closes."""
 
-from functools import partial
-
 import structlog
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from services.evaluation import db, db_rounds, flow, rounds
 from services.evaluation.domain import AWAITING_TIER_1, DEFAULT_K, TIER_1_KINDS
 from services.evaluation.settings import EvaluationSettings
-from shared.contracts import registry
+from shared.contracts import notifications, registry, submissions
 from shared.contracts.decisions import ApproveResults, CloseTier, OpenTier, SetQuotas, SetRubric
 from shared.contracts.submissions import CallClosed, WorkChanged, WorkReceived
-from shared.errors import ApiError
+from shared.messaging.handlers import HandlerTable, ignoring
+from shared.refusals import Refusal
 
 log = structlog.get_logger("evaluation")
 
@@ -38,12 +37,18 @@ async def on_work_changed(conn: AsyncConnection, event: WorkChanged) -> None:
         raise LookupError(f"work {event.work_id} is not projected yet")
 
 
-async def on_call_closed(conn: AsyncConnection, event: CallClosed, *, settings: EvaluationSettings) -> None:
-    """The call closed: open each district's missing tier-1 rounds over its works of the edition."""
-    opened = await rounds.open_tier1_when_call_closed(
-        conn, edition=event.edition, closed_at=event.closed_at, k=settings.tier1_k, days=settings.tier1_days,
-        opened_by=f"call-closed:{event.event_id}")
-    log.info("rounds.opened_at_call_close", edition=event.edition, rounds=len(opened))
+class Handlers:
+    """The handlers that need this service's settings."""
+
+    def __init__(self, settings: EvaluationSettings) -> None:
+        self.settings = settings
+
+    async def on_call_closed(self, conn: AsyncConnection, event: CallClosed) -> None:
+        """The call closed: open each district's missing tier-1 rounds over its works of the edition."""
+        opened = await rounds.open_tier1_when_call_closed(
+            conn, edition=event.edition, closed_at=event.closed_at, k=self.settings.tier1_k,
+            days=self.settings.tier1_days, opened_by=f"call-closed:{event.event_id}")
+        log.info("rounds.opened_at_call_close", edition=event.edition, rounds=len(opened))
 
 
 async def on_person(conn: AsyncConnection, event: registry.PersonRegistered) -> None:
@@ -85,17 +90,28 @@ async def _open_by_decision(conn: AsyncConnection, action: OpenTier, decision: s
             await rounds.open_round(conn, edition=action.edition, tier=1, district=action.district,
                                     category=action.category, deadline=None, k=DEFAULT_K,
                                     opened_by=f"decision:{decision}")
-    except ApiError as refusal:
+    except Refusal as refusal:
         log.warning("round.not_opened_by_decision", code=refusal.code, reason=refusal.en)
 
 
-def handlers(settings: EvaluationSettings) -> dict:
-    """Event type -> (contract, handler) for this service's queue."""
-    table = {WorkReceived.event_type(): (WorkReceived, on_work_received),
-             WorkChanged.event_type(): (WorkChanged, on_work_changed),
-             CallClosed.event_type(): (CallClosed, partial(on_call_closed, settings=settings)),
-             registry.PersonRegistered.event_type(): (registry.PersonRegistered, on_person),
-             registry.DecisionIssued.event_type(): (registry.DecisionIssued, on_decision)}
-    for contract in (registry.MemberAppointed, registry.MemberRemoved):
-        table[contract.event_type()] = (contract, on_membership)
-    return table
+TABLE = HandlerTable(
+    "evaluation",
+    handlers={
+        WorkReceived: on_work_received, WorkChanged: on_work_changed, CallClosed: Handlers.on_call_closed,
+        registry.PersonRegistered: on_person, registry.MemberAppointed: on_membership,
+        registry.MemberRemoved: on_membership, registry.DecisionIssued: on_decision,
+    },
+    ignored=ignoring(
+        "evaluation learns a work from submissions' internal events; its status is evaluation's own to move",
+        submissions.WorkStatusChanged, submissions.PublicWorkReceived, submissions.PublicWorkStatusChanged,
+        submissions.CallOpened, submissions.CallChanged, submissions.PublicCallOpened, submissions.PublicCallChanged,
+        submissions.PublicCallClosed,
+    ) | ignoring(
+        "the organisation chart, neighbourhoods and decisions' relay do not change who judges what",
+        registry.BodyCreated, registry.BodyChanged, registry.BodyDeactivated, registry.NeighbourhoodCreated,
+        registry.NeighbourhoodDeactivated, registry.NeighbourhoodReactivated, registry.DecisionRelayed,
+        registry.DecisionAcknowledged, registry.DecisionImplemented, registry.DecisionOverdue,
+        registry.OrganisationRegistered, registry.OrganisationChanged, registry.ReportFiled,
+    ) | ignoring("webhook health is the operators' concern", notifications.WebhookFailing, notifications.WebhookResumed)
+    | ignoring("withdrawal is not handled yet (see issue #10)", submissions.WorkWithdrawn),
+)

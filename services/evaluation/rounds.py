@@ -42,8 +42,8 @@ from shared.contracts.evaluation import (
     WorkEvaluated,
     WorkNotAdvanced,
 )
-from shared.errors import ApiError
 from shared.messaging.outbox import add_events
+from shared.refusals import Kind, Refusal
 
 log = structlog.get_logger("evaluation.rounds")
 
@@ -76,7 +76,7 @@ async def open_round(conn: AsyncConnection, *, edition: str, tier: int, district
     status = AWAITING_TIER_1 if tier == 1 else WITH_JURY
     works = await db.works_with_status(conn, edition=edition, category=category, status=status, district=district)
     if not works:
-        raise ApiError(409, "no_works", "اثری برای این مرحله در انتظار داوری نیست.",
+        raise Refusal(Kind.CONFLICT, "no_works", "اثری برای این مرحله در انتظار داوری نیست.",
                        "No works are waiting for this round.")
     entries = [_entry(w) for w in works]
     candidates = await _candidates(conn, tier, district)
@@ -84,7 +84,7 @@ async def open_round(conn: AsyncConnection, *, edition: str, tier: int, district
     plan = assign(entries, candidates, declared, k=k, tier=tier)
     short = {str(w): missing for w, missing in plan.short.items()}
     if plan.short and not allow_short:
-        raise ApiError(409, "too_few_evaluators", "داوران بدون تعارض منافع برای این آثار کافی نیستند.",
+        raise Refusal(Kind.CONFLICT, "too_few_evaluators", "داوران بدون تعارض منافع برای این آثار کافی نیستند.",
                        f"Too few conflict-free evaluators: {len(plan.short)} works cannot get {k}.", short)
     round_id = uuid.uuid4()
     quota = (len(PLACES) + HONOURABLE_MENTIONS if tier == 2 else
@@ -110,7 +110,7 @@ async def _insert(conn: AsyncConnection, plan: dict[uuid.UUID, list[uuid.UUID]],
         async with conn.begin_nested():
             await db_rounds.insert_round(conn, plan=plan, values=values)
     except IntegrityError as error:
-        raise ApiError(409, "round_exists", "دور داوری این مرحله و موضوع پیش‌تر باز شده است.",
+        raise Refusal(Kind.CONFLICT, "round_exists", "دور داوری این مرحله و موضوع پیش‌تر باز شده است.",
                        "A round of this tier and category (and district) already exists.") from error
 
 
@@ -128,7 +128,7 @@ async def open_tier1_when_call_closed(conn: AsyncConnection, *, edition: str, cl
             async with conn.begin_nested():  # a refusal undoes only this scope's partial changes
                 opened.append(await open_round(conn, edition=edition, tier=1, district=district, category=category,
                                                deadline=deadline, k=k, opened_by=opened_by, allow_short=True))
-        except ApiError as refusal:
+        except Refusal as refusal:
             log.warning("round.not_opened_at_call_close", edition=edition, district=district, category=category,
                         code=refusal.code, reason=refusal.en)
             continue
@@ -181,7 +181,7 @@ async def close_round(conn: AsyncConnection, *, round_: dict, closed_by: str) ->
     unstaffed = {uuid.UUID(w) for w in round_["short"]} - set(plan)  # works left with no evaluator at all
     short = sorted({w for w, people in plan.items() if len(people) < round_["k"]} | unstaffed, key=str)
     if missing or short:
-        raise ApiError(409, "sheets_missing", "همهٔ برگه‌های امتیاز هنوز ثبت نهایی نشده‌اند.",
+        raise Refusal(Kind.CONFLICT, "sheets_missing", "همهٔ برگه‌های امتیاز هنوز ثبت نهایی نشده‌اند.",
                        f"{len(missing)} score sheets are not submitted; {len(short)} works lack evaluators.",
                        {"missing_sheets": len(missing), "works_lacking_evaluators": [str(w) for w in short]})
     rows = [{"work_id": p.work_id, "rank": p.rank, "score": p.normalised_total, "advanced": p.advanced,

@@ -9,8 +9,9 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 
 from services.notifications import db_ledger
 from services.notifications.domain import CHANNELS, DEFAULT_RULES, STATUSES
-from shared.auth import Principal, signed_in
-from shared.errors import ApiError, forbidden, not_found
+from shared.auth import signed_in
+from shared.principal import Principal
+from shared.refusals import Kind, Refusal, forbidden, not_found
 
 
 class DeliveryOut(BaseModel):
@@ -50,7 +51,7 @@ async def city_wide_staff(principal: Principal = Depends(signed_in)) -> Principa
 
 def _choice(value: str | None, allowed: tuple[str, ...], name: str) -> str | None:
     if value is not None and value not in allowed:
-        raise ApiError(422, "invalid_input", f"مقدار {name} معتبر نیست.", f"Unknown {name}.",
+        raise Refusal(Kind.INVALID, "invalid_input", f"مقدار {name} معتبر نیست.", f"Unknown {name}.",
                        {"allowed": list(allowed)})
     return value
 
@@ -102,7 +103,7 @@ def build_router(engine: AsyncEngine) -> APIRouter:
             if not await db_ledger.requeue(conn, delivery_id=delivery_id):
                 if await db_ledger.get_delivery(conn, delivery_id=delivery_id) is None:
                     raise not_found("پیام", "Delivery")
-                raise ApiError(409, "not_retryable", "فقط پیام‌های ناموفق دوباره فرستاده می‌شوند.",
+                raise Refusal(Kind.CONFLICT, "not_retryable", "فقط پیام‌های ناموفق دوباره فرستاده می‌شوند.",
                                "Only failed or dead deliveries can be retried.")
             return DeliveryOut(**await db_ledger.get_delivery(conn, delivery_id=delivery_id))
 

@@ -14,9 +14,10 @@ from services.notifications import db_admin
 from services.notifications.api import city_wide_staff
 from services.notifications.domain import SMS, normalize_address
 from services.notifications.links import OptOutLinks
-from shared.auth import Principal, signed_in
-from shared.errors import ApiError, not_found
+from shared.auth import signed_in
 from shared.persian import canonical_mobile
+from shared.principal import Principal
+from shared.refusals import Kind, Refusal, not_found
 
 PAGE = ('<!DOCTYPE html><html lang="fa" dir="rtl"><head><meta charset="utf-8"><title>جشنواره حامی</title></head>'
         '<body dir="rtl" style="font-family:Vazirmatn,Tahoma,sans-serif;text-align:right">{}</body></html>')
@@ -51,7 +52,8 @@ def _canonical(channel: str, address: str) -> str:
         try:
             return canonical_mobile(address)
         except ValueError:
-            raise ApiError(422, "invalid_mobile", "شماره همراه معتبر نیست.", "The mobile number is not valid.") \
+            raise Refusal(Kind.INVALID, "invalid_mobile", "شماره همراه معتبر نیست.",
+                          "The mobile number is not valid.") \
                 from None
     return normalize_address(channel, address)
 

@@ -12,9 +12,9 @@ from services.notifications.domain import SMS
 from services.notifications.domain_delivery import sms_parts
 from services.notifications.templates import TemplateRefused, check, effective
 from services.notifications.templates_default import DEFAULTS, sample_context
-from shared.auth import Principal
-from shared.errors import ApiError, not_found
 from shared.models import StrictModel
+from shared.principal import Principal
+from shared.refusals import Kind, Refusal, not_found
 
 
 class TemplateIn(StrictModel):
@@ -44,9 +44,9 @@ class PreviewOut(BaseModel):
     sample: dict
 
 
-def refused(error: TemplateRefused) -> ApiError:
+def refused(error: TemplateRefused) -> Refusal:
     """422 with the reason the template cannot be used."""
-    return ApiError(422, "template_refused", "قالب قابل استفاده نیست؛ با رویداد نمونه ساخته نشد.",
+    return Refusal(Kind.INVALID, "template_refused", "قالب قابل استفاده نیست؛ با رویداد نمونه ساخته نشد.",
                     "The template does not render against the sample event.", {"reason": str(error)})
 
 

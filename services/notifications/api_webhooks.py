@@ -12,11 +12,11 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 from services.notifications import db, db_admin, db_ledger
 from services.notifications.api import city_wide_staff
 from services.notifications.domain_delivery import valid_pattern
-from shared.auth import Principal
 from shared.contracts.notifications import WebhookResumed
-from shared.errors import not_found
 from shared.messaging.outbox import add_events
 from shared.models import StrictModel
+from shared.principal import Principal
+from shared.refusals import not_found
 
 
 class WebhookIn(StrictModel):

@@ -3,7 +3,7 @@
 import json
 from collections.abc import Awaitable, Callable
 from contextvars import ContextVar
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 import structlog
 from faststream.exceptions import RejectMessage
@@ -43,7 +43,6 @@ class NotificationsConsumer(EventConsumer):
     """
 
     fan_out: FanOut | None = None
-    public_handlers: dict[str, tuple[type[Event], Callable]] = field(default_factory=dict)
 
     def _effects(self, envelope: Envelope, body: bytes) -> list:
         if envelope.exchange != PUBLIC_EXCHANGE:

@@ -10,6 +10,7 @@ from services.notifications.ledger import Recorder
 from shared.contracts import evaluation as ev
 from shared.contracts import registry as reg
 from shared.contracts import submissions as sub
+from shared.messaging.handlers import HandlerTable, ignoring
 
 
 def _work_context(work: dict) -> dict:
@@ -180,21 +181,28 @@ class Handlers:
         await self._notify(conn, event, audiences, {"results": {"edition": event.edition,
                                                                 "category": event.category}})
 
-    def table(self) -> dict:
-        """Internal event type -> (contract, handler) for the notifications queue."""
-        entries = [
-            (reg.PersonRegistered, self.person_registered), (reg.MemberAppointed, self.member_appointed),
-            (reg.MemberRemoved, self.member_removed), (reg.BodyCreated, self.body_changed),
-            (reg.BodyChanged, self.body_changed), (reg.DecisionIssued, self.decision_issued),
-            (reg.DecisionRelayed, self.decision_relayed), (reg.DecisionOverdue, self.decision_overdue),
-            (reg.ReportFiled, self.report_filed), (sub.WorkReceived, self.work_received),
-            (sub.WorkChanged, self.work_changed), (sub.WorkWithdrawn, self.work_withdrawn),
-            (ev.RoundOpened, self.round_changed), (ev.RoundClosed, self.round_changed),
-            (ev.WorkAssigned, self.work_assigned), (ev.WorkAdvanced, self.work_outcome),
-            (ev.WorkNotAdvanced, self.work_outcome), (ev.WorkEvaluated, self.work_evaluated),
-        ]
-        return {contract.event_type(): (contract, handler) for contract, handler in entries}
 
-    def public_table(self) -> dict:
-        """Public event type -> (contract, handler): results reach the submitters."""
-        return {ev.ResultsPublished.event_type(): (ev.ResultsPublished, self.results_published)}
+TABLE = HandlerTable(
+    "notifications",
+    handlers={
+        reg.PersonRegistered: Handlers.person_registered, reg.MemberAppointed: Handlers.member_appointed,
+        reg.MemberRemoved: Handlers.member_removed, reg.BodyCreated: Handlers.body_changed,
+        reg.BodyChanged: Handlers.body_changed, reg.DecisionIssued: Handlers.decision_issued,
+        reg.DecisionRelayed: Handlers.decision_relayed, reg.DecisionOverdue: Handlers.decision_overdue,
+        reg.ReportFiled: Handlers.report_filed, sub.WorkReceived: Handlers.work_received,
+        sub.WorkChanged: Handlers.work_changed, sub.WorkWithdrawn: Handlers.work_withdrawn,
+        ev.RoundOpened: Handlers.round_changed, ev.RoundClosed: Handlers.round_changed,
+        ev.WorkAssigned: Handlers.work_assigned, ev.WorkAdvanced: Handlers.work_outcome,
+        ev.WorkNotAdvanced: Handlers.work_outcome, ev.WorkEvaluated: Handlers.work_evaluated,
+    },
+    # Results reach the submitters; every public event also goes to the webhooks (the consumer's fan-out).
+    public_handlers={ev.ResultsPublished: Handlers.results_published},
+    every_public=True,
+    ignored=ignoring(
+        "no message is sent for these: nobody is waiting to hear of them",
+        reg.BodyDeactivated, reg.DecisionAcknowledged, reg.DecisionImplemented, reg.NeighbourhoodCreated,
+        reg.NeighbourhoodDeactivated, reg.NeighbourhoodReactivated, reg.OrganisationRegistered,
+        reg.OrganisationChanged, sub.WorkStatusChanged, sub.CallOpened, sub.CallChanged, sub.CallClosed,
+        ev.SheetSubmitted, ev.SelectionsReceived, ev.AwardsProposed,
+    ),
+)

@@ -11,7 +11,7 @@ from services.notifications.api_templates import build_templates_router
 from services.notifications.api_webhooks import build_webhooks_router
 from services.notifications.consumer import NotificationsConsumer
 from services.notifications.dispatcher import Dispatcher
-from services.notifications.handlers import Handlers
+from services.notifications.handlers import TABLE, Handlers
 from services.notifications.ledger import Recorder
 from services.notifications.links import OptOutLinks
 from services.notifications.metrics import NotificationMetrics
@@ -29,8 +29,8 @@ def create_app(settings: NotificationsSettings | None = None) -> FastAPI:
     recorder = Recorder(settings, links)
     handlers = Handlers(recorder)
     dispatcher = Dispatcher(parts.engine, settings, links)
-    consumer = NotificationsConsumer("notifications", parts.engine, db.inbox, handlers.table(),
-                                     fan_out=recorder.fan_out, public_handlers=handlers.public_table())
+    consumer = NotificationsConsumer("notifications", parts.engine, db.inbox, TABLE.bind(handlers),
+                                     public_handlers=TABLE.bind_public(handlers), fan_out=recorder.fan_out)
     app = assemble(
         parts, title="Hami notifications", consumer=consumer,
         routers=[build_router(parts.engine), build_templates_router(parts.engine),

@@ -10,9 +10,10 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 from services.registry import db, db_people, people
 from services.registry.domain import Role, is_festival_secretary, sign_in_lock
 from services.registry.identity import hash_password, issue_token, jwks, new_signing_key, password_matches
-from shared.auth import Principal, member_of, signed_in
-from shared.errors import ApiError, forbidden
+from shared.auth import member_of, signed_in
 from shared.models import StrictModel
+from shared.principal import Principal
+from shared.refusals import Kind, Refusal, forbidden
 
 festival_secretary = member_of("festival-secretary", "secretary")
 
@@ -54,10 +55,11 @@ class AccountOut(BaseModel):
     person_id: str
 
 
-def too_many_attempts(until: datetime) -> ApiError:
+def too_many_attempts(until: datetime) -> Refusal:
     """429 while a username is locked after repeated failures."""
     seconds = max(1, int((until - datetime.now(UTC)).total_seconds()))
-    return ApiError(429, "too_many_attempts", f"تلاش‌های ناموفق زیاد بود؛ {seconds} ثانیه دیگر دوباره تلاش کنید.",
+    return Refusal(Kind.TOO_MANY, "too_many_attempts",
+                   f"تلاش‌های ناموفق زیاد بود؛ {seconds} ثانیه دیگر دوباره تلاش کنید.",
                     f"Too many failed sign-ins; try again in {seconds} seconds.", {"retry_after": seconds})
 
 
@@ -88,7 +90,8 @@ def build_router(engine: AsyncEngine, *, issuer: str, token_minutes: int) -> API
                                                locked_until=now + lock if lock else None)
         if locked:
             raise too_many_attempts(locked)
-        raise ApiError(401, "bad_credentials", "نام کاربری یا گذرواژه درست نیست.", "Wrong username or password.")
+        raise Refusal(Kind.NOT_AUTHENTICATED, "bad_credentials", "نام کاربری یا گذرواژه درست نیست.",
+                      "Wrong username or password.")
 
     @router.get("/.well-known/jwks.json", tags=["identity"])
     async def json_web_keys() -> dict:
@@ -112,7 +115,7 @@ def build_router(engine: AsyncEngine, *, issuer: str, token_minutes: int) -> API
             raise forbidden()
         async with engine.begin() as conn:
             if await db_people.username_taken(conn, username=body.username):
-                raise ApiError(409, "username_taken", "این نام کاربری قبلاً ثبت شده است.",
+                raise Refusal(Kind.CONFLICT, "username_taken", "این نام کاربری قبلاً ثبت شده است.",
                                "This username is already taken.")
             person_id = await people.register_person(conn, name=body.name, mobile=body.mobile, email=body.email)
             for membership in {(m.body, m.role) for m in body.memberships}:

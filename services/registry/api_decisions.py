@@ -11,13 +11,14 @@ from services.registry import db, db_decisions
 from services.registry.decisions import take_step
 from services.registry.domain_decisions import addressed_districts, check_kind, may_issue, summarise
 from services.registry.people import active_body
-from shared.auth import Principal, require_district_staff, signed_in
+from shared.auth import require_district_staff, signed_in
 from shared.contracts.decisions import DecisionAction
 from shared.contracts.registry import DecisionIssued
-from shared.errors import ApiError, forbidden, not_found
 from shared.messaging.outbox import add_events
 from shared.models import StrictModel
 from shared.persian import normalize_text, tehran_day_end_utc
+from shared.principal import Principal
+from shared.refusals import Kind, Refusal, forbidden, not_found
 
 COMMITTEE_KINDS = ("specialised_committee", "jury_committee")
 
@@ -55,15 +56,17 @@ def deadline_of(body: DecisionIn) -> datetime:
     if body.ack_deadline_at is not None:
         deadline = body.ack_deadline_at
         if deadline.tzinfo is None:
-            raise ApiError(422, "naive_deadline", "ساعت مهلت باید منطقهٔ زمانی داشته باشد.",
+            raise Refusal(Kind.INVALID, "naive_deadline", "ساعت مهلت باید منطقهٔ زمانی داشته باشد.",
                            "The deadline needs a time zone.")
     else:
         try:
             deadline = tehran_day_end_utc(body.ack_deadline)
         except ValueError as error:
-            raise ApiError(422, "invalid_date", "تاریخ مهلت معتبر نیست.", f"Invalid deadline: {error}") from None
+            raise Refusal(Kind.INVALID, "invalid_date", "تاریخ مهلت معتبر نیست.",
+                          f"Invalid deadline: {error}") from None
     if deadline <= datetime.now(UTC):
-        raise ApiError(422, "deadline_passed", "مهلت پاسخ باید در آینده باشد.", "The deadline must be in the future.")
+        raise Refusal(Kind.INVALID, "deadline_passed", "مهلت پاسخ باید در آینده باشد.",
+                      "The deadline must be in the future.")
     return deadline
 
 
@@ -88,7 +91,7 @@ def build_decisions_router(engine: AsyncEngine) -> APIRouter:
                 raise forbidden()
             known = await db.active_body_codes(conn, codes=body.committees)
             if set(body.committees) - known:
-                raise ApiError(422, "unknown_body", "کمیتهٔ مخاطب وجود ندارد.", "Unknown addressed committee.",
+                raise Refusal(Kind.INVALID, "unknown_body", "کمیتهٔ مخاطب وجود ندارد.", "Unknown addressed committee.",
                                sorted(set(body.committees) - known))
             decision_id = uuid.uuid4()
             values = {"id": decision_id, "title": normalize_text(body.title), "text": normalize_text(body.text),

@@ -7,9 +7,10 @@ from fastapi import APIRouter, Depends, Query
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from services.registry import db_ledger
-from shared.auth import Principal, signed_in
-from shared.errors import forbidden
+from shared.auth import signed_in
 from shared.messaging.topology import PUBLIC_EXCHANGE
+from shared.principal import Principal
+from shared.refusals import forbidden
 
 PUBLIC_FIELDS = ("seq", "event_id", "event_type", "routing_key", "payload", "recorded_at")
 

@@ -9,9 +9,10 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 from services.registry import db_people, people
 from services.registry.api import PersonIn
 from services.registry.domain import Role, is_festival_secretary
-from shared.auth import Principal, signed_in
-from shared.errors import forbidden, not_found
+from shared.auth import signed_in
 from shared.models import StrictModel
+from shared.principal import Principal
+from shared.refusals import forbidden, not_found
 
 
 class AppointmentIn(StrictModel):

@@ -8,13 +8,14 @@ from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
 from services.registry import db, db_decisions, db_ledger, db_reports
 from services.registry.domain_reports import COUNTED_EVENTS, check_period, city_figures, district_figures
-from shared.auth import Principal, require_district_staff, signed_in
+from shared.auth import require_district_staff, signed_in
 from shared.contracts.base import DISTRICTS
 from shared.contracts.registry import ReportFiled
-from shared.errors import ApiError, forbidden, not_found
 from shared.messaging.outbox import add_events
 from shared.models import StrictModel
 from shared.persian import normalize_text, parse_jalali_date, tehran_day_end_utc, tehran_day_start_utc
+from shared.principal import Principal
+from shared.refusals import Kind, Refusal, forbidden, not_found
 
 OVERSIGHT_KINDS = ("policy_council", "specialised_committee", "jury_committee")
 
@@ -35,7 +36,7 @@ def _period(body: ReportIn):
     try:
         start, end = parse_jalali_date(body.period_start), parse_jalali_date(body.period_end)
     except ValueError as error:
-        raise ApiError(422, "invalid_date", "تاریخ دوره معتبر نیست.", f"Invalid period: {error}") from None
+        raise Refusal(Kind.INVALID, "invalid_date", "تاریخ دوره معتبر نیست.", f"Invalid period: {error}") from None
     check_period(start, end)
     return start, end
 

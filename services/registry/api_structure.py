@@ -12,7 +12,7 @@ from services.registry.domain import Body, is_district_secretary, is_festival_se
 from services.registry.domain_organisations import Organisation, checked
 from services.registry.identity import hash_password
 from services.registry.structure import load_structure
-from shared.auth import Principal, member_of, signed_in
+from shared.auth import member_of, signed_in
 from shared.contracts.registry import (
     BodyChanged,
     BodyCreated,
@@ -20,10 +20,11 @@ from shared.contracts.registry import (
     OrganisationChanged,
     OrganisationRegistered,
 )
-from shared.errors import ApiError, forbidden, not_found
 from shared.messaging.outbox import add_events
 from shared.models import StrictModel
 from shared.persian import normalize_text
+from shared.principal import Principal
+from shared.refusals import Kind, Refusal, forbidden, not_found
 
 festival_secretary = member_of("festival-secretary", "secretary")
 
@@ -78,7 +79,7 @@ async def _store_organisation(conn: AsyncConnection, organisation: Organisation,
     owner = organisation.legal_entity_id and await db_organisations.legal_id_owner(
         conn, legal_entity_id=organisation.legal_entity_id)
     if owner and owner != organisation.code:
-        raise ApiError(409, "legal_entity_id_taken", "این شناسهٔ ملی برای نهاد دیگری ثبت شده است.",
+        raise Refusal(Kind.CONFLICT, "legal_entity_id_taken", "این شناسهٔ ملی برای نهاد دیگری ثبت شده است.",
                        "Another organisation has this legal-entity ID.", owner)
     await db_organisations.upsert(conn, organisation=organisation, managed_by=STAFF)
     await add_events(conn, db.outbox, [event_type(**organisation.__dict__)])
@@ -101,7 +102,7 @@ def build_structure_router(engine: AsyncEngine, *, structure_file: Path) -> APIR
         async with engine.begin() as conn:
             stored = await db.load_bodies(conn)
             if body.code in stored:
-                raise ApiError(409, "body_exists", "نهادی با این شناسه هست.", "A body with this code exists.")
+                raise Refusal(Kind.CONFLICT, "body_exists", "نهادی با این شناسه هست.", "A body with this code exists.")
             if body.parent_code not in stored or not stored[body.parent_code].active:
                 raise not_found("نهاد بالادست", "Parent body")
             event = BodyCreated(**{**body.model_dump(), "name_fa": normalize_text(body.name_fa)})
@@ -147,7 +148,7 @@ def build_structure_router(engine: AsyncEngine, *, structure_file: Path) -> APIR
             raise forbidden()
         async with engine.begin() as conn:
             if body.code in await db_organisations.load(conn):
-                raise ApiError(409, "organisation_exists", "نهادی با این شناسه هست.",
+                raise Refusal(Kind.CONFLICT, "organisation_exists", "نهادی با این شناسه هست.",
                                "An organisation with this code exists.")
             return await _store_organisation(conn, Organisation(**body.model_dump()), OrganisationRegistered)
 
@@ -162,7 +163,7 @@ def build_structure_router(engine: AsyncEngine, *, structure_file: Path) -> APIR
             if not _may_manage(principal, organisation.district):
                 raise forbidden()
             if await db_people.username_taken(conn, username=body.username):
-                raise ApiError(409, "username_taken", "این نام کاربری قبلاً ثبت شده است.",
+                raise Refusal(Kind.CONFLICT, "username_taken", "این نام کاربری قبلاً ثبت شده است.",
                                "This username is already taken.")
             person_id = await people.register_person(conn, name=body.name, mobile=body.mobile, email=body.email)
             account_id = await db_people.create_account(conn, username=body.username, person_id=person_id,

@@ -14,8 +14,8 @@ from shared.contracts.registry import (
     DecisionOverdue,
     DecisionRelayed,
 )
-from shared.errors import not_found
 from shared.messaging.outbox import add_events
+from shared.refusals import not_found
 
 log = structlog.get_logger("decisions")
 STEP_EVENTS = {"relay": DecisionRelayed, "acknowledge": DecisionAcknowledged, "implement": DecisionImplemented}

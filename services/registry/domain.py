@@ -6,7 +6,6 @@ from dataclasses import dataclass
 from datetime import timedelta
 from typing import Literal, get_args
 
-from shared.auth import Principal
 from shared.contracts.base import DISTRICTS, Event
 from shared.contracts.registry import (
     BodyChanged,
@@ -17,6 +16,7 @@ from shared.contracts.registry import (
     NeighbourhoodReactivated,
 )
 from shared.persian import normalize_text, to_persian_digits
+from shared.principal import Principal
 
 NEIGHBOURHOOD_NAMESPACE = uuid.UUID("6f1c7c2e-0d7e-4b53-9a55-1f3f8e0b2a10")
 Role = Literal["chair", "secretary", "member", "evaluator", "juror", "staff"]

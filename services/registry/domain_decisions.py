@@ -2,9 +2,9 @@
 
 from dataclasses import dataclass
 
-from shared.auth import Principal
 from shared.contracts.base import DISTRICTS
-from shared.errors import ApiError
+from shared.principal import Principal
+from shared.refusals import Kind, Refusal
 
 ISSUING_KINDS = frozenset({"policy_council", "festival_secretary", "specialised_committee", "jury_committee"})
 ISSUER_ROLES = frozenset({"chair", "secretary"})
@@ -29,7 +29,7 @@ def addressed_districts(all_districts: bool, districts: list[int]) -> list[int]:
     if all_districts:
         return list(DISTRICTS)
     if not districts or any(d not in DISTRICTS for d in districts):
-        raise ApiError(422, "invalid_addressees", "مناطق مخاطب مصوبه را درست انتخاب کنید (۱ تا ۲۲).",
+        raise Refusal(Kind.INVALID, "invalid_addressees", "مناطق مخاطب مصوبه را درست انتخاب کنید (۱ تا ۲۲).",
                        "Address the decision to districts 1-22, or to all districts.")
     return sorted(set(districts))
 
@@ -37,9 +37,9 @@ def addressed_districts(all_districts: bool, districts: list[int]) -> list[int]:
 def check_kind(kind: str, has_parameters: bool) -> None:
     """Actionable decisions carry typed parameters; the others must not."""
     if kind not in KINDS:
-        raise ApiError(422, "unknown_decision_kind", "نوع مصوبه معتبر نیست.", "Unknown decision kind.", KINDS)
+        raise Refusal(Kind.INVALID, "unknown_decision_kind", "نوع مصوبه معتبر نیست.", "Unknown decision kind.", KINDS)
     if (kind == "actionable") != has_parameters:
-        raise ApiError(422, "parameters_mismatch", "فقط مصوبات اجرایی پارامتر دارند و باید داشته باشند.",
+        raise Refusal(Kind.INVALID, "parameters_mismatch", "فقط مصوبات اجرایی پارامتر دارند و باید داشته باشند.",
                        "Actionable decisions, and only they, carry parameters.")
 
 
@@ -47,7 +47,7 @@ def next_status(current: str, step: str) -> str:
     """The district's status after a step; refuses steps out of order."""
     required, result = STEPS[step]
     if current != required:
-        raise ApiError(409, f"cannot_{step}", f"این مصوبه در وضعیت «{current}» است و این مرحله ممکن نیست.",
+        raise Refusal(Kind.CONFLICT, f"cannot_{step}", f"این مصوبه در وضعیت «{current}» است و این مرحله ممکن نیست.",
                        f"The decision is '{current}' for this district; it cannot {step} now.")
     return result
 

@@ -5,8 +5,8 @@ from dataclasses import dataclass
 
 from shared.contracts.base import DISTRICTS, Event
 from shared.contracts.registry import OrganisationChanged, OrganisationRegistered
-from shared.errors import ApiError
 from shared.persian import canonical_legal_entity_id, normalize_text
+from shared.refusals import Kind, Refusal
 
 # Municipal units the districts work through (no legal-entity ID of their own).
 LOCAL_INSTITUTIONS = frozenset({"neighbourhood_centre", "welfare_house", "entrepreneurship_house", "club"})
@@ -31,25 +31,25 @@ class Organisation:
 def checked(organisation: Organisation, neighbourhood_district: int | None) -> Organisation:
     """The organisation normalised, or a refusal: known kind, valid legal ID, place inside its district."""
     if not CODE.fullmatch(organisation.code):
-        raise ApiError(422, "invalid_code", "شناسهٔ نهاد باید حروف کوچک لاتین، رقم و خط تیره باشد.",
+        raise Refusal(Kind.INVALID, "invalid_code", "شناسهٔ نهاد باید حروف کوچک لاتین، رقم و خط تیره باشد.",
                        "Codes are lower-case latin letters, digits and dashes.")
     if organisation.kind not in LOCAL_INSTITUTIONS | PARTNERS:
-        raise ApiError(422, "unknown_organisation_kind", "نوع نهاد معتبر نیست.", "Unknown organisation kind.",
+        raise Refusal(Kind.INVALID, "unknown_organisation_kind", "نوع نهاد معتبر نیست.", "Unknown organisation kind.",
                        sorted(LOCAL_INSTITUTIONS | PARTNERS))
     legal_id = organisation.legal_entity_id
     if organisation.kind in PARTNERS or legal_id:
         try:
             legal_id = canonical_legal_entity_id(legal_id or "")
         except ValueError:
-            raise ApiError(422, "invalid_legal_entity_id", "شناسهٔ ملی اشخاص حقوقی معتبر نیست.",
+            raise Refusal(Kind.INVALID, "invalid_legal_entity_id", "شناسهٔ ملی اشخاص حقوقی معتبر نیست.",
                            "The legal-entity ID (shenase-ye melli) is not valid.") from None
     if organisation.district is not None and organisation.district not in DISTRICTS:
-        raise ApiError(422, "invalid_district", "منطقه باید بین ۱ تا ۲۲ باشد.", "District must be 1-22.")
+        raise Refusal(Kind.INVALID, "invalid_district", "منطقه باید بین ۱ تا ۲۲ باشد.", "District must be 1-22.")
     if organisation.kind in LOCAL_INSTITUTIONS and organisation.district is None:
-        raise ApiError(422, "district_required", "نهاد محلی باید منطقه داشته باشد.",
+        raise Refusal(Kind.INVALID, "district_required", "نهاد محلی باید منطقه داشته باشد.",
                        "A local institution belongs to a district.")
     if organisation.neighbourhood_code is not None and neighbourhood_district != organisation.district:
-        raise ApiError(422, "neighbourhood_outside_district", "این محله در منطقهٔ نهاد نیست.",
+        raise Refusal(Kind.INVALID, "neighbourhood_outside_district", "این محله در منطقهٔ نهاد نیست.",
                        "The neighbourhood is not in the organisation's district.")
     return Organisation(**{**organisation.__dict__, "name_fa": normalize_text(organisation.name_fa),
                            "legal_entity_id": legal_id})

@@ -3,7 +3,7 @@
 from datetime import date
 
 from shared.contracts.base import DISTRICTS
-from shared.errors import ApiError
+from shared.refusals import Kind, Refusal
 
 # Events the figures are counted from (the registry's ledger keeps them all).
 RECEIVED = "submissions.work.received"
@@ -15,7 +15,7 @@ COUNTED_EVENTS = {"received": RECEIVED, "evaluated": EVALUATED, "advanced": ADVA
 def check_period(start: date, end: date) -> None:
     """A report covers at least one day, start before end."""
     if start > end:
-        raise ApiError(422, "invalid_period", "تاریخ شروع دوره باید پیش از پایان آن باشد.",
+        raise Refusal(Kind.INVALID, "invalid_period", "تاریخ شروع دوره باید پیش از پایان آن باشد.",
                        "The period must start before it ends.")
 
 

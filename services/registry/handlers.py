@@ -3,6 +3,7 @@
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from services.registry import db_ledger
+from shared.messaging.handlers import HandlerTable
 from shared.messaging.inbox import Envelope
 
 
@@ -13,3 +14,7 @@ async def record_in_ledger(conn: AsyncConnection, envelope: Envelope, payload: d
         "exchange": envelope.exchange, "correlation_id": envelope.correlation_id,
         "causation_id": envelope.causation_id, "payload": payload,
     })
+
+
+# The ledger keeps every event of both exchanges; no typed handler yet.
+TABLE = HandlerTable("registry", handlers={}, every_internal=True, every_public=True)

@@ -13,7 +13,7 @@ from services.registry.api_reports import build_reports_router
 from services.registry.api_structure import build_structure_router
 from services.registry.bootstrap import ensure_admin, ensure_signing_key
 from services.registry.decisions import check_overdue
-from services.registry.handlers import record_in_ledger
+from services.registry.handlers import TABLE, record_in_ledger
 from services.registry.identity import jwks
 from services.registry.settings import RegistrySettings
 from services.registry.structure import load_structure
@@ -50,7 +50,7 @@ def create_app(settings: RegistrySettings | None = None) -> FastAPI:
     return assemble(
         parts, title="Hami registry", routers=routers, prepare=prepare,
         periodic=[(settings.overdue_check_seconds, overdue_acknowledgements)],
-        consumer=EventConsumer("registry", parts.engine, db.inbox, {}, catch_all=record_in_ledger),
+        consumer=EventConsumer("registry", parts.engine, db.inbox, TABLE.bind(), catch_all=record_in_ledger),
         token_verifier=TokenVerifier(own_jwks, issuer=settings.token_issuer, min_refetch_seconds=0),
         description="سازمان جشنواره، هویت کارکنان، مصوبات و گزارش‌ها — the festival's organisation and staff identity.",
     )

@@ -7,11 +7,11 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 
 from services.registry import db, db_people
 from services.registry.domain import Body, may_appoint
-from shared.auth import Principal
 from shared.contracts.registry import MemberAppointed, MemberRemoved, PersonRegistered
-from shared.errors import ApiError, forbidden, not_found
 from shared.messaging.outbox import add_events
 from shared.persian import canonical_mobile, normalize_text
+from shared.principal import Principal
+from shared.refusals import Kind, Refusal, forbidden, not_found
 
 EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[A-Za-z]{2,}", re.ASCII)
 
@@ -20,17 +20,18 @@ def canonical_contact(name: str, mobile: str | None, email: str | None) -> tuple
     """Normalised name, canonical mobile (09...) and lower-case email; refusals per field."""
     name = normalize_text(name)
     if len(name) < 2:
-        raise ApiError(422, "invalid_name", "نام را کامل بنویسید.", "The name is missing.")
+        raise Refusal(Kind.INVALID, "invalid_name", "نام را کامل بنویسید.", "The name is missing.")
     if mobile:
         try:
             mobile = canonical_mobile(mobile)
         except ValueError:
-            raise ApiError(422, "invalid_mobile", "شماره همراه معتبر نیست.", "The mobile number is not valid.") \
+            raise Refusal(Kind.INVALID, "invalid_mobile", "شماره همراه معتبر نیست.",
+                          "The mobile number is not valid.") \
                 from None
     if email:
         email = email.strip().lower()
         if not EMAIL.fullmatch(email):
-            raise ApiError(422, "invalid_email", "نشانی ایمیل معتبر نیست.", "The email address is not valid.")
+            raise Refusal(Kind.INVALID, "invalid_email", "نشانی ایمیل معتبر نیست.", "The email address is not valid.")
     return name, mobile or None, email or None
 
 
@@ -61,7 +62,7 @@ async def appoint(conn: AsyncConnection, principal: Principal, *, person_id: uui
     appointment_id = await db_people.appoint(conn, person_id=person_id, body_code=body.code, role=role,
                                              by=principal.subject)
     if appointment_id is None:
-        raise ApiError(409, "already_appointed", "این شخص همین نقش را در این نهاد دارد.",
+        raise Refusal(Kind.CONFLICT, "already_appointed", "این شخص همین نقش را در این نهاد دارد.",
                        "The person already holds this role in this body.")
     await add_events(conn, db.outbox, [MemberAppointed(
         appointment_id=appointment_id, person_id=person_id, body_code=body.code, body_kind=body.kind, role=role,

@@ -20,8 +20,8 @@ from services.registry.domain import (
     plan_neighbourhoods,
 )
 from services.registry.domain_organisations import Organisation, checked, plan_organisations
-from shared.errors import ApiError
 from shared.messaging.outbox import add_events
+from shared.refusals import Refusal
 
 # Serialises loads across replicas (pg advisory lock key).
 STRUCTURE_LOCK = 7_405_001
@@ -52,7 +52,7 @@ def read_structure(path: Path) -> Structure:
                                     neighbourhood_code=hood)
         try:
             organisations.append(checked(organisation, districts_of.get(hood)))
-        except ApiError as error:
+        except Refusal as error:
             raise ValueError(f"structure file: organisation {entry['code']}: {error.en}") from None
     return Structure(expand_bodies(spec), hoods, organisations)
 

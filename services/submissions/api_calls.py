@@ -9,9 +9,10 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 from services.submissions import calls, db
 from services.submissions.domain import call_dates, check_categories
 from services.submissions.schemas import CallIn, CallOut, EditionIn, EditionOut
-from shared.auth import Principal, signed_in
-from shared.errors import ApiError, forbidden, not_found
+from shared.auth import signed_in
 from shared.persian import normalize_text
+from shared.principal import Principal
+from shared.refusals import Kind, Refusal, forbidden, not_found
 
 
 async def city_wide_staff(principal: Principal = Depends(signed_in)) -> Principal:
@@ -37,7 +38,8 @@ def build_calls_router(engine: AsyncEngine) -> APIRouter:
         title = normalize_text(body.title_fa or "") or calls.default_title(body.code)
         async with engine.begin() as conn:
             if not await db.insert_edition(conn, code=body.code, title_fa=title, created_by=principal.subject):
-                raise ApiError(409, "edition_exists", "این دوره پیش‌تر تعریف شده است.", "This edition already exists.")
+                raise Refusal(Kind.CONFLICT, "edition_exists", "این دوره پیش‌تر تعریف شده است.",
+                              "This edition already exists.")
         return EditionOut(code=body.code, title_fa=title)
 
     @router.get("/editions/{edition}", response_model=EditionOut)
@@ -97,6 +99,6 @@ async def _office_codes(conn, body: CallIn) -> list[str]:
         elif hood["code"] not in codes:
             codes.append(hood["code"])
     if unknown:
-        raise ApiError(422, "unknown_neighbourhood", "این محله در این منطقه ثبت نشده است.",
+        raise Refusal(Kind.INVALID, "unknown_neighbourhood", "این محله در این منطقه ثبت نشده است.",
                        "This neighbourhood is not in the district.", unknown)
     return codes

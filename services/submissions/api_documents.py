@@ -16,10 +16,11 @@ from services.submissions.api_works import work_for
 from services.submissions.domain import check_editable, intake_refusal
 from services.submissions.filetypes import check_document, too_large
 from services.submissions.schemas import DocumentOut
-from shared.auth import Principal, signed_in
+from shared.auth import signed_in
 from shared.contracts.submissions import WorkChanged
-from shared.errors import ApiError, not_found
 from shared.messaging.outbox import add_events
+from shared.principal import Principal
+from shared.refusals import Kind, Refusal, not_found
 
 # Room for the multipart boundaries and part headers around the file itself.
 MULTIPART_OVERHEAD = 64 * 1024
@@ -28,7 +29,7 @@ MULTIPART_OVERHEAD = 64 * 1024
 async def read_upload(request: Request, max_bytes: int) -> tuple[str | None, bytes]:
     """The one file of a multipart/form-data body (field `file`), reading no more than the limit allows."""
     if not request.headers.get("content-type", "").startswith("multipart/form-data"):
-        raise ApiError(415, "multipart_required", "پرونده را با multipart/form-data در فیلد file بفرستید.",
+        raise Refusal(Kind.UNSUPPORTED, "multipart_required", "پرونده را با multipart/form-data در فیلد file بفرستید.",
                        "Send the file as multipart/form-data in the field `file`.")
     cap = max_bytes + MULTIPART_OVERHEAD
     declared = request.headers.get("content-length")
@@ -46,11 +47,12 @@ async def read_upload(request: Request, max_bytes: int) -> tuple[str | None, byt
     try:
         form = await MultiPartParser(request.headers, capped(), max_files=1, max_fields=5).parse()
     except MultiPartException as error:
-        raise ApiError(400, "invalid_upload", "درخواست بارگذاری معتبر نیست.", "The upload is not valid.") from error
+        raise Refusal(Kind.MALFORMED, "invalid_upload", "درخواست بارگذاری معتبر نیست.",
+                      "The upload is not valid.") from error
     upload = form.get("file")
     if not isinstance(upload, UploadFile):
         await form.close()
-        raise ApiError(422, "file_required", "پرونده‌ای در فیلد file فرستاده نشده است.",
+        raise Refusal(Kind.INVALID, "file_required", "پرونده‌ای در فیلد file فرستاده نشده است.",
                        "No file was sent in the field `file`.")
     try:
         return upload.filename, await upload.read(max_bytes + 1)
@@ -73,7 +75,7 @@ def build_documents_router(engine: AsyncEngine, *, max_bytes: int, max_per_work:
         async with engine.begin() as conn:  # checked again: the call may have closed meanwhile
             work = await _editable(conn, principal, work_id, now)
             if await db_works.count_documents(conn, work_id=work_id) >= max_per_work:
-                raise ApiError(409, "too_many_documents", f"هر اثر حداکثر {max_per_work} پیوست دارد.",
+                raise Refusal(Kind.CONFLICT, "too_many_documents", f"هر اثر حداکثر {max_per_work} پیوست دارد.",
                                f"A work has at most {max_per_work} documents.", {"max_documents": max_per_work})
             document = await db_works.insert_document(conn, values={
                 "id": uuid.uuid4(), "work_id": work_id, "filename": checked.filename, "kind": checked.kind,

@@ -13,13 +13,13 @@ from services.submissions import db_works
 from services.submissions.domain import STATUSES, canonical_tracking_code
 from services.submissions.ratelimit import TokenBucketLimiter
 from services.submissions.schemas import TrackIn, TrackOut
-from shared.errors import ApiError
 from shared.persian import canonical_mobile, format_jalali_date
+from shared.refusals import Kind, Refusal
 
 
-def no_match() -> ApiError:
+def no_match() -> Refusal:
     """The one 404 for a wrong code and a wrong mobile alike."""
-    return ApiError(404, "not_found", "اثری با این کد رهگیری و شماره همراه پیدا نشد.",
+    return Refusal(Kind.NOT_FOUND, "not_found", "اثری با این کد رهگیری و شماره همراه پیدا نشد.",
                     "No work matches this tracking code and mobile number.")
 
 
@@ -58,7 +58,7 @@ def build_track_router(engine: AsyncEngine, limiter: TokenBucketLimiter) -> APIR
     return router
 
 
-class RateLimited(ApiError):
+class RateLimited(Refusal):
     """429 with the seconds to wait."""
 
     def __init__(self, retry_after: int) -> None:

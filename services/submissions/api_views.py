@@ -13,9 +13,10 @@ from services.submissions.db_works import WorkFilter
 from services.submissions.domain import CATEGORIES, STATUSES, search_terms
 from services.submissions.schemas import EDITION, WorkPage
 from services.submissions.works import work_out
-from shared.auth import Principal, require_district_staff, signed_in
-from shared.errors import ApiError, forbidden
+from shared.auth import require_district_staff, signed_in
 from shared.persian import normalize_text
+from shared.principal import Principal
+from shared.refusals import Kind, Refusal, forbidden
 
 EXPORT_BATCH = 500
 
@@ -45,7 +46,7 @@ async def work_filter(
 ) -> WorkFilter:
     """Dependency: the filter of a list or export, within what the caller may see."""
     if status is not None and status not in STATUSES:
-        raise ApiError(422, "unknown_status", "وضعیت معتبر نیست.", "Unknown status.", sorted(STATUSES))
+        raise Refusal(Kind.INVALID, "unknown_status", "وضعیت معتبر نیست.", "Unknown status.", sorted(STATUSES))
     return WorkFilter(
         districts=visible_districts(principal, district), edition=edition, category=category, status=status,
         neighbourhood=normalize_text(neighbourhood) if neighbourhood else None,

@@ -10,9 +10,10 @@ from services.submissions import db_works
 from services.submissions.domain import STATUSES
 from services.submissions.schemas import HistoryOut, OrganisationIn, WithdrawIn, WorkIn, WorkOut, WorkPatch
 from services.submissions.works import edit_work, submit_work, withdraw_work, work_out
-from shared.auth import Principal, require_district_staff, signed_in, visible_or_404
-from shared.errors import ApiError
+from shared.auth import require_district_staff, signed_in, visible_or_404
 from shared.persian import format_jalali_datetime
+from shared.principal import Principal
+from shared.refusals import Kind, Refusal
 
 
 async def work_for(conn: AsyncConnection, principal: Principal, work_id: uuid.UUID, *, change: bool = False) -> dict:
@@ -32,7 +33,7 @@ def may_submit(principal: Principal, body: WorkIn) -> None:
     if principal.organisation is None:
         require_district_staff(principal, body.district)
     elif not (isinstance(body.submitter, OrganisationIn) and body.submitter.code == principal.organisation):
-        raise ApiError(403, "not_own_organisation", "حساب سازمان فقط آثار همان سازمان را ثبت می‌کند.",
+        raise Refusal(Kind.FORBIDDEN, "not_own_organisation", "حساب سازمان فقط آثار همان سازمان را ثبت می‌کند.",
                        "An organisation's account submits only its own works, naming its own code.")
 
 

@@ -18,9 +18,9 @@ from shared.contracts.submissions import (
     PublicCallClosed,
     PublicCallOpened,
 )
-from shared.errors import ApiError
 from shared.messaging.outbox import add_events
 from shared.persian import format_jalali_date, to_persian_digits
+from shared.refusals import Kind, Refusal
 
 log = structlog.get_logger("calls")
 SCHEDULE_ACTOR = "schedule"
@@ -41,13 +41,13 @@ async def save_call(conn: AsyncConnection, *, edition: str, categories: dict[str
                     decision_id: uuid.UUID | None = None) -> dict:
     """Create or change a call's settings; an open call that changed publishes CallChanged."""
     if closes_at <= opens_at:
-        raise ApiError(422, "invalid_call_dates", "تاریخ پایان فراخوان پیش از تاریخ آغاز آن است.",
+        raise Refusal(Kind.INVALID, "invalid_call_dates", "تاریخ پایان فراخوان پیش از تاریخ آغاز آن است.",
                        "The call's closing date is before its opening date.")
     before = await db.get_call(conn, edition=edition, for_update=True)
     categories = categories or (before["categories"] if before else dict(CATEGORIES))
     in_use = await db.categories_in_use(conn, edition=edition) - set(categories)
     if in_use:
-        raise ApiError(409, "category_in_use", "آثاری با این موضوع ثبت شده و نمی‌توان آن را حذف کرد.",
+        raise Refusal(Kind.CONFLICT, "category_in_use", "آثاری با این موضوع ثبت شده و نمی‌توان آن را حذف کرد.",
                        "Works already use this category; it cannot be removed.", sorted(in_use))
     values = {"categories": categories, "opens_at": opens_at, "closes_at": closes_at, "updated_by": actor}
     if questions is not None:
@@ -66,12 +66,12 @@ async def open_call(conn: AsyncConnection, *, edition: str, actor: str, now: dat
     """Open a configured call (again, if it was closed); publishes CallOpened."""
     call = await db.get_call(conn, edition=edition, for_update=True)
     if call is None:
-        raise ApiError(409, "call_not_configured", "فراخوان این دوره هنوز تنظیم نشده است.",
+        raise Refusal(Kind.CONFLICT, "call_not_configured", "فراخوان این دوره هنوز تنظیم نشده است.",
                        "This edition's call has not been set up yet.")
     if call["state"] == "open":
-        raise ApiError(409, "call_already_open", "فراخوان این دوره باز است.", "The call is already open.")
+        raise Refusal(Kind.CONFLICT, "call_already_open", "فراخوان این دوره باز است.", "The call is already open.")
     if call["closes_at"] <= now:
-        raise ApiError(409, "call_dates_passed", "تاریخ پایان فراخوان گذشته است؛ نخست تاریخ‌ها را تغییر دهید.",
+        raise Refusal(Kind.CONFLICT, "call_dates_passed", "تاریخ پایان فراخوان گذشته است؛ نخست تاریخ‌ها را تغییر دهید.",
                        "The call's closing date has passed; change its dates first.")
     values = {"state": "open", "opened_at": now, "closed_at": None, "updated_by": actor}
     if decision_id is not None:
@@ -86,9 +86,9 @@ async def close_call(conn: AsyncConnection, *, edition: str, actor: str, now: da
     """Close an open call; publishes CallClosed."""
     call = await db.get_call(conn, edition=edition, for_update=True)
     if call is None or call["state"] == "draft":
-        raise ApiError(409, "call_not_open", "فراخوان این دوره باز نشده است.", "The call has not been opened.")
+        raise Refusal(Kind.CONFLICT, "call_not_open", "فراخوان این دوره باز نشده است.", "The call has not been opened.")
     if call["state"] == "closed":
-        raise ApiError(409, "call_already_closed", "فراخوان این دوره پیش‌تر بسته شده است.",
+        raise Refusal(Kind.CONFLICT, "call_already_closed", "فراخوان این دوره پیش‌تر بسته شده است.",
                        "The call is already closed.")
     values = {"state": "closed", "closed_at": now, "updated_by": actor}
     if decision_id is not None:

@@ -6,7 +6,6 @@ import unicodedata
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from shared.errors import ApiError
 from shared.persian import (
     canonical_legal_entity_id,
     canonical_mobile,
@@ -18,6 +17,7 @@ from shared.persian import (
     tehran_day_start_utc,
     to_ascii_digits,
 )
+from shared.refusals import Kind, Refusal
 
 # The festival's three themes: the default categories of a new call (editable per call).
 CATEGORIES: dict[str, str] = {
@@ -61,7 +61,7 @@ CALL_STATES = ("draft", "open", "closed")
 def check_category(category: str, categories: dict[str, str] = CATEGORIES) -> str:
     """The category code, or a refusal naming the allowed ones."""
     if category not in categories:
-        raise ApiError(422, "unknown_category", "موضوع انتخاب‌شده در این فراخوان نیست.",
+        raise Refusal(Kind.INVALID, "unknown_category", "موضوع انتخاب‌شده در این فراخوان نیست.",
                        "Unknown category.", sorted(categories))
     return category
 
@@ -69,21 +69,23 @@ def check_category(category: str, categories: dict[str, str] = CATEGORIES) -> st
 def check_categories(categories: dict[str, str]) -> dict[str, str]:
     """A call's categories: at least one, codes like 'welfare', Persian names normalised."""
     if not categories:
-        raise ApiError(422, "no_categories", "فراخوان باید دست‌کم یک موضوع داشته باشد.",
+        raise Refusal(Kind.INVALID, "no_categories", "فراخوان باید دست‌کم یک موضوع داشته باشد.",
                        "A call needs at least one category.")
     bad = sorted(code for code, name in categories.items()
                  if not CATEGORY_CODE.fullmatch(code) or not normalize_text(name))
     if bad:
-        raise ApiError(422, "invalid_category", "کد یا نام موضوع معتبر نیست.", "Invalid category code or name.", bad)
+        raise Refusal(Kind.INVALID, "invalid_category", "کد یا نام موضوع معتبر نیست.",
+                      "Invalid category code or name.", bad)
     return {code: normalize_text(name) for code, name in categories.items()}
 
 
 def check_transition(current: str, new: str) -> str:
     """The new status when the work may move there from `current`; 409 otherwise."""
     if new not in STATUSES:
-        raise ApiError(422, "unknown_status", "وضعیت معتبر نیست.", "Unknown status.", sorted(STATUSES))
+        raise Refusal(Kind.INVALID, "unknown_status", "وضعیت معتبر نیست.", "Unknown status.", sorted(STATUSES))
     if new not in TRANSITIONS[current]:
-        raise ApiError(409, "invalid_status_transition", "اثر نمی‌تواند از این وضعیت به وضعیت خواسته‌شده برود.",
+        raise Refusal(Kind.CONFLICT, "invalid_status_transition",
+                      "اثر نمی‌تواند از این وضعیت به وضعیت خواسته‌شده برود.",
                        f"A work cannot move from {current} to {new}.", {"from": current, "to": new})
     return new
 
@@ -91,16 +93,17 @@ def check_transition(current: str, new: str) -> str:
 def check_withdrawable(status: str) -> None:
     """Withdrawal is allowed until the evaluation starts."""
     if status == WITHDRAWN:
-        raise ApiError(409, "already_withdrawn", "این اثر پیش‌تر پس گرفته شده است.", "The work was already withdrawn.")
+        raise Refusal(Kind.CONFLICT, "already_withdrawn", "این اثر پیش‌تر پس گرفته شده است.",
+                      "The work was already withdrawn.")
     if status != RECEIVED:
-        raise ApiError(409, "evaluation_started", "داوری این اثر آغاز شده و دیگر نمی‌توان آن را پس گرفت.",
+        raise Refusal(Kind.CONFLICT, "evaluation_started", "داوری این اثر آغاز شده و دیگر نمی‌توان آن را پس گرفت.",
                        "The evaluation of this work has started; it can no longer be withdrawn.")
 
 
 def check_editable(status: str) -> None:
     """A work is edited only while it waits for evaluation (and while its call is open)."""
     if status != RECEIVED:
-        raise ApiError(409, "work_not_editable", "این اثر دیگر قابل ویرایش نیست.",
+        raise Refusal(Kind.CONFLICT, "work_not_editable", "این اثر دیگر قابل ویرایش نیست.",
                        "This work can no longer be changed.", {"status": status})
 
 
@@ -131,14 +134,17 @@ def canonical_submitter(name: str, national_id: str, mobile: str) -> Submitter:
     try:
         national_id = canonical_national_id(national_id)
     except ValueError:
-        raise ApiError(422, "invalid_national_id", "کد ملی معتبر نیست.", "The national ID is not valid.") from None
+        raise Refusal(Kind.INVALID, "invalid_national_id", "کد ملی معتبر نیست.",
+                      "The national ID is not valid.") from None
     try:
         mobile = canonical_mobile(mobile)
     except ValueError:
-        raise ApiError(422, "invalid_mobile", "شماره همراه معتبر نیست.", "The mobile number is not valid.") from None
+        raise Refusal(Kind.INVALID, "invalid_mobile", "شماره همراه معتبر نیست.",
+                      "The mobile number is not valid.") from None
     name = normalize_text(name)
     if len(name) < 2:
-        raise ApiError(422, "invalid_name", "نام ارسال‌کننده را کامل بنویسید.", "The submitter's name is missing.")
+        raise Refusal(Kind.INVALID, "invalid_name", "نام ارسال‌کننده را کامل بنویسید.",
+                      "The submitter's name is missing.")
     return Submitter(name=name, national_id=national_id, mobile=mobile)
 
 
@@ -146,13 +152,13 @@ def organisation_reference(code: str | None, legal_entity_id: str | None) -> tup
     """How a registered organisation is named in a request: its registry code and/or its legal-entity ID
     (checksum validated), canonical."""
     if not (code or "").strip() and not (legal_entity_id or "").strip():
-        raise ApiError(422, "organisation_required", "شناسه یا کد ثبت سازمان را بنویسید.",
+        raise Refusal(Kind.INVALID, "organisation_required", "شناسه یا کد ثبت سازمان را بنویسید.",
                        "Give the organisation's registry code or legal-entity ID.")
     if legal_entity_id is not None and legal_entity_id.strip():
         try:
             legal_entity_id = canonical_legal_entity_id(legal_entity_id)
         except ValueError:
-            raise ApiError(422, "invalid_legal_entity_id", "شناسه ملی سازمان معتبر نیست.",
+            raise Refusal(Kind.INVALID, "invalid_legal_entity_id", "شناسه ملی سازمان معتبر نیست.",
                            "The organisation's legal-entity ID is not valid.") from None
     else:
         legal_entity_id = None
@@ -165,12 +171,12 @@ def check_answers(answers: dict[str, str], questions: list[dict]) -> dict[str, s
     known = {q["code"]: q for q in questions}
     unknown = sorted(set(answers) - set(known))
     if unknown:
-        raise ApiError(422, "unknown_question", "پاسخ به پرسشی داده شده که در فراخوان نیست.",
+        raise Refusal(Kind.INVALID, "unknown_question", "پاسخ به پرسشی داده شده که در فراخوان نیست.",
                        "An answer refers to a question the call does not ask.", unknown)
     cleaned = {code: normalize_text(text) for code, text in answers.items()}
     missing = sorted(code for code, q in known.items() if q.get("required") and not cleaned.get(code))
     if missing:
-        raise ApiError(422, "answer_required", "به همه‌ی پرسش‌های الزامی فراخوان پاسخ دهید.",
+        raise Refusal(Kind.INVALID, "answer_required", "به همه‌ی پرسش‌های الزامی فراخوان پاسخ دهید.",
                        "Answer every required question of the call.", missing)
     return {code: text for code, text in cleaned.items() if text}
 
@@ -184,10 +190,10 @@ def call_dates(opens_on: str, closes_on: str) -> tuple[datetime, datetime]:
     try:
         opens_at, closes_at = tehran_day_start_utc(opens_on), tehran_day_end_utc(closes_on)
     except ValueError:
-        raise ApiError(422, "invalid_date", "تاریخ را به شکل ۱۴۰۵/۰۲/۰۱ بنویسید.",
+        raise Refusal(Kind.INVALID, "invalid_date", "تاریخ را به شکل ۱۴۰۵/۰۲/۰۱ بنویسید.",
                        "Write dates as Jalali YYYY/MM/DD, e.g. 1405/02/01.") from None
     if closes_at <= opens_at:
-        raise ApiError(422, "invalid_call_dates", "تاریخ پایان فراخوان پیش از تاریخ آغاز آن است.",
+        raise Refusal(Kind.INVALID, "invalid_call_dates", "تاریخ پایان فراخوان پیش از تاریخ آغاز آن است.",
                        "The call's closing date is before its opening date.")
     return opens_at, closes_at
 
@@ -202,10 +208,10 @@ def call_accepts(call: dict | None, now: datetime) -> bool:
     return intake_refusal(call, now) is None
 
 
-def intake_refusal(call: dict | None, now: datetime) -> ApiError | None:
+def intake_refusal(call: dict | None, now: datetime) -> Refusal | None:
     """Why a call does not take works at `now` (a clear message with its dates), or None when it does."""
     if call is None:
-        return ApiError(409, "call_closed", "اکنون هیچ فراخوانی برای دریافت اثر باز نیست.",
+        return Refusal(Kind.CONFLICT, "call_closed", "اکنون هیچ فراخوانی برای دریافت اثر باز نیست.",
                         "No call is open for works now.")
     edition, opens_at, closes_at = call["edition"], call["opens_at"], call["closes_at"]
     details = {"edition": edition}
@@ -214,11 +220,11 @@ def intake_refusal(call: dict | None, now: datetime) -> ApiError | None:
                     "closes_on": last_day(closes_at, persian_digits=False)}
     if call["state"] == "closed" or (closes_at is not None and now >= closes_at):
         when = f" (آخرین روز: {last_day(closes_at)})" if closes_at is not None else ""
-        return ApiError(409, "call_closed", f"فراخوان جشنواره‌ی {edition} بسته شده است{when}.",
+        return Refusal(Kind.CONFLICT, "call_closed", f"فراخوان جشنواره‌ی {edition} بسته شده است{when}.",
                         f"The call of edition {edition} is closed.", details)
     if call["state"] != "open" or opens_at is None or closes_at is None or now < opens_at:
         when = f" و از {format_jalali_date(opens_at)} آثار را می‌پذیرد" if opens_at is not None else ""
-        return ApiError(409, "call_not_open", f"فراخوان جشنواره‌ی {edition} هنوز باز نشده است{when}.",
+        return Refusal(Kind.CONFLICT, "call_not_open", f"فراخوان جشنواره‌ی {edition} هنوز باز نشده است{when}.",
                         f"The call of edition {edition} is not open yet.", details)
     return None
 
@@ -280,6 +286,6 @@ def is_valid_tracking_code(code: str) -> bool:
 def canonical_tracking_code(code: str) -> str:
     """The code as stored (1234-5678-9012), from however it was typed; 422 when it cannot be a code."""
     if not is_valid_tracking_code(code):
-        raise ApiError(422, "invalid_tracking_code", "کد رهگیری درست نیست؛ آن را دوباره بررسی کنید.",
+        raise Refusal(Kind.INVALID, "invalid_tracking_code", "کد رهگیری درست نیست؛ آن را دوباره بررسی کنید.",
                        "This is not a valid tracking code; please check it.")
     return format_tracking_code(normalize_identifier(code))

@@ -7,8 +7,8 @@ import unicodedata
 import zipfile
 from dataclasses import dataclass
 
-from shared.errors import ApiError
 from shared.persian import normalize_text
+from shared.refusals import Kind, Refusal
 
 # kind -> (media type, file name extensions that may carry it)
 KINDS: dict[str, tuple[str, tuple[str, ...]]] = {
@@ -85,27 +85,27 @@ def check_document(filename: str | None, content: bytes, *, max_bytes: int) -> C
     if len(content) > max_bytes:
         raise too_large(max_bytes)
     if not content:
-        raise ApiError(422, "empty_file", "پرونده خالی است.", "The file is empty.")
+        raise Refusal(Kind.INVALID, "empty_file", "پرونده خالی است.", "The file is empty.")
     name = clean_filename(filename)
     if not name or name.startswith("."):
-        raise ApiError(422, "invalid_filename", "نام پرونده معتبر نیست.", "The file name is not valid.")
+        raise Refusal(Kind.INVALID, "invalid_filename", "نام پرونده معتبر نیست.", "The file name is not valid.")
     kind = sniff(content)
     if kind is None:
-        raise ApiError(415, "unsupported_file_type",
+        raise Refusal(Kind.UNSUPPORTED, "unsupported_file_type",
                        "فقط عکس (JPEG، PNG)، PDF و سند اداری (DOCX، XLSX، ODT، ODS) پذیرفته می‌شود.",
                        "Only photos (JPEG, PNG), PDF and office documents (DOCX, XLSX, ODT, ODS) are accepted.",
                        sorted(KINDS))
     media_type, extensions = KINDS[kind]
     if not name.lower().endswith(extensions):
-        raise ApiError(415, "file_type_mismatch", "پسوند نام پرونده با محتوای آن یکی نیست.",
+        raise Refusal(Kind.UNSUPPORTED, "file_type_mismatch", "پسوند نام پرونده با محتوای آن یکی نیست.",
                        f"The file's name does not match its content ({kind}).",
                        {"detected": kind, "expected_extensions": list(extensions)})
     return CheckedDocument(filename=name, kind=kind, media_type=media_type, size=len(content),
                            sha256=hashlib.sha256(content).hexdigest())
 
 
-def too_large(max_bytes: int) -> ApiError:
+def too_large(max_bytes: int) -> Refusal:
     """413: the upload is over the size limit."""
     megabytes = max_bytes / (1024 * 1024)
-    return ApiError(413, "file_too_large", f"حجم پرونده بیش از {megabytes:g} مگابایت است.",
+    return Refusal(Kind.TOO_LARGE, "file_too_large", f"حجم پرونده بیش از {megabytes:g} مگابایت است.",
                     f"The file is larger than {megabytes:g} MB.", {"max_bytes": max_bytes})

@@ -8,10 +8,11 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 
 from services.submissions import calls, db
 from services.submissions.domain import check_categories
-from services.submissions.handlers_evaluation import evaluation_handlers
-from shared.contracts import registry
+from services.submissions.handlers_evaluation import EVALUATION_HANDLERS, PUBLIC_EVALUATION_HANDLERS
+from shared.contracts import evaluation, notifications, registry
 from shared.contracts.decisions import CloseCall, OpenCall
-from shared.errors import ApiError
+from shared.messaging.handlers import HandlerTable, ignoring
+from shared.refusals import Refusal
 
 log = structlog.get_logger("submissions.decisions")
 DECISION_ACTOR = "decision"
@@ -47,7 +48,7 @@ async def on_decision(conn: AsyncConnection, event: registry.DecisionIssued) -> 
             else:
                 await calls.close_call(conn, edition=action.edition, actor=actor, now=now,
                                        decision_id=event.decision_id)
-    except ApiError as refusal:
+    except Refusal as refusal:
         log.warning("decision.not_applied", decision_id=str(event.decision_id), action=action.action,
                     edition=action.edition, code=refusal.code, reason=refusal.en)
         return
@@ -65,14 +66,26 @@ async def _open(conn: AsyncConnection, action: OpenCall, event: registry.Decisio
         await calls.open_call(conn, edition=action.edition, actor=actor, now=now, decision_id=event.decision_id)
 
 
-def handlers() -> dict:
-    """Event type -> (contract, handler) for this service's queue."""
-    table = {
-        contract.event_type(): (contract, on_neighbourhood)
-        for contract in (registry.NeighbourhoodCreated, registry.NeighbourhoodDeactivated,
-                         registry.NeighbourhoodReactivated)
-    }
-    for contract in (registry.OrganisationRegistered, registry.OrganisationChanged):
-        table[contract.event_type()] = (contract, on_organisation)
-    table[registry.DecisionIssued.event_type()] = (registry.DecisionIssued, on_decision)
-    return table | evaluation_handlers()
+IGNORED = ignoring(
+    "submissions keeps works and calls; who sits where, decisions' relay and reports are registry's",
+    registry.BodyCreated, registry.BodyChanged, registry.BodyDeactivated, registry.DecisionRelayed,
+    registry.DecisionAcknowledged, registry.DecisionImplemented, registry.DecisionOverdue,
+    registry.PersonRegistered, registry.MemberAppointed, registry.MemberRemoved, registry.ReportFiled,
+) | ignoring(
+    "a work's status moves on assignment, advancement and results only; sheets and rounds' ends change nothing "
+    "a submitter sees",
+    evaluation.RoundClosed, evaluation.SheetSubmitted, evaluation.SelectionsReceived, evaluation.WorkEvaluated,
+    evaluation.AwardsProposed,
+) | ignoring("webhook health is the operators' concern", notifications.WebhookFailing, notifications.WebhookResumed)
+
+TABLE = HandlerTable(
+    "submissions",
+    handlers={
+        registry.NeighbourhoodCreated: on_neighbourhood, registry.NeighbourhoodDeactivated: on_neighbourhood,
+        registry.NeighbourhoodReactivated: on_neighbourhood, registry.OrganisationRegistered: on_organisation,
+        registry.OrganisationChanged: on_organisation, registry.DecisionIssued: on_decision,
+        **EVALUATION_HANDLERS,
+    },
+    public_handlers=PUBLIC_EVALUATION_HANDLERS,
+    ignored=IGNORED,
+)

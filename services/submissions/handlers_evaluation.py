@@ -14,7 +14,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 from services.submissions import db_works
 from services.submissions.status import apply_status
 from shared.contracts import evaluation
-from shared.errors import ApiError
+from shared.refusals import Refusal
 
 log = structlog.get_logger("submissions.evaluation")
 ACTOR = "evaluation"
@@ -24,7 +24,7 @@ async def _move(conn: AsyncConnection, work_id: uuid.UUID, status: str, at: date
     """Apply one move; False (logged) when the rules refuse it."""
     try:
         await apply_status(conn, work_id, status, at, actor=ACTOR, causation_id=str(event.event_id))
-    except ApiError as refusal:
+    except Refusal as refusal:
         log.warning("status.not_moved", work_id=str(work_id), status=status, code=refusal.code,
                     event_type=event.event_type())
         return False
@@ -82,9 +82,8 @@ async def on_results_published(conn: AsyncConnection, event: evaluation.ResultsP
             await _move(conn, work_id, "not_awarded", event.occurred_at, event)
 
 
-def evaluation_handlers() -> dict:
-    """Event type -> (contract, handler) for the evaluation events that move statuses."""
-    return {contract.event_type(): (contract, handler) for contract, handler in (
-        (evaluation.RoundOpened, on_round_opened), (evaluation.WorkAssigned, on_work_assigned),
-        (evaluation.WorkAdvanced, on_work_advanced), (evaluation.WorkNotAdvanced, on_work_not_advanced),
-        (evaluation.ResultsPublished, on_results_published))}
+EVALUATION_HANDLERS = {
+    evaluation.RoundOpened: on_round_opened, evaluation.WorkAssigned: on_work_assigned,
+    evaluation.WorkAdvanced: on_work_advanced, evaluation.WorkNotAdvanced: on_work_not_advanced,
+}
+PUBLIC_EVALUATION_HANDLERS = {evaluation.ResultsPublished: on_results_published}

@@ -7,7 +7,7 @@ from services.submissions import db
 from services.submissions.api import build_router
 from services.submissions.api_track import RateLimited
 from services.submissions.calls import deadline_closer
-from services.submissions.handlers import handlers
+from services.submissions.handlers import TABLE
 from services.submissions.settings import SubmissionsSettings
 from shared.messaging.inbox import EventConsumer
 from shared.service import ServiceParts, assemble, serve
@@ -19,7 +19,8 @@ def create_app(settings: SubmissionsSettings | None = None) -> FastAPI:
     parts = ServiceParts.create("submissions", settings, outbox=db.outbox)
     app = assemble(
         parts, title="Hami submissions", routers=[build_router(parts.engine, settings)],
-        consumer=EventConsumer("submissions", parts.engine, db.inbox, handlers()),
+        consumer=EventConsumer("submissions", parts.engine, db.inbox, TABLE.bind(),
+                               public_handlers=TABLE.bind_public()),
         periodic=[(settings.call_check_seconds, deadline_closer(parts.engine))],
         description="آثار، فراخوان‌ها و کد رهگیری — editions, calls, works intake, documents and tracking codes.",
     )

@@ -9,15 +9,15 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 from services.submissions import db, db_works
 from services.submissions.domain import check_transition
 from shared.contracts.submissions import PublicWorkStatusChanged, WorkStatusChanged
-from shared.errors import not_found
 from shared.messaging.outbox import add_events
+from shared.refusals import not_found
 
 
 async def apply_status(conn: AsyncConnection, work_id: uuid.UUID, status: str, at: datetime, *,
                        actor: str = "evaluation", note: str = "", causation_id: str | None = None) -> dict:
     """Move the work to `status` at `at` if the rules allow it; returns the work as it now is.
 
-    Raises ApiError 404 for an unknown work and 409 `invalid_status_transition` for a move backwards or
+    Raises Refusal 404 for an unknown work and 409 `invalid_status_transition` for a move backwards or
     out of a final status. Moving to the status the work already has changes nothing (a late duplicate)."""
     work = await db_works.get_work(conn, work_id=work_id, for_update=True)
     if work is None:

@@ -26,9 +26,9 @@ from services.submissions.domain import (
 from services.submissions.schemas import CitizenIn, SubmitterOut, WorkIn, WorkOut, WorkPatch
 from services.submissions.status import apply_status
 from shared.contracts.submissions import PublicWorkReceived, WorkChanged, WorkReceived, WorkWithdrawn
-from shared.errors import ApiError
 from shared.messaging.outbox import add_events
 from shared.persian import normalize_text
+from shared.refusals import Kind, Refusal
 
 _TEXT_FIELDS = ("title", "summary")
 
@@ -43,7 +43,7 @@ async def submitter_of(conn: AsyncConnection, body) -> tuple[str, Submitter, Org
                                  body.representative.mobile)
     found = await db.find_organisation(conn, code=code, legal_entity_id=legal_entity_id)
     if found is None:
-        raise ApiError(422, "unknown_organisation", "این سازمان در سامانه‌ی جشنواره ثبت نشده است.",
+        raise Refusal(Kind.INVALID, "unknown_organisation", "این سازمان در سامانه‌ی جشنواره ثبت نشده است.",
                        "This organisation is not registered with the festival.")
     return "organisation", person, Organisation(code=found["code"], name=found["name_fa"],
                                                 legal_entity_id=found["legal_entity_id"], representative=person)
@@ -59,7 +59,7 @@ def _submitter_columns(kind: str, person: Submitter, org: Organisation | None) -
 def _clean_text(field: str, value: str) -> str:
     cleaned = normalize_text(value)
     if len(compact_key(cleaned)) < 3:
-        raise ApiError(422, f"invalid_{field}", "عنوان و خلاصه‌ی اثر را کامل بنویسید.",
+        raise Refusal(Kind.INVALID, f"invalid_{field}", "عنوان و خلاصه‌ی اثر را کامل بنویسید.",
                        f"The work's {field} is too short.")
     return cleaned
 
@@ -74,7 +74,7 @@ async def _neighbourhood(conn: AsyncConnection, district: int, name: str) -> dic
     """An active neighbourhood of the district by name; 422 otherwise."""
     hood = await db.find_neighbourhood(conn, district=district, name_fa=normalize_text(name))
     if hood is None:
-        raise ApiError(422, "unknown_neighbourhood", "این محله در این منطقه ثبت نشده است.",
+        raise Refusal(Kind.INVALID, "unknown_neighbourhood", "این محله در این منطقه ثبت نشده است.",
                        "This neighbourhood is not in the district.")
     return hood
 
@@ -84,7 +84,7 @@ async def _office(conn: AsyncConnection, edition: str, district: int, name: str 
         return None
     hood = await db.find_neighbourhood(conn, district=district, name_fa=normalize_text(name))
     if hood is None or not await db.is_office(conn, edition=edition, neighbourhood_code=hood["code"]):
-        raise ApiError(422, "unknown_office", "این محله در این دوره دفتر جشنواره ندارد.",
+        raise Refusal(Kind.INVALID, "unknown_office", "این محله در این دوره دفتر جشنواره ندارد.",
                        "This neighbourhood has no festival office in this edition.")
     return hood["code"]
 
@@ -101,14 +101,14 @@ async def submit_work(conn: AsyncConnection, *, body: WorkIn, actor: str, now: d
         conn, edition=body.edition, now=now, district=body.district, neighbourhood=normalize_text(body.neighbourhood),
         lock_key=db_works.duplicate_lock_key(kind, submitter_id, title_key))
     if found is None and body.edition is not None and await db.get_edition(conn, code=body.edition) is None:
-        raise ApiError(422, "unknown_edition", "این دوره‌ی جشنواره تعریف نشده است.", "Unknown festival edition.")
+        raise Refusal(Kind.INVALID, "unknown_edition", "این دوره‌ی جشنواره تعریف نشده است.", "Unknown festival edition.")
     if (refusal := intake_refusal(found, now)) is not None:
         raise refusal
     edition = found["edition"]
     category = check_category(body.category, found["categories"])
     answers = check_answers(body.answers, found["questions"])
     if found["hood_code"] is None:
-        raise ApiError(422, "unknown_neighbourhood", "این محله در این منطقه ثبت نشده است.",
+        raise Refusal(Kind.INVALID, "unknown_neighbourhood", "این محله در این منطقه ثبت نشده است.",
                        "This neighbourhood is not in the district.")
     office = await _office(conn, edition, body.district, body.office)
     work_id, tracking_code = uuid.uuid4(), new_tracking_code()

@@ -15,6 +15,7 @@ from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
 from shared.contracts.base import Event
+from shared.messaging.topology import PUBLIC_EXCHANGE
 
 log = structlog.get_logger("inbox")
 Handler = Callable[[AsyncConnection, Event], Awaitable[None]]
@@ -53,6 +54,7 @@ class EventConsumer:
     engine: AsyncEngine
     inbox: Table
     handlers: dict[str, tuple[type[Event], Handler]]
+    public_handlers: dict[str, tuple[type[Event], Handler]] = field(default_factory=dict)
     catch_all: CatchAll | None = None
     on_consumed: Callable[[str, str], None] = field(default=lambda event_type, outcome: None)
 
@@ -76,7 +78,8 @@ class EventConsumer:
 
     def _effects(self, envelope: Envelope, body: bytes) -> list:
         """The calls this message asks for; rejects it (to the dead letters) when it is malformed."""
-        entry = self.handlers.get(envelope.event_type)
+        table = self.public_handlers if envelope.exchange == PUBLIC_EXCHANGE else self.handlers
+        entry = table.get(envelope.event_type)
         if entry is None and self.catch_all is None:
             self.on_consumed(envelope.event_type, "ignored")
             return []

@@ -23,14 +23,15 @@ from pathlib import Path
 
 from shared.contracts import ALL_EVENTS
 from shared.messaging.topology import (
+    CONSUMING_SERVICES,
     DEAD_LETTER_EXCHANGE,
     INTERNAL_EXCHANGE,
     PUBLIC_EXCHANGE,
-    SERVICE_QUEUES,
     UNROUTED_EXCHANGE,
     UNROUTED_MAX_LENGTH,
     UNROUTED_QUEUE,
     ServiceQueue,
+    service_queues,
 )
 
 DEFINITIONS_FILE = Path(__file__).resolve().parents[2] / "deploy" / "rabbitmq" / "definitions.json"
@@ -38,7 +39,7 @@ VHOST = "hami"
 ADMIN = "admin"
 EXTERNAL = "external"
 EXTERNAL_PREFIX = "ext."
-USERS = (ADMIN, *SERVICE_QUEUES, EXTERNAL)
+USERS = (ADMIN, *CONSUMING_SERVICES, EXTERNAL)
 HASHING = "rabbit_password_hashing_sha256"
 _NAME = re.compile(r"^[a-z0-9.-]+$")
 
@@ -80,7 +81,7 @@ def bound_exchanges(queue: ServiceQueue) -> frozenset[str]:
 
 def service_access(service: str) -> Access:
     """What a service's own user needs: declare and bind its queues, consume them, publish its events."""
-    queue = SERVICE_QUEUES[service]
+    queue = service_queues()[service]
     own = frozenset({queue.name, queue.dead_letter_name})
     # Declaring a queue with a dead-letter exchange needs write on that exchange and read on the queue.
     return Access(configure=own, write=own | {DEAD_LETTER_EXCHANGE} | publishes_to(service),
@@ -127,7 +128,7 @@ def topology_definitions(vhost: str) -> dict[str, list[dict]]:
     queues = [_queue(UNROUTED_QUEUE, vhost, {"x-queue-type": "quorum", "x-max-length": UNROUTED_MAX_LENGTH,
                                              "x-overflow": "drop-head"})]
     bindings = [_binding(UNROUTED_EXCHANGE, UNROUTED_QUEUE, "", vhost)]
-    for queue in SERVICE_QUEUES.values():
+    for queue in service_queues().values():
         queues += [_queue(queue.dead_letter_name, vhost, {"x-queue-type": "quorum"}),
                    _queue(queue.name, vhost, queue.arguments())]
         bindings.append(_binding(DEAD_LETTER_EXCHANGE, queue.dead_letter_name, queue.dead_letter_name, vhost))
@@ -146,7 +147,7 @@ def definitions(vhost: str = VHOST, names: dict[str, str] | None = None) -> dict
                                 "read": read})
     # Only the owner publishes its events: routing keys start with the service's name.
     topic_rows = [{"user": names[service], "vhost": vhost, "exchange": exchange, "write": f"^{service}\\.",
-                   "read": ".*"} for service in SERVICE_QUEUES for exchange in sorted(publishes_to(service))]
+                   "read": ".*"} for service in CONSUMING_SERVICES for exchange in sorted(publishes_to(service))]
     return {"vhosts": [{"name": vhost}], "permissions": permission_rows, "topic_permissions": topic_rows,
             **topology_definitions(vhost)}
 

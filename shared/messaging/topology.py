@@ -1,6 +1,8 @@
 """The bus topology, declared in one place: exchanges, service queues, bindings, dead letters."""
 
 from dataclasses import dataclass
+from functools import cache
+from importlib import import_module
 
 import aio_pika
 from aio_pika.abc import AbstractChannel, ExchangeType
@@ -43,22 +45,17 @@ class ServiceQueue:
         }
 
 
-# Who consumes what: the single source of truth for bindings.
-SERVICE_QUEUES: dict[str, ServiceQueue] = {
-    queue.service: queue
-    for queue in (
-        # The registry keeps the festival ledger of every event, so none is ever unroutable.
-        ServiceQueue("registry", ("#",), public_bindings=("#",)),
-        ServiceQueue("submissions", ("registry.neighbourhood.#", "registry.organisation.#", "registry.decision.#",
-                                     "evaluation.round.opened.#", "evaluation.assignment.#", "evaluation.work.#"),
-                     public_bindings=("evaluation.results.#",)),
-        ServiceQueue("evaluation", ("submissions.work.#", "submissions.call.closed.#", "registry.person.#",
-                                    "registry.member.#", "registry.decision.issued.#")),
-        ServiceQueue("notifications", ("submissions.work.#", "registry.person.#", "registry.member.#",
-                                       "registry.body.#", "registry.decision.#", "registry.report.#", "evaluation.#"),
-                     public_bindings=("#",)),  # every public event can go to webhooks
-    )
-}
+CONSUMING_SERVICES = ("registry", "submissions", "evaluation", "notifications")
+
+
+@cache
+def service_queues() -> dict[str, ServiceQueue]:
+    """Every consuming service's queue; its bindings are derived from the service's handler table (one list)."""
+    queues = {}
+    for name in CONSUMING_SERVICES:
+        table = import_module(f"services.{name}.handlers").TABLE
+        queues[name] = ServiceQueue(name, table.internal_bindings(), table.public_bindings())
+    return queues
 
 
 async def declare_topology(channel: AbstractChannel) -> None:
@@ -75,7 +72,7 @@ async def declare_topology(channel: AbstractChannel) -> None:
         arguments={"x-queue-type": "quorum", "x-max-length": UNROUTED_MAX_LENGTH, "x-overflow": "drop-head"},
     )
     await parked.bind(unrouted)
-    for service_queue in SERVICE_QUEUES.values():
+    for service_queue in service_queues().values():
         await _declare_service_queues(channel, service_queue)
 
 
@@ -84,7 +81,7 @@ async def declare_service_topology(channel: AbstractChannel, service: str) -> No
     definitions declare them), its own queues and bindings."""
     for name in (INTERNAL_EXCHANGE, PUBLIC_EXCHANGE, DEAD_LETTER_EXCHANGE):
         await channel.get_exchange(name, ensure=True)  # passive
-    await _declare_service_queues(channel, SERVICE_QUEUES[service])
+    await _declare_service_queues(channel, service_queues()[service])
 
 
 async def _declare_service_queues(channel: AbstractChannel, service_queue: ServiceQueue) -> None:

@@ -84,3 +84,21 @@ def advance(stack: NotifyStack, work: dict, *, message_id: str | None = None,
 def sms_to(stack: NotifyStack, mobile: str) -> list[dict]:
     """Texts the gateway double accepted for a mobile (09...)."""
     return [m for m in stack.sms.received() if m["to"] == "+98" + mobile[1:]]
+
+
+def account(stack: NotifyStack, body: str, role: str, *, name: str, email: str | None = None,
+            phone: str | None = None) -> tuple[dict[str, str], str]:
+    """A new staff account appointed to a body, with contact details: (auth headers, person id)."""
+    username = f"n.{uuid.uuid4().hex[:10]}"
+    response = httpx.post(f"{stack.system.url('registry')}/accounts", headers=bearer(stack.system.token()), json={
+        "username": username, "password": "notify-staff-password", "name": name, "email": email, "mobile": phone,
+        "memberships": [{"body": body, "role": role}]}, timeout=10)
+    assert response.status_code == 201, response.text
+    return bearer(stack.system.token(username, "notify-staff-password")), response.json()["person_id"]
+
+
+def inbox(stack: NotifyStack, headers: dict, **params) -> list[dict]:
+    """The caller's own inbox."""
+    response = httpx.get(f"{stack.url}/inbox", headers=headers, params=params, timeout=10)
+    assert response.status_code == 200, response.text
+    return response.json()

@@ -133,3 +133,26 @@ def error_of(response: httpx.Response, status: int, code: str) -> dict:
     assert error["code"] == code, error
     assert error["message_fa"] and error["message_en"] and error["message_fa"] != error["message_en"]
     return error
+
+
+WORK = {
+    "district": 7,
+    "neighbourhood": "نظام آباد",
+    "category": "participation",
+    "title": "باغچه‌ی مشترک محله",
+    "summary": "ساکنان محله یک زمین رهاشده را به باغچه‌ی مشترک تبدیل کردند.",
+    "submitter": {"name": "مريم كاظمی", "national_id": "۰۴۹۹۳۷۰۸۹۹", "mobile": "+98 912 345 6789"},
+}
+
+
+def submit(system: System, token: str, work: dict = WORK) -> httpx.Response:
+    """POST a work to submissions (into the open call of the default edition, opened once if needed)."""
+    ensure_open_call(system)
+    return httpx.post(f"{system.url('submissions')}/works", json=work, headers=bearer(token), timeout=10)
+
+
+def neighbourhood_known(system: System, district: int, name: str) -> bool:
+    """True once submissions has projected the neighbourhood from registry's events."""
+    return bool(asyncio.run(system.fetchval(
+        "submissions", "SELECT count(*) FROM neighbourhoods WHERE district = $1 AND name_fa = $2 AND active",
+        district, name)))

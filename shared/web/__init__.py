@@ -1,0 +1,1 @@
+"""What every service's HTTP side shares: database connections per request (pages come here too)."""

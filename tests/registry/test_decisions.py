@@ -1,0 +1,116 @@
+"""Decisions flow down: issued by the council, relayed per district, acknowledged, one district overdue."""
+
+import asyncio
+from datetime import UTC, datetime, timedelta
+
+import httpx
+import pytest
+
+from tests.support.system import System, bearer
+from tests.support.waiting import wait_for
+
+OPEN_CALL = {"action": "open_call", "edition": "1399",  # not the edition other tests submit to
+             "categories": {"welfare": "رفاه و خدمات اجتماعی"},
+             "opens_at": "2026-01-01T00:00:00Z", "closes_at": "2027-01-01T00:00:00Z"}
+
+
+@pytest.fixture(scope="module")
+def council(system: System) -> dict:
+    """Tokens of the council chair and a central secretariat staff member."""
+    return {"chair": system.account_token("chair.council", "policy-council", "chair", "رئیس شورا"),
+            "central": system.account_token("staff.central", "central-secretariat", "staff", "کارشناس دبیرخانه")}
+
+
+def decision(**overrides) -> dict:
+    """A decision addressed to every district, acknowledgement due in a few seconds."""
+    deadline = (datetime.now(UTC) + timedelta(seconds=6)).isoformat()
+    return {"title": "بازگشایی فراخوان جشنواره ۱۴۰۵", "text": "فراخوان آثار از امروز باز است.",
+            "issuing_body": "policy-council", "kind": "actionable", "all_districts": True,
+            "ack_deadline_at": deadline, "parameters": OPEN_CALL, **overrides}
+
+
+def post(system: System, path: str, token: str, body: dict | None = None) -> httpx.Response:
+    """POST to registry as someone."""
+    return httpx.post(f"{system.url('registry')}{path}", json=body or {}, headers=bearer(token), timeout=30)
+
+
+def count_decisions(system: System) -> int:
+    """Decisions stored in the registry."""
+    return asyncio.run(system.fetchval("registry", "SELECT count(*) FROM decisions"))
+
+
+def test_a_decision_acknowledged_by_21_districts_shows_the_22nd_overdue(system: System, council: dict) -> None:
+    issued = post(system, "/decisions", council["chair"], decision())
+    assert issued.status_code == 201, issued.text
+    decision_id = issued.json()["id"]
+    assert issued.json()["districts"] == list(range(1, 23))
+
+    notes = {str(d): f"یادداشت برای منطقه {d}" for d in range(1, 23)}
+    relayed = post(system, f"/decisions/{decision_id}/relay", council["central"], {"notes": notes})
+    assert relayed.status_code == 200 and relayed.json()["relayed"] == list(range(1, 23))
+    for district in range(1, 22):
+        ack = post(system, f"/decisions/{decision_id}/districts/{district}/acknowledge",
+                   system.district_staff_token(district), {"note": "دریافت شد"})
+        assert ack.status_code == 200, ack.text
+
+    admin = bearer(system.token())
+    status = wait_for(lambda: (s := httpx.get(f"{system.url('registry')}/decisions/{decision_id}",
+                                              headers=admin).json())["summary"]["overdue"] and s, timeout=30)
+    assert status["summary"] == {"counts": {"acknowledged": 21, "relayed": 1}, "overdue": [22]}
+    row = status["per_district"][21]
+    assert row["district"] == 22 and row["relay_note"] == "یادداشت برای منطقه 22"
+    overdue = wait_for(lambda: httpx.get(f"{system.url('registry')}/ledger", headers=admin, params={
+        "event_type": "registry.decision.overdue", "correlation_id": None, "district": 22}).json())
+    assert [e["payload"]["decision_id"] for e in overdue].count(decision_id) == 1
+    story = httpx.get(f"{system.url('registry')}/ledger", headers=admin,
+                      params={"correlation_id": decision_id, "limit": 1000}).json()
+    kinds = [e["event_type"] for e in story]
+    assert kinds.count("registry.decision.issued") == 1
+    assert kinds.count("registry.decision.relayed") == 22 and kinds.count("registry.decision.acknowledged") == 21
+
+
+def test_a_district_marks_a_decision_implemented_only_after_acknowledging(system: System, council: dict) -> None:
+    decision_id = post(system, "/decisions", council["chair"], decision(
+        all_districts=False, districts=[5], kind="directive", parameters=None)).json()["id"]
+    staff = system.district_staff_token(5)
+    early = post(system, f"/decisions/{decision_id}/districts/5/acknowledge", staff)
+    assert early.status_code == 409 and early.json()["error"]["code"] == "cannot_acknowledge"
+    post(system, f"/decisions/{decision_id}/relay", council["central"])
+    assert post(system, f"/decisions/{decision_id}/districts/5/acknowledge", staff).status_code == 200
+    done = post(system, f"/decisions/{decision_id}/districts/5/implemented", staff, {"note": "برگزار شد"})
+    assert done.status_code == 200
+    view = httpx.get(f"{system.url('registry')}/decisions/{decision_id}", headers=bearer(staff)).json()
+    assert [(r["district"], r["status"], r["implemented_note"]) for r in view["per_district"]] == [
+        (5, "implemented", "برگزار شد")]
+
+
+@pytest.mark.parametrize(("change", "status", "code"), [
+    ({"all_districts": False, "districts": [0, 23]}, 422, "invalid_addressees"),
+    ({"ack_deadline_at": "2020-01-01T00:00:00Z"}, 422, "deadline_passed"),
+    ({"parameters": None}, 422, "parameters_mismatch"),
+    ({"kind": "whim"}, 422, "unknown_decision_kind"),
+    ({"committees": ["no-such-committee"]}, 422, "unknown_body"),
+    ({"issuing_body": "district-07"}, 403, "forbidden"),
+    ({"parameters": {**OPEN_CALL, "action": "close_everything"}}, 422, "invalid_input"),
+])
+def test_bad_decisions_are_refused_and_change_nothing(system: System, council: dict, change: dict,
+                                                      status: int, code: str) -> None:
+    before = count_decisions(system)
+    response = post(system, "/decisions", council["chair"], decision(**change))
+    assert response.status_code == status, response.text
+    error = response.json()["error"]
+    assert error["code"] == code and error["message_fa"] and error["message_en"]
+    assert count_decisions(system) == before
+
+
+def test_only_issuers_issue_only_central_relays_and_districts_answer_for_themselves(
+        system: System, council: dict) -> None:
+    staff7, staff12 = system.district_staff_token(7), system.district_staff_token(12)
+    assert post(system, "/decisions", staff7, decision()).status_code == 403
+    decision_id = post(system, "/decisions", council["chair"], decision()).json()["id"]
+    assert post(system, f"/decisions/{decision_id}/relay", staff7).status_code == 403
+    post(system, f"/decisions/{decision_id}/relay", council["central"])
+    foreign = post(system, f"/decisions/{decision_id}/districts/7/acknowledge", staff12)
+    assert foreign.status_code == 403 and foreign.json()["error"]["code"] == "not_district_staff"
+    mine = httpx.get(f"{system.url('registry')}/decisions/{decision_id}", headers=bearer(staff12)).json()
+    assert [r["district"] for r in mine["per_district"]] == [12]  # not district 7's row

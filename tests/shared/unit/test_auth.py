@@ -1,0 +1,75 @@
+"""Token verification through a cached JWKS, with real ES256 keys from the registry's identity module."""
+
+import time
+from datetime import UTC, datetime, timedelta
+
+import pytest
+
+from services.registry.identity import hash_password, issue_token, jwks, password_matches
+from shared.auth import TokenVerifier
+from shared.principal import Principal
+from shared.refusals import Kind, Refusal
+from tests.support.tokens import ACCOUNT, ISSUER, KeySet
+
+
+async def test_a_valid_token_gives_the_principal_with_memberships() -> None:
+    keys = KeySet()
+    principal = await TokenVerifier(keys.fetch, issuer=ISSUER).verify(keys.token())
+    assert principal.username == "staff.d07" and principal.districts() == {7}
+    assert principal.is_staff_of_district(7) and not principal.is_staff_of_district(12)
+    assert not principal.is_city_wide()
+
+
+async def test_the_key_set_is_cached() -> None:
+    keys = KeySet()
+    verifier = TokenVerifier(keys.fetch, issuer=ISSUER)
+    for _ in range(5):
+        await verifier.verify(keys.token())
+    assert keys.fetches == 1
+
+
+async def test_after_rotation_old_and_new_tokens_both_verify() -> None:
+    keys = KeySet()
+    verifier = TokenVerifier(keys.fetch, issuer=ISSUER, min_refetch_seconds=0)
+    old = keys.token()
+    await verifier.verify(old)
+    keys.rotate()
+    new = keys.token()
+    assert (await verifier.verify(new)).username == "staff.d07"  # unknown kid: refetched
+    assert (await verifier.verify(old)).username == "staff.d07"
+
+
+@pytest.mark.parametrize("problem", ["expired", "tampered", "other issuer", "garbage"])
+async def test_bad_tokens_are_refused_with_401(problem: str) -> None:
+    keys = KeySet()
+    token = {
+        "expired": lambda: keys.token(now=time.time() - 3600),
+        "tampered": lambda: keys.token()[:-4] + "AAAA",
+        "other issuer": lambda: issue_token(kid=keys.rows[0]["kid"], private_pem=keys.rows[0]["private_pem"],
+                                            issuer="someone-else", account=ACCOUNT, minutes=30),
+        "garbage": lambda: "not.a.token",
+    }[problem]()
+    with pytest.raises(Refusal) as refused:
+        await TokenVerifier(keys.fetch, issuer=ISSUER).verify(token)
+    assert refused.value.kind == Kind.NOT_AUTHENTICATED and refused.value.code == "not_authenticated"
+
+
+def test_retired_keys_leave_the_jwks_once_no_token_can_still_use_them() -> None:
+    keys = KeySet()
+    keys.rotate()
+    keys.rows[1]["retired_at"] = datetime.now(UTC) - timedelta(hours=2)
+    assert [k["kid"] for k in jwks(keys.rows, token_minutes=30, now_epoch=time.time())["keys"]] == [keys.rows[0]["kid"]]
+
+
+def test_city_wide_staff_see_every_district() -> None:
+    central = Principal(subject="1", username="c", name="c", memberships=[
+        {"body": "central-secretariat", "kind": "central_secretariat", "role": "staff"}])
+    assert central.is_city_wide() and central.may_see_district(5) and not central.is_staff_of_district(5)
+
+
+def test_passwords_are_hashed_with_argon2_and_checked() -> None:
+    hashed = hash_password("a long passphrase")
+    assert hashed.startswith("$argon2id$")
+    assert password_matches(hashed, "a long passphrase")
+    assert not password_matches(hashed, "wrong")
+    assert not password_matches(None, "anything")  # unknown user: same work, still no

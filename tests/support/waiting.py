@@ -1,0 +1,15 @@
+"""Test helpers moved out of test_slice.py so no test module imports another."""
+
+import time
+
+import pytest
+
+
+def wait_for(predicate, timeout: float = 30.0, interval: float = 0.2):
+    """Poll until the predicate returns something truthy; fail with a message after the timeout."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if result := predicate():
+            return result
+        time.sleep(interval)
+    pytest.fail(f"condition not met within {timeout}s")

@@ -1,0 +1,311 @@
+"""docker-compose.yml: valid, secrets only from files, least-privilege users, and its services really run."""
+
+import asyncio
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+import uuid
+from collections.abc import Awaitable, Callable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from urllib.parse import quote, urlsplit
+
+import aio_pika
+import asyncpg
+import jsonschema
+import pytest
+from aio_pika.abc import AbstractChannel, AbstractConnection
+from aiormq.exceptions import ChannelAccessRefused
+
+from shared.launcher import ROOT, SERVICES, ServiceProcess
+from shared.messaging.permissions import EXTERNAL, USERS
+from shared.messaging.topology import (
+    CONSUMING_SERVICES,
+    INTERNAL_EXCHANGE,
+    PUBLIC_EXCHANGE,
+    declare_service_topology,
+    declare_topology,
+    service_queues,
+)
+from tests.support.compose import MissingVariable, env_file, load_compose, service_secrets
+from tests.support.servers import Servers, private_vhost, rabbitmqctl
+from tests.support.system import drop_databases, free_port
+
+SCHEMA = json.loads((Path(__file__).parent / "compose" / "compose-spec.json").read_text())
+SECRET_SETTINGS = {"HAMI_DATABASE_PASSWORD", "HAMI_AMQP_PASSWORD", "HAMI_ADMIN_PASSWORD", "HAMI_SMTP_PASSWORD",
+                   "HAMI_SMS_API_KEY", "HAMI_LINK_SECRET"}
+REQUIRED = {"HAMI_SECRETS_PATH": "/etc/hami/secrets", "HAMI_PUBLIC_URL": "https://hami.example/notify"}
+
+
+def test_the_compose_file_follows_the_compose_specification() -> None:
+    document = load_compose(REQUIRED)
+    validator = jsonschema.Draft201909Validator(SCHEMA)  # the draft the schema declares
+    validator.validate(document)
+    document["services"]["registry"]["helthcheck"] = document["services"]["registry"].pop("healthcheck")
+    assert not validator.is_valid(document)  # and the check does catch a misspelt key
+
+
+def test_compose_needs_its_required_settings() -> None:
+    for name in REQUIRED:
+        with pytest.raises(MissingVariable, match=name):
+            load_compose({k: v for k, v in REQUIRED.items() if k != name})
+
+
+def test_every_password_is_a_secret_file_never_a_value() -> None:
+    document = load_compose(REQUIRED)
+    assert all(Path(secret["file"]).parent == Path(REQUIRED["HAMI_SECRETS_PATH"])
+               for secret in document["secrets"].values())
+    for name in SERVICES:
+        environment, mounts = document["services"][name]["environment"], service_secrets(document, name)
+        assert {"hami_database_password", "hami_amqp_password"} <= set(mounts), name
+        for key in ("HAMI_DATABASE_URL", "HAMI_AMQP_URL"):
+            assert urlsplit(environment[key]).password is None, key
+        assert not SECRET_SETTINGS & set(environment), name
+    assert not SECRET_SETTINGS & set(env_file(ROOT / ".env.example"))
+    assert "hami_admin_password" in service_secrets(document, "registry")
+    assert set(service_secrets(document, "rabbitmq-definitions")) == {f"rabbitmq_{user}_password" for user in USERS}
+
+
+def test_every_service_has_a_health_check_starts_in_order_and_stops_gracefully() -> None:
+    services = load_compose(REQUIRED)["services"]
+    assert set(SERVICES) | {"rabbitmq", "postgres", "rabbitmq-definitions"} == set(services)
+    assert services["rabbitmq"]["depends_on"]["rabbitmq-definitions"]["condition"] == "service_completed_successfully"
+    for name in [*SERVICES, "rabbitmq", "postgres"]:
+        assert services[name]["healthcheck"]["test"], name
+    for name in SERVICES:
+        service, environment = services[name], services[name]["environment"]
+        needs = service["depends_on"]
+        assert needs["postgres"]["condition"] == needs["rabbitmq"]["condition"] == "service_healthy"
+        if name != "registry":
+            assert needs["registry"]["condition"] == "service_healthy"
+        assert environment["HAMI_ENV"] == "production" and environment["HAMI_MIGRATE_ON_START"] == "true"
+        # HTTP requests, then in-flight handlers, each get the graceful timeout before compose kills.
+        assert _seconds(service["stop_grace_period"]) > 2 * float(environment["HAMI_GRACEFUL_TIMEOUT"])
+
+
+def _seconds(duration: str) -> float:
+    return float(duration.removesuffix("s"))
+
+
+# --- The real servers: RabbitMQ definitions, PostgreSQL roles, the services -------------------------------------
+
+def _write_secrets(directory: Path) -> dict[str, str]:
+    """One random secret per compose secret, as an operator would create them."""
+    directory.mkdir()
+    values = {}
+    for name in load_compose(REQUIRED)["secrets"]:
+        values[name] = f"{name}-{uuid.uuid4().hex}"
+        (directory / name).write_text(values[name] + "\n")
+    return values
+
+
+@contextmanager
+def _broker_users(servers: Servers, secrets_path: Path) -> Iterator[tuple[str, dict[str, str]]]:
+    """A private vhost with the users and topology of the compose definitions step; yields (vhost URL, names)."""
+    if not servers.local_broker:
+        pytest.fail("this test imports definitions with rabbitmqctl; use a local broker")
+    out = secrets_path.parent / "definitions.json"
+    command = load_compose(REQUIRED)["services"]["rabbitmq-definitions"]["command"]
+    arguments = [str(secrets_path) if arg == "/run/secrets" else str(out) if arg.endswith(".json") else arg
+                 for arg in command[1:]]
+    subprocess.run([sys.executable, *arguments], cwd=ROOT, check=True)  # the compose step itself
+    with private_vhost(servers) as amqp_url:
+        vhost, prefix = urlsplit(amqp_url).path.lstrip("/"), f"{uuid.uuid4().hex[:8]}-"
+        names = {user: prefix + user for user in USERS}
+        document = _retarget(json.loads(out.read_text()), vhost, names)
+        subprocess.run(["rabbitmqctl", "import_definitions"], input=json.dumps(document), text=True, check=True,
+                       capture_output=True, timeout=120)
+        try:
+            yield amqp_url, names
+        finally:
+            for name in names.values():
+                rabbitmqctl("delete_user", name, check=False)
+
+
+def _retarget(document: dict, vhost: str, names: dict[str, str]) -> dict:
+    """The definitions moved to a test vhost with prefixed user names (users are broker-wide)."""
+    document["vhosts"] = [{"name": vhost}]
+    for row in document["permissions"] + document["topic_permissions"]:
+        row.update(vhost=vhost, user=names[row["user"]])
+    for row in document["exchanges"] + document["queues"] + document["bindings"]:
+        row["vhost"] = vhost
+    for row in document["users"]:
+        row["name"] = names[row["name"]]
+    return document
+
+
+def _user_url(amqp_url: str, user: str, password: str) -> str:
+    parts = urlsplit(amqp_url)
+    return f"amqp://{quote(user, safe='')}:{quote(password, safe='')}@{parts.hostname}:{parts.port or 5672}{parts.path}"
+
+
+async def _connect(url: str) -> AbstractConnection:
+    """Definitions import asynchronously: wait until the user can sign in."""
+    for _ in range(50):
+        try:
+            return await aio_pika.connect(url)
+        except aio_pika.exceptions.ProbableAuthenticationError:
+            await asyncio.sleep(0.2)
+    return await aio_pika.connect(url)
+
+
+async def _refused(connection: AbstractConnection, action: Callable[[AbstractChannel], Awaitable[object]]) -> None:
+    channel = await connection.channel(publisher_confirms=True)
+    with pytest.raises(ChannelAccessRefused):
+        await action(channel)
+
+
+async def _publish(channel: AbstractChannel, exchange: str, routing_key: str) -> None:
+    target = await channel.get_exchange(exchange, ensure=False)
+    await target.publish(aio_pika.Message(b"{}"), routing_key=routing_key, mandatory=False)
+
+
+async def _service_user_may_only_do_its_own_work(url: str, service: str) -> None:
+    other = next(name for name in CONSUMING_SERVICES if name != service)
+    async with await _connect(url) as connection:
+        channel = await connection.channel(publisher_confirms=True)
+        await declare_service_topology(channel, service)
+        await (await channel.get_queue(service_queues()[service].name, ensure=False)).get(fail=False)
+        await _publish(channel, INTERNAL_EXCHANGE, f"{service}.probe.checked.city")
+        await _refused(connection, lambda ch: _publish(ch, INTERNAL_EXCHANGE, f"{other}.probe.forged.city"))
+        await _refused(connection, lambda ch: ch.declare_queue(service_queues()[other].name, durable=True,
+                                                               arguments=service_queues()[other].arguments()))
+        await _refused(connection, lambda ch: _get(ch, service_queues()[other].name))
+        await _refused(connection, lambda ch: ch.declare_exchange(INTERNAL_EXCHANGE, "topic", durable=True))
+
+
+async def _get(channel: AbstractChannel, queue: str) -> None:
+    await (await channel.get_queue(queue, ensure=False)).get(fail=False)
+
+
+async def _external_user_only_reads_public_events(url: str) -> None:
+    async with await _connect(url) as connection:
+        channel = await connection.channel()
+        queue = await channel.declare_queue("ext.compose-test", durable=True)
+        await queue.bind(PUBLIC_EXCHANGE, routing_key="evaluation.award.#")
+        await queue.get(fail=False)
+        await _refused(connection, lambda ch: _publish(ch, PUBLIC_EXCHANGE, "evaluation.award.forged.city"))
+        await _refused(connection, lambda ch: _publish(ch, INTERNAL_EXCHANGE, "registry.person.forged.city"))
+        await _refused(connection, lambda ch: _bind(ch, "ext.compose-test", INTERNAL_EXCHANGE))
+        await _refused(connection, lambda ch: _get(ch, service_queues()["registry"].name))
+        await _refused(connection, lambda ch: ch.declare_queue("not-ext", durable=True))
+
+
+async def _bind(channel: AbstractChannel, queue: str, exchange: str) -> None:
+    await (await channel.get_queue(queue, ensure=False)).bind(exchange, routing_key="#")
+
+
+def test_the_definitions_give_each_user_least_privilege(servers: Servers, tmp_path: Path) -> None:
+    passwords = _write_secrets(tmp_path / "secrets")
+    with _broker_users(servers, tmp_path / "secrets") as (amqp_url, names):
+        async def check() -> None:
+            guest = await aio_pika.connect(amqp_url)
+            async with guest:  # the definitions match the topology's arguments exactly (else PRECONDITION_FAILED)
+                await declare_topology(await guest.channel())
+            for service in CONSUMING_SERVICES:
+                url = _user_url(amqp_url, names[service], passwords[f"rabbitmq_{service}_password"])
+                await _service_user_may_only_do_its_own_work(url, service)
+            await _external_user_only_reads_public_events(
+                _user_url(amqp_url, names[EXTERNAL], passwords[f"rabbitmq_{EXTERNAL}_password"]))
+
+        asyncio.run(check())
+
+
+@contextmanager
+def _database_roles(servers: Servers, secrets_path: Path) -> Iterator[str]:
+    """The compose init script run against the test server with a private prefix; yields the prefix."""
+    prefix, server = f"hami_compose_{uuid.uuid4().hex[:8]}_", urlsplit(servers.database_url)
+    env = {**os.environ, "POSTGRES_USER": server.username or "postgres", "PGHOST": server.hostname or "127.0.0.1",
+           "PGPORT": str(server.port or 5432), "HAMI_POSTGRES_SECRETS_DIR": str(secrets_path),
+           "HAMI_DATABASE_PREFIX": prefix}
+    if server.password:
+        env["PGPASSWORD"] = server.password
+    try:
+        subprocess.run(["sh", str(ROOT / "deploy" / "postgres" / "init-databases.sh")], env=env, check=True,
+                       capture_output=True)
+        yield prefix
+    finally:
+        asyncio.run(_drop(servers, prefix))
+
+
+async def _drop(servers: Servers, prefix: str) -> None:
+    await drop_databases(servers, prefix)
+    connection = await asyncpg.connect(servers.database("postgres", driver="postgresql"))
+    try:
+        for name in SERVICES:
+            await connection.execute(f'DROP ROLE IF EXISTS "{prefix}{name}"')
+    finally:
+        await connection.close()
+
+
+def test_each_service_role_owns_only_its_own_database(servers: Servers, tmp_path: Path) -> None:
+    passwords = _write_secrets(tmp_path / "secrets")
+    with _database_roles(servers, tmp_path / "secrets") as prefix:
+        async def check() -> None:
+            server = urlsplit(servers.database_url)
+            for name in SERVICES:
+                password = passwords[f"postgres_{name}_password"]
+                dsn = f"postgresql://{prefix}{name}:{password}@{server.hostname}:{server.port or 5432}"
+                connection = await asyncpg.connect(f"{dsn}/{prefix}{name}")
+                try:
+                    role = await connection.fetchrow("SELECT rolsuper, rolcreatedb, rolcreaterole FROM pg_roles "
+                                                     "WHERE rolname = current_user")
+                    assert not any(role.values()), role
+                    await connection.execute("CREATE TABLE owned (id int)")  # it owns its database's schema
+                finally:
+                    await connection.close()
+                other = next(n for n in SERVICES if n != name)
+                with pytest.raises(asyncpg.InsufficientPrivilegeError):
+                    await asyncpg.connect(f"{dsn}/{prefix}{other}")
+
+        asyncio.run(check())
+
+
+def _local_env(document: dict, name: str, *, amqp_url: str, users: dict[str, str], prefix: str,
+               ports: dict[str, int], secrets_dir: Path) -> dict[str, str]:
+    """What compose gives the container (.env, environment, /run/secrets), with the hosts mapped here."""
+    env = {**env_file(ROOT / ".env.example"), **REQUIRED, **document["services"][name]["environment"]}
+    secrets_dir.mkdir()
+    for target, source in service_secrets(document, name).items():
+        (secrets_dir / target).write_bytes(source.read_bytes())
+    local = urlsplit(amqp_url)
+    assert urlsplit(env["HAMI_AMQP_URL"]).username == name
+    env["HAMI_AMQP_URL"] = f"amqp://{users[name]}@{local.hostname}:{local.port or 5672}{local.path}"
+    database = urlsplit(env["HAMI_DATABASE_URL"])
+    assert database.username == database.path.lstrip("/") == f"hami_{name}"
+    env["HAMI_DATABASE_URL"] = f"{database.scheme}://{prefix}{name}@127.0.0.1:5432/{prefix}{name}"
+    env.update(HAMI_SECRETS_DIR=str(secrets_dir), HAMI_REGISTRY_URL=f"http://127.0.0.1:{ports['registry']}",
+               HAMI_HTTP_PORT=str(ports[name]), HAMI_HTTP_HOST="127.0.0.1")
+    return env
+
+
+def test_each_service_runs_with_its_compose_environment_and_own_users(servers: Servers, tmp_path: Path) -> None:
+    _write_secrets(tmp_path / "secrets")
+    document = load_compose({**REQUIRED, "HAMI_SECRETS_PATH": str(tmp_path / "secrets")})
+    with _broker_users(servers, tmp_path / "secrets") as (amqp_url, users), \
+            _database_roles(servers, tmp_path / "secrets") as prefix:
+        ports, processes = {name: free_port() for name in SERVICES}, []
+        try:
+            for name in SERVICES:
+                command = document["services"][name]["command"]
+                assert command[0] == "python", command
+                env = _local_env(document, name, amqp_url=amqp_url, users=users, prefix=prefix, ports=ports,
+                                 secrets_dir=tmp_path / f"run-secrets-{name}")
+                process = ServiceProcess(name, env, log_path=tmp_path / f"{name}.log",
+                                         command=[sys.executable, *command[1:]])
+                process.start()
+                processes.append(process)
+            for process in processes:
+                process.wait_ready(timeout=90)
+            started = time.monotonic()
+            for process in processes:  # SIGTERM, as compose stops them: a clean shutdown within the grace period
+                # uvicorn finishes its shutdown, then re-raises the signal it caught.
+                assert process.stop(timeout=45) in (0, -signal.SIGTERM), process.log_tail()
+                assert "Application shutdown complete" in process.log_tail(5), process.log_tail()
+            assert time.monotonic() - started < 50
+        finally:
+            for process in processes:
+                process.stop()
