@@ -7,7 +7,8 @@ import sys
 
 from ops import tasks
 from services.registry.settings import DEFAULT_ADMIN_PASSWORD
-from shared.launcher import DEFAULT_PORTS, SERVICES
+from shared.launcher import SERVICES
+from shared.settings import DEFAULT_PORTS
 
 
 def _add(commands, name: str, func, help_text: str) -> argparse.ArgumentParser:

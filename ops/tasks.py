@@ -14,9 +14,10 @@ from ops.demo import STEPS, DemoPlan, Progress, run_demo
 from ops.festival import Festival, StepFailed
 from ops.settings import LOCAL_DATABASE_SERVER, amqp_url, database_url
 from shared.db import make_engine
-from shared.launcher import DEFAULT_PORTS, SERVICES, ServiceProcess, service_env
+from shared.launcher import SERVICES, ServiceProcess, service_env
 from shared.messaging.outbox import backlog
 from shared.migrate import migrate
+from shared.settings import DEFAULT_PORTS
 
 STRUCTURE_FILE = Path(__file__).resolve().parent.parent / "deploy" / "festival-structure.yaml"
 REPLAY_BATCH = 500

@@ -9,6 +9,7 @@ from fastapi import Depends, Request
 
 from shared.principal import Principal
 from shared.refusals import Kind, Refusal, forbidden, not_authenticated, not_found
+from shared.web.session import SAFE_METHODS, bearer_or_cookie, csrf_ok
 
 AUDIENCE = "hami"
 ALGORITHM = "ES256"
@@ -66,11 +67,13 @@ def http_jwks(registry_url: str) -> Callable[[], Awaitable[dict]]:
 
 
 async def signed_in(request: Request) -> Principal:
-    """Dependency: the caller must present a valid bearer token."""
-    header = request.headers.get("authorization", "")
-    scheme, _, token = header.partition(" ")
-    if scheme.lower() != "bearer" or not token:
+    """Dependency: a valid bearer token, or the browser's session cookie (with its CSRF token on a change)."""
+    token, from_cookie = bearer_or_cookie(request)
+    if not token:
         raise not_authenticated()
+    if from_cookie and request.method not in SAFE_METHODS and not await csrf_ok(request):
+        raise Refusal(Kind.FORBIDDEN, "csrf_failed", "فرم منقضی شده است؛ صفحه را دوباره باز کنید و بفرستید.",
+                      "The form is stale or was not sent from this site; reload the page and try again.")
     verifier: TokenVerifier = request.app.state.token_verifier
     return await verifier.verify(token)
 

@@ -1,5 +1,6 @@
 """Start the services as local processes (for `make run` and the end-to-end tests)."""
 
+import json
 import os
 import signal
 import subprocess
@@ -12,7 +13,6 @@ from typing import IO
 import httpx
 
 SERVICES = ("registry", "submissions", "evaluation", "notifications")
-DEFAULT_PORTS = {"registry": 8001, "submissions": 8002, "evaluation": 8003, "notifications": 8004}
 ROOT = Path(__file__).resolve().parent.parent
 
 
@@ -88,5 +88,6 @@ def service_env(name: str, *, database_server: str, amqp_url: str, ports: dict[s
         "HAMI_AMQP_URL": amqp_url,
         "HAMI_HTTP_PORT": str(ports[name]),
         "HAMI_REGISTRY_URL": f"http://127.0.0.1:{ports['registry']}",
+        "HAMI_SITE_URLS": json.dumps({service: f"http://127.0.0.1:{port}" for service, port in ports.items()}),
         **(extra or {}),
     }

@@ -8,6 +8,7 @@ from pydantic import SecretStr, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 DEFAULT_AMQP_URL = "amqp://guest:guest@127.0.0.1:5672/"
+DEFAULT_PORTS = {"registry": 8001, "submissions": 8002, "evaluation": 8003, "notifications": 8004}
 
 
 class ServiceSettings(BaseSettings):
@@ -21,6 +22,9 @@ class ServiceSettings(BaseSettings):
     http_host: str = "127.0.0.1"
     http_port: int
     registry_url: str = "http://127.0.0.1:8001"
+    # Where people's browsers reach each service's pages: one origin behind the reverse proxy in compose
+    # ({"registry": "", "submissions": "/submissions", ...}); each service's own port under `hami run`.
+    site_urls: dict[str, str] = {name: f"http://127.0.0.1:{port}" for name, port in DEFAULT_PORTS.items()}
     token_issuer: str = "hami-registry"
     log_json: bool | None = None
     log_level: str = "INFO"

@@ -4,6 +4,7 @@ import asyncio
 
 import pytest
 
+from tests.support.browser import chromium
 from tests.support.servers import Servers, private_vhost, provide_servers
 from tests.support.system import System, drop_databases, start_system
 
@@ -40,3 +41,10 @@ def system(servers: Servers, amqp_url: str, tmp_path_factory: pytest.TempPathFac
     yield running
     running.stop()
     asyncio.run(drop_databases(servers, running.prefix))
+
+
+@pytest.fixture(scope="session")
+def browser():
+    """Headless Chromium (Debian's package) for the page tests."""
+    with chromium() as running:
+        yield running
