@@ -4,6 +4,7 @@ import asyncio
 from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
 from contextlib import asynccontextmanager, suppress
 from dataclasses import dataclass, field
+from urllib.parse import urlsplit
 
 import aio_pika
 import asyncpg
@@ -203,7 +204,10 @@ def assemble(
         yield
         await runtime.stop()
 
-    app = FastAPI(title=title, description=description, version="0.1.0", lifespan=lifespan)
+    # Behind the reverse proxy a service lives under a path (/submissions): its /docs must ask for its
+    # openapi.json there. The proxy strips the prefix, so routing is unchanged.
+    root_path = urlsplit(settings.site_urls.get(parts.name, "")).path.rstrip("/")
+    app = FastAPI(title=title, description=description, version="0.1.0", lifespan=lifespan, root_path=root_path)
     app.state.runtime = runtime
     app.state.token_verifier = token_verifier or TokenVerifier(
         http_jwks(settings.registry_url), issuer=settings.token_issuer)
