@@ -1,7 +1,7 @@
 """What every service runs besides its own routes: database, broker, outbox relay, health, metrics."""
 
 import asyncio
-from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterable, Sequence
 from contextlib import asynccontextmanager, suppress
 from dataclasses import dataclass, field
 from urllib.parse import urlsplit
@@ -13,6 +13,7 @@ import uvicorn
 from aio_pika.abc import AbstractRobustConnection
 from aiormq.exceptions import ChannelAccessRefused
 from fastapi import APIRouter, FastAPI
+from fastapi.middleware.cors import CORSMiddleware
 from faststream.rabbit import RabbitBroker
 from sqlalchemy import Table, text
 from sqlalchemy.exc import DBAPIError
@@ -213,10 +214,20 @@ def assemble(
         http_jwks(settings.registry_url), issuer=settings.token_issuer)
     install_error_handlers(app)
     install_request_middleware(app, runtime.metrics)
+    allow_festival_origins(app, settings.site_urls.values())
     app.include_router(health_router(runtime.readiness, runtime.refresh_metrics, runtime.metrics))
     for router in routers:
         app.include_router(router)
     return app
+
+
+def allow_festival_origins(app: FastAPI, site_urls: Iterable[str]) -> None:
+    """Let the festival's own pages on other ports (under `hami run`) load this service's page cards with the
+    session cookie; behind the proxy everything is one origin and this allows nothing more."""
+    origins = sorted({f"{u.scheme}://{u.netloc}" for u in map(urlsplit, site_urls) if u.scheme and u.netloc})
+    if origins:
+        app.add_middleware(CORSMiddleware, allow_origins=origins, allow_credentials=True, allow_methods=["GET"],
+                           allow_headers=["hx-request", "hx-current-url", "hx-target", "hx-trigger"])
 
 
 async def _every(seconds: float, job: Callable[[], Awaitable[object]]) -> None:
