@@ -155,19 +155,20 @@ def report_up(festival: Festival, cast: Cast) -> dict:
 
 
 def closing_text(festival: Festival, cast: Cast, summary: dict) -> str:
-    """What to look at next, and as whom."""
-    accounts = [("festival secretary", cast.secretary.username), ("council chair", cast.chair.username),
-                ("central secretariat", cast.central.username)]
+    """What to look at next, and as whom (each account with the password it really has)."""
+    admin_username, admin_password = festival.admin_credentials()
     district = next(iter(cast.district_secretaries))
-    accounts += [(f"district {district} secretary", cast.district_secretaries[district].username),
-                 (f"district {district} festival office", cast.offices[district].username),
-                 (f"district {district} committee member", cast.committees[district][0].username),
-                 ("juror", cast.jury[0].username)]
+    accounts = [("festival secretary", admin_username, admin_password),
+                ("council chair", cast.chair.username, festival.password),
+                ("central secretariat", cast.central.username, festival.password),
+                (f"district {district} secretary", cast.district_secretaries[district].username, festival.password),
+                (f"district {district} festival office", cast.offices[district].username, festival.password),
+                (f"district {district} committee member", cast.committees[district][0].username, festival.password),
+                ("juror", cast.jury[0].username, festival.password)]
     lines = [f"Demo festival {festival.edition} is complete: {summary['works']} works, {summary['sheets']} score "
              f"sheets, {summary['advanced']} works advanced to the jury, {summary['awards']} awards published, "
              f"{summary['reporting']} districts reported.",
-             f"Sign in (POST {festival.urls['registry']}/auth/token) as any of these, password "
-             f"'{festival.password}':"]
-    lines += [f"  {role:<34} {username}" for role, username in accounts]
-    lines += [f"Browse: {url}/docs" for url in festival.urls.values()]
+             f"Open {festival.urls['registry']}/sign-in in a browser and sign in as any of these:"]
+    lines += [f"  {role:<34} {username:<16} password '{password}'" for role, username, password in accounts]
+    lines += [f"JSON APIs: {url}/docs" for url in festival.urls.values()]
     return "\n".join(lines)

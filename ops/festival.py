@@ -90,6 +90,10 @@ class Festival:
         headers = who.headers if who else {}
         return self.http.request(method, f"{self.urls[service]}{path}", headers=headers, **kwargs)
 
+    def admin_credentials(self) -> tuple[str, str]:
+        """The administrator's username and password (the festival secretary's account)."""
+        return self._admin
+
     def sign_in(self, username: str, password: str) -> str:
         """A bearer token from registry."""
         body = expect(self.call("registry", "POST", "/auth/token", json={"username": username, "password": password}),

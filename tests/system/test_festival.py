@@ -4,6 +4,7 @@ the SMTP server, the SMS gateway, a webhook receiver and an external system on t
 
 import asyncio
 import json
+import re
 import subprocess
 import sys
 import uuid
@@ -143,6 +144,16 @@ def test_the_demo_shows_each_step_and_its_progress(played: Played) -> None:
     assert "acknowledged: 21/21" in played.output and f"works with documents: {WORKS}/{WORKS}" in played.output
     advanced = QUOTA * len(DISTRICTS) * len(CATEGORIES)
     assert f"{WORKS} works" in played.output and f"{advanced} works advanced to the jury" in played.output
+
+
+def test_every_account_the_demo_prints_signs_in_with_the_password_it_prints(played: Played) -> None:
+    system = played.system
+    assert f"Open {system.url('registry')}/sign-in" in played.output
+    printed = re.findall(r"^ +.+? {2,}(\S+) +password '([^']+)'$", played.output, flags=re.MULTILINE)
+    assert len(printed) == 7 and {"secretary", "council.chair"} <= {username for username, _ in printed}
+    for username, password in printed:
+        response = httpx.post(f"{system.url('registry')}/auth/token", json={"username": username, "password": password})
+        assert response.status_code == 200, f"{username}: {response.text}"
 
 
 def test_decisions_flowed_down_and_the_silent_district_is_reported_overdue(played: Played) -> None:
