@@ -15,6 +15,7 @@ from urllib.parse import quote, urlsplit
 
 import aio_pika
 import asyncpg
+import httpx
 import jsonschema
 import pytest
 from aio_pika.abc import AbstractChannel, AbstractConnection
@@ -31,6 +32,7 @@ from shared.messaging.topology import (
     service_queues,
 )
 from tests.support.compose import MissingVariable, env_file, load_compose, service_secrets
+from tests.support.proxy import PREFIXES, caddy_proxy
 from tests.support.servers import Servers, private_vhost, rabbitmqctl
 from tests.support.system import drop_databases, free_port
 
@@ -71,7 +73,7 @@ def test_every_password_is_a_secret_file_never_a_value() -> None:
 
 def test_every_service_has_a_health_check_starts_in_order_and_stops_gracefully() -> None:
     services = load_compose(REQUIRED)["services"]
-    assert set(SERVICES) | {"rabbitmq", "postgres", "rabbitmq-definitions"} == set(services)
+    assert set(SERVICES) | {"rabbitmq", "postgres", "rabbitmq-definitions", "proxy"} == set(services)
     assert services["rabbitmq"]["depends_on"]["rabbitmq-definitions"]["condition"] == "service_completed_successfully"
     for name in [*SERVICES, "rabbitmq", "postgres"]:
         assert services[name]["healthcheck"]["test"], name
@@ -282,6 +284,19 @@ def _local_env(document: dict, name: str, *, amqp_url: str, users: dict[str, str
     return env
 
 
+def _check_docs_behind_the_proxy(ports: dict[str, int], work_dir: Path) -> None:
+    """With compose's HAMI_SITE_URLS each service's /docs, reached through the proxy's Caddyfile, asks for its
+    openapi.json under its own path, and gets it there."""
+    with caddy_proxy({name: f"127.0.0.1:{port}" for name, port in ports.items()}, work_dir) as origin:
+        for name, prefix in PREFIXES.items():
+            docs = httpx.get(f"{origin}{prefix}/docs", timeout=10)
+            assert docs.status_code == 200 and f"url: '{prefix}/openapi.json'" in docs.text, (name, docs.text)
+            spec = httpx.get(f"{origin}{prefix}/openapi.json", timeout=10)
+            assert spec.status_code == 200 and spec.json()["paths"], name
+            if prefix:  # "Try it out" calls go through the proxy too
+                assert spec.json()["servers"] == [{"url": prefix}], name
+
+
 def test_each_service_runs_with_its_compose_environment_and_own_users(servers: Servers, tmp_path: Path) -> None:
     _write_secrets(tmp_path / "secrets")
     document = load_compose({**REQUIRED, "HAMI_SECRETS_PATH": str(tmp_path / "secrets")})
@@ -300,6 +315,7 @@ def test_each_service_runs_with_its_compose_environment_and_own_users(servers: S
                 processes.append(process)
             for process in processes:
                 process.wait_ready(timeout=90)
+            _check_docs_behind_the_proxy(ports, tmp_path / "proxy")
             started = time.monotonic()
             for process in processes:  # SIGTERM, as compose stops them: a clean shutdown within the grace period
                 # uvicorn finishes its shutdown, then re-raises the signal it caught.
