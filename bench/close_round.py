@@ -19,8 +19,9 @@ from datetime import UTC, datetime, timedelta
 
 import asyncpg
 
-from services.evaluation import db_rounds, rounds
+from services.evaluation import db_rounds
 from services.evaluation.domain import DEFAULT_RUBRIC, IN_TIER_1, OPEN
+from services.evaluation.usecases import closing
 from shared.db import make_engine
 from shared.migrate import migrate
 
@@ -67,13 +68,13 @@ async def one_run(database_url: str, dsn: str, args) -> tuple[float, float]:
         async with engine.connect() as conn:
             round_ = await db_rounds.get_round(conn, round_id=round_id)
             started = time.perf_counter()
-            placings, *_ = await rounds.ranking(conn, round_)
+            placings = (await closing.rank_round(conn, round_)).placings
             baseline = time.perf_counter() - started
         assert len(placings) == args.works
         started = time.perf_counter()
         async with engine.begin() as conn:
             round_ = await db_rounds.get_round(conn, round_id=round_id, lock=True)
-            await rounds.close_round(conn, round_=round_, closed_by="bench")
+            await closing.close_loaded_round(conn, round_=round_, closed_by="bench")
         close = time.perf_counter() - started
     finally:
         await engine.dispose()

@@ -79,6 +79,7 @@ def run_demo(festival: Festival, plan: DemoPlan, progress: Progress) -> dict:
     progress.step("the council approves the results; they are published")
     results = festival.approve_results(cast.chair)
     progress.step("the districts report up; the central secretariat compiles the city report")
+    festival.wait_for_ledger(cast.central, "evaluation.work.evaluated", len(works) + advanced)
     city = report_up(festival, cast)
     summary = {"works": len(works), "sheets": sheets + jury_sheets, "advanced": advanced,
                "awards": sum(len(r["awards"]) for r in results), "reporting": city["figures"]["districts_reporting"]}

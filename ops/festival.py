@@ -204,6 +204,14 @@ class Festival:
         return wait_until(lambda: len(found := self.results()) == len(CATEGORIES) and found,
                           "the results of every category to be published")
 
+    def wait_for_ledger(self, who: Person, event_type: str, count: int) -> None:
+        """Wait until registry's ledger holds `count` events of a type: reports count from the ledger, which
+        learns each event from the bus a moment after the service that published it."""
+        wait_until(lambda: len(expect(self.call("registry", "GET", "/ledger", who,
+                                                 params={"event_type": event_type, "limit": 1000}), 200))
+                   >= min(count, 1000),  # one page is enough to know the jury's events have arrived
+                   f"the ledger to hold {count} {event_type}")
+
     def results(self) -> list[dict]:
         """The edition's published results (public)."""
         return expect(self.call("evaluation", "GET", f"/results/{self.edition}"), 200)

@@ -75,7 +75,7 @@ def write_asyncapi(_args: argparse.Namespace) -> int:
 
 async def load_structure(args: argparse.Namespace) -> int:
     """Load or reload the structure file into the registry; prints the changes it published."""
-    from services.registry.structure import load_structure as load
+    from services.registry.structure.usecases import load_structure as load
 
     engine = make_engine(database_url("registry"))
     try:
@@ -90,8 +90,8 @@ async def load_structure(args: argparse.Namespace) -> int:
 
 async def create_staff(args: argparse.Namespace) -> int:
     """Create a person, their account and one appointment (the registry publishes the events)."""
-    from services.registry.bootstrap import create_staff as create
-    from services.registry.db_people import username_taken
+    from services.registry.identity.db import username_taken
+    from services.registry.identity.usecases import create_staff as create
 
     engine = make_engine(database_url("registry"))
     try:
@@ -145,21 +145,22 @@ async def dead_letters(args: argparse.Namespace) -> int:
 
 async def ledger(args: argparse.Namespace) -> int:
     """Verify the hash chain, or republish events (original ids: consumers apply each at most once)."""
-    from services.registry import db_ledger
+    from services.registry.ledger import db as ledger_db
+    from services.registry.ledger.usecases import verify_chain
     from shared.messaging.topology import service_queues
 
     engine = make_engine(database_url("registry"))
     try:
         async with engine.connect() as conn:
             if args.action == "verify":
-                verdict = await db_ledger.verify_all(conn)
+                verdict = await verify_chain(conn)
                 state = "the chain is intact" if verdict.ok else \
                     f"row {verdict.first_broken_seq} broken: {verdict.reason}"
                 print(f"checked {verdict.checked} rows: {state}", flush=True)
                 return 0 if verdict.ok else 1
             sent, after = 0, args.after_seq
             while sent < args.limit:
-                rows = await db_ledger.query(conn, event_type=args.type, after_seq=after,
+                rows = await ledger_db.query(conn, event_type=args.type, after_seq=after,
                                              limit=min(REPLAY_BATCH, args.limit - sent))
                 if not rows:
                     break

@@ -2,13 +2,14 @@
 
 import time
 from collections.abc import Awaitable, Callable
+from typing import Annotated
 
 import httpx
 import jwt
 from fastapi import Depends, Request
 
 from shared.principal import Principal
-from shared.refusals import Kind, Refusal, forbidden, not_authenticated, not_found
+from shared.refusals import Kind, Refusal, not_authenticated
 from shared.web.session import SAFE_METHODS, bearer_or_cookie, csrf_ok
 
 AUDIENCE = "hami"
@@ -78,24 +79,5 @@ async def signed_in(request: Request) -> Principal:
     return await verifier.verify(token)
 
 
-def member_of(body: str, role: str | None = None) -> Callable[..., Awaitable[Principal]]:
-    """Dependency factory: the caller must hold `role` (any when None) in `body`."""
-    async def dependency(principal: Principal = Depends(signed_in)) -> Principal:
-        if not principal.is_member(body, role):
-            raise forbidden()
-        return principal
-    return dependency
-
-
-def visible_or_404(principal: Principal, row: dict | None, what_fa: str, what_en: str) -> dict:
-    """The row when the caller may see its district; 404 (not 403) otherwise, so nothing leaks."""
-    if row is None or not principal.may_see_district(row["district"]):
-        raise not_found(what_fa, what_en)
-    return row
-
-
-def require_district_staff(principal: Principal, district: int) -> None:
-    """Refuse unless the caller is staff of the district."""
-    if not principal.is_staff_of_district(district):
-        raise Refusal(Kind.FORBIDDEN, "not_district_staff", "شما کارکن این منطقه نیستید.",
-                       "You are not staff of this district.")
+# The signed-in principal as a route parameter: `principal: SignedIn`.
+SignedIn = Annotated[Principal, Depends(signed_in)]

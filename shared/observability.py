@@ -3,11 +3,13 @@
 import time
 import uuid
 from collections.abc import Awaitable, Callable
+from typing import Literal
 
 import structlog
 from fastapi import APIRouter, FastAPI, Request, Response
-from fastapi.responses import JSONResponse
+from fastapi.responses import JSONResponse, PlainTextResponse
 from prometheus_client import CONTENT_TYPE_LATEST, CollectorRegistry, Counter, Gauge, Histogram, generate_latest
+from pydantic import BaseModel
 
 
 class Metrics:
@@ -51,6 +53,13 @@ def install_request_middleware(app: FastAPI, metrics: Metrics) -> None:
             structlog.contextvars.unbind_contextvars("request_id")
 
 
+class Readiness(BaseModel):
+    """Whether the service can do its work, and each check behind the answer."""
+
+    status: Literal["ready", "not_ready"]
+    checks: dict[str, bool]
+
+
 def health_router(
     readiness: Callable[[], Awaitable[dict[str, bool]]],
     refresh_metrics: Callable[[], Awaitable[None]],
@@ -63,14 +72,14 @@ def health_router(
     async def live() -> dict[str, str]:
         return {"status": "alive"}
 
-    @router.get("/health/ready")
+    @router.get("/health/ready", response_model=Readiness, responses={503: {"model": Readiness}})
     async def ready() -> JSONResponse:
         checks = await readiness()
         ok = all(checks.values())
         return JSONResponse({"status": "ready" if ok else "not_ready", "checks": checks},
                             status_code=200 if ok else 503)
 
-    @router.get("/metrics")
+    @router.get("/metrics", response_class=PlainTextResponse)
     async def metrics_endpoint() -> Response:
         await refresh_metrics()
         return Response(metrics.render(), media_type=CONTENT_TYPE_LATEST)

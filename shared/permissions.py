@@ -11,15 +11,13 @@ from enum import StrEnum
 from shared.principal import BodyKind, Principal, Role
 from shared.refusals import Refusal, forbidden
 
-ANY_KIND = frozenset(BodyKind)
-
 
 @dataclass(frozen=True)
 class Holder:
-    """One kind of holder: any of `roles` (all when None) in a body of one of `kinds`; with `same_district`,
-    only in the district the operation concerns."""
+    """One kind of holder: any of `roles` (all when None) in a body of one of `kinds` (any body when None, staff
+    added kinds included); with `same_district`, only in the district the operation concerns."""
 
-    kinds: frozenset[str]
+    kinds: frozenset[str] | None
     roles: frozenset[str] | None = None
     same_district: bool = False
 
@@ -30,9 +28,10 @@ class Holder:
         return principal.holds(self.kinds, self.roles, district if self.same_district else None)
 
 
-def holder(kinds: Iterable[str], roles: Iterable[str] | None = None, *, same_district: bool = False) -> Holder:
-    """A Holder from any iterables of kinds and roles."""
-    return Holder(frozenset(kinds), frozenset(roles) if roles is not None else None, same_district)
+def holder(kinds: Iterable[str] | None, roles: Iterable[str] | None = None, *, same_district: bool = False) -> Holder:
+    """A Holder from any iterables of kinds and roles (None: any)."""
+    return Holder(frozenset(kinds) if kinds is not None else None, frozenset(roles) if roles is not None else None,
+                  same_district)
 
 
 @dataclass(frozen=True)
@@ -58,7 +57,7 @@ def rule(*holders: Holder, organisation_accounts: bool = False, anyone_signed_in
 
 # Common holders, named once.
 CITY_WIDE_STAFF = holder({BodyKind.FESTIVAL_SECRETARY, BodyKind.CENTRAL_SECRETARIAT})
-ANYONE_OF_THE_DISTRICT = holder(ANY_KIND, same_district=True)
+ANYONE_OF_THE_DISTRICT = holder(None, same_district=True)
 DISTRICT_SECRETARY = holder({BodyKind.DISTRICT_SECRETARIAT}, {Role.SECRETARY}, same_district=True)
 FESTIVAL_SECRETARY = holder({BodyKind.FESTIVAL_SECRETARY})
 CENTRAL_SECRETARIAT = holder({BodyKind.CENTRAL_SECRETARIAT})

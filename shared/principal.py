@@ -66,11 +66,11 @@ class Principal(BaseModel):
         """True when the person holds a role (any role when None) in the body."""
         return any(m.body == body and (role is None or m.role == role) for m in self.memberships)
 
-    def holds(self, kinds: frozenset[str] | set[str], roles: frozenset[str] | set[str] | None = None,
+    def holds(self, kinds: frozenset[str] | set[str] | None, roles: frozenset[str] | set[str] | None = None,
               district: int | None = None) -> bool:
-        """True when the person holds one of `roles` (any when None) in a body of one of `kinds`, in `district`
-        when given."""
-        return any(m.kind in kinds and (roles is None or m.role in roles)
+        """True when the person holds one of `roles` (any when None) in a body of one of `kinds` (any when None),
+        in `district` when given."""
+        return any((kinds is None or m.kind in kinds) and (roles is None or m.role in roles)
                    and (district is None or m.district == district) for m in self.memberships)
 
     def is_city_wide(self) -> bool:

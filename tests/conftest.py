@@ -5,6 +5,7 @@ import asyncio
 import pytest
 
 from tests.support.browser import chromium
+from tests.support.scratch_db import rolled_back
 from tests.support.servers import Servers, private_vhost, provide_servers
 from tests.support.system import System, drop_databases, start_system
 
@@ -48,3 +49,11 @@ def browser():
     """Headless Chromium (Debian's package) for the page tests."""
     with chromium() as running:
         yield running
+
+
+@pytest.fixture
+async def conn(service_engine):
+    """A connection inside a transaction rolled back after the test, on the database of the service whose use
+    cases are tested (each tests/<service>/usecases/conftest.py provides `service_engine`)."""
+    async with rolled_back(service_engine) as connection:
+        yield connection

@@ -1,4 +1,4 @@
-"""Evaluation's projections (works, people, memberships) and declared conflicts."""
+"""Evaluation's projections (works, people, memberships), declared conflicts and recorded withdrawals."""
 
 import uuid
 from datetime import datetime
@@ -20,7 +20,7 @@ from sqlalchemy import (
 from sqlalchemy.dialects.postgresql import UUID, insert
 from sqlalchemy.ext.asyncio import AsyncConnection
 
-from services.evaluation.domain import AWAITING_TIER_1
+from services.evaluation.domain import AWAITING_TIER_1, WITHDRAWN
 from shared.db import inbox_table, outbox_table
 
 metadata = MetaData()
@@ -74,6 +74,17 @@ conflicts = Table(
     PrimaryKeyConstraint("person_id", "work_id"),
 )
 
+# Each withdrawal submissions announced, and what it did here (domain.Withdrawal), for the record.
+withdrawals = Table(
+    "withdrawals", metadata,
+    Column("work_id", UUID(as_uuid=True), primary_key=True),
+    Column("reason", Text, nullable=False),
+    Column("withdrawn_at", DateTime(timezone=True), nullable=False),
+    Column("effect", Text, nullable=False),
+    Column("round_id", UUID(as_uuid=True)),  # the round it left (or whose closed result stands), if any
+    Column("recorded_at", DateTime(timezone=True), nullable=False, server_default=func.now()),
+)
+
 
 async def add_work(conn: AsyncConnection, *, values: dict) -> None:
     """Insert a received work; a second copy of the same work changes nothing."""
@@ -88,10 +99,17 @@ async def list_works(conn: AsyncConnection, *, districts: set[int] | None, limit
     return [dict(r) for r in (await conn.execute(query)).mappings()]
 
 
-async def get_work(conn: AsyncConnection, *, work_id: uuid.UUID) -> dict | None:
-    """One projected work."""
-    row = (await conn.execute(select(works).where(works.c.work_id == work_id))).mappings().first()
+async def get_work(conn: AsyncConnection, *, work_id: uuid.UUID, lock: bool = False) -> dict | None:
+    """One projected work (locked for a change when asked)."""
+    query = select(works).where(works.c.work_id == work_id)
+    row = (await conn.execute(query.with_for_update() if lock else query)).mappings().first()
     return dict(row) if row else None
+
+
+async def lock_work_id(conn: AsyncConnection, *, work_id: uuid.UUID) -> None:
+    """Hold a transaction lock on a work id, existing or not: a withdrawal and the work's arrival, handled
+    concurrently, must not both miss each other."""
+    await conn.execute(select(func.pg_advisory_xact_lock(func.hashtext(str(work_id)))))
 
 
 async def works_by_ids(conn: AsyncConnection, *, work_ids: list[uuid.UUID]) -> list[dict]:
@@ -101,15 +119,17 @@ async def works_by_ids(conn: AsyncConnection, *, work_ids: list[uuid.UUID]) -> l
 
 
 async def works_with_status(conn: AsyncConnection, *, category: str, status: str, edition: str,
-                            district: int | None = None) -> list[dict]:
-    """Works of an edition and a category in a status (of a district, when given).
+                            district: int | None = None, lock: bool = False) -> list[dict]:
+    """Works of an edition and a category in a status (of a district, when given), locked when asked (in id
+    order, so two lockers never deadlock; a row changed meanwhile is checked again and left out if it moved).
 
     Works received without an edition (payloads older than editions) belong to whichever edition asks."""
     query = select(works).where(works.c.category == category, works.c.status == status,
                                 or_(works.c.edition == edition, works.c.edition.is_(None)))
     if district is not None:
         query = query.where(works.c.district == district)
-    return [dict(r) for r in (await conn.execute(query.order_by(works.c.work_id))).mappings()]
+    query = query.order_by(works.c.work_id)
+    return [dict(r) for r in (await conn.execute(query.with_for_update() if lock else query)).mappings()]
 
 
 async def awaiting_scopes(conn: AsyncConnection, *, edition: str, status: str) -> list[tuple[int, str]]:
@@ -139,9 +159,27 @@ async def apply_change(conn: AsyncConnection, *, work_id: uuid.UUID, edited: dic
 
 
 async def set_status(conn: AsyncConnection, *, work_ids: list[uuid.UUID], status: str) -> None:
-    """Move works to a status."""
+    """Move works to a status. A withdrawn work stays withdrawn (even when a concurrent move read it before its
+    withdrawal committed): the statement rechecks each row it waited for."""
     if work_ids:
-        await conn.execute(update(works).where(works.c.work_id.in_(work_ids)).values(status=status))
+        await conn.execute(update(works).where(works.c.work_id.in_(work_ids), works.c.status != WITHDRAWN)
+                           .values(status=status))
+
+
+async def withdraw(conn: AsyncConnection, *, work_id: uuid.UUID) -> None:
+    """Mark a work withdrawn."""
+    await conn.execute(update(works).where(works.c.work_id == work_id).values(status=WITHDRAWN))
+
+
+async def record_withdrawal(conn: AsyncConnection, *, values: dict) -> None:
+    """Record a withdrawal and its effect (the first record of a work stays)."""
+    await conn.execute(insert(withdrawals).values(**values).on_conflict_do_nothing(index_elements=["work_id"]))
+
+
+async def withdrawal_of(conn: AsyncConnection, *, work_id: uuid.UUID) -> dict | None:
+    """The recorded withdrawal of a work, if any."""
+    row = (await conn.execute(select(withdrawals).where(withdrawals.c.work_id == work_id))).mappings().first()
+    return dict(row) if row else None
 
 
 async def upsert_person(conn: AsyncConnection, *, person_id: uuid.UUID, name: str, mobile: str | None) -> None:
@@ -160,8 +198,9 @@ async def upsert_membership(conn: AsyncConnection, *, values: dict) -> None:
 async def evaluators(conn: AsyncConnection, *, kinds: frozenset[str], roles: frozenset[str],
                      district: int | None) -> list[dict]:
     """People actively appointed to bodies of these kinds (of a district, when given), with their ties."""
-    query = (select(memberships.c.person_id).distinct()
-             .where(memberships.c.active, memberships.c.body_kind.in_(kinds), memberships.c.role.in_(roles)))
+    query = (select(memberships.c.person_id).distinct().where(
+        memberships.c.active, memberships.c.body_kind.in_([str(k) for k in kinds]),
+        memberships.c.role.in_([str(r) for r in roles])))
     if district is not None:
         query = query.where(memberships.c.district == district)
     ids = [r[0] for r in await conn.execute(query)]

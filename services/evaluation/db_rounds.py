@@ -1,4 +1,4 @@
-"""Rounds, assignments, score sheets, results, and the council's settings (quotas, rubrics), receipts, awards."""
+"""Rounds, their assignments, score sheets and results."""
 
 import uuid
 
@@ -15,6 +15,8 @@ from sqlalchemy import (
     Text,
     and_,
     func,
+    literal,
+    or_,
     select,
     update,
 )
@@ -76,41 +78,6 @@ results = Table(
     Column("explanation", JSONB, nullable=False),
     PrimaryKeyConstraint("round_id", "work_id"),
 )
-
-quotas = Table(
-    "quotas", metadata,
-    Column("edition", Text, primary_key=True),
-    Column("per_district", Integer, nullable=False),
-    Column("exceptions", JSONB, nullable=False),
-)
-
-rubrics = Table(
-    "rubrics", metadata,
-    Column("edition", Text, nullable=False),
-    Column("category", Text, nullable=False),  # "*" for every category
-    Column("criteria", JSONB, nullable=False),
-    PrimaryKeyConstraint("edition", "category"),
-)
-
-receipts = Table(
-    "receipts", metadata,
-    Column("edition", Text, nullable=False),
-    Column("category", Text, nullable=False),
-    Column("confirmed_by", Text, nullable=False),
-    Column("confirmed_at", DateTime(timezone=True), nullable=False, server_default=func.now()),
-    PrimaryKeyConstraint("edition", "category"),
-)
-
-awards = Table(
-    "awards", metadata,
-    Column("edition", Text, nullable=False),
-    Column("category", Text, nullable=False),
-    Column("awards", JSONB, nullable=False),
-    Column("proposed_at", DateTime(timezone=True), nullable=False, server_default=func.now()),
-    Column("published_at", DateTime(timezone=True)),
-    PrimaryKeyConstraint("edition", "category"),
-)
-
 
 async def insert_round(conn: AsyncConnection, *, values: dict, plan: dict[uuid.UUID, list[uuid.UUID]]) -> None:
     """Store a round and its assignments."""
@@ -231,35 +198,17 @@ async def add_assignments(conn: AsyncConnection, *, round_id: uuid.UUID,
         await conn.execute(insert(assignments).values(rows).on_conflict_do_nothing())
 
 
-async def upsert_setting(conn: AsyncConnection, table, *, keys: list[str], values: dict) -> None:
-    """Store a quota or rubric setting from a council decision (the latest wins)."""
-    await conn.execute(insert(table).values(**values).on_conflict_do_update(
-        index_elements=keys, set_={k: v for k, v in values.items() if k not in keys}))
+async def rounds_holding(conn: AsyncConnection, *, work_id: uuid.UUID, lock: bool = False) -> list[dict]:
+    """Rounds the work is in (assigned, or listed as lacking evaluators), in id order; locked when asked."""
+    query = select(rounds).where(or_(
+        rounds.c.id.in_(select(assignments.c.round_id).where(assignments.c.work_id == work_id)),
+        rounds.c.short.has_key(str(work_id)))).order_by(rounds.c.id)
+    return [dict(r) for r in (await conn.execute(query.with_for_update() if lock else query)).mappings()]
 
 
-async def quota_for(conn: AsyncConnection, *, edition: str, district: int | None, default: int) -> int:
-    """The council's quota for a district (or its default), else the platform default."""
-    row = (await conn.execute(select(quotas).where(quotas.c.edition == edition))).mappings().first()
-    if row is None:
-        return default
-    return int(row["exceptions"].get(str(district), row["per_district"]))
-
-
-async def rubric_for(conn: AsyncConnection, *, edition: str, category: str, default: list[dict]) -> list[dict]:
-    """The council's rubric for a category (or for every category), else the default."""
-    rows = dict((await conn.execute(select(rubrics.c.category, rubrics.c.criteria).where(
-        rubrics.c.edition == edition, rubrics.c.category.in_([category, "*"])))).all())
-    return rows.get(category) or rows.get("*") or default
-
-
-async def record_receipt(conn: AsyncConnection, *, edition: str, category: str, confirmed_by: str) -> bool:
-    """Record the central secretariat's receipt of a category's selections; False when one was already recorded."""
-    inserted = await conn.execute(insert(receipts).values(edition=edition, category=category, confirmed_by=confirmed_by)
-                                  .on_conflict_do_nothing().returning(receipts.c.edition))
-    return inserted.first() is not None
-
-
-async def receipt_exists(conn: AsyncConnection, *, edition: str, category: str) -> bool:
-    """True once the central secretariat confirmed receipt of a category's selections."""
-    return (await conn.execute(select(receipts.c.edition).where(
-        receipts.c.edition == edition, receipts.c.category == category))).first() is not None
+async def remove_work(conn: AsyncConnection, *, round_id: uuid.UUID, work_id: uuid.UUID) -> None:
+    """Take a work out of a round: its assignments and its shortfall go; its sheets stay, for the record."""
+    await conn.execute(assignments.delete().where(assignments.c.round_id == round_id,
+                                                  assignments.c.work_id == work_id))
+    await conn.execute(update(rounds).where(rounds.c.id == round_id)
+                       .values(short=rounds.c.short.op("-", return_type=JSONB)(literal(str(work_id), Text))))

@@ -1,11 +1,13 @@
-"""Pure evaluation rules: work states, who manages which round, the default rubric, score validation."""
+"""Pure evaluation rules: work states, rounds' checks and refusals, the default rubric, score validation, and
+what a withdrawal does. (assignment.py and ranking.py are the other two pure modules.) No I/O, no web imports."""
 
 from collections.abc import Iterable
 from datetime import datetime, timedelta
+from enum import StrEnum
 from uuid import UUID
 
 from shared.persian import format_jalali_date, tehran_day_end_utc
-from shared.principal import Principal
+from shared.principal import DISTRICT_COMMITTEE_KINDS, BodyKind, Role
 from shared.refusals import Kind, Refusal
 
 # A received work waits for its district's tier-1 round.
@@ -16,16 +18,18 @@ NOT_ADVANCED_TIER_1 = "not_selected_by_district"
 WITH_JURY = "with_jury"
 IN_TIER_2 = "in_tier2"
 AWARDED, NOT_AWARDED = "awarded", "not_awarded"
+WITHDRAWN = "withdrawn"  # final: no later move undoes it
 OPEN, CLOSED = "open", "closed"
+DRAFT, SUBMITTED = "draft", "submitted"
 DEFAULT_K = 3
 DEFAULT_TIER_1_DAYS = 30  # a tier-1 round opened when the call closes is due at the end of this many days
 DEFAULT_QUOTA = 3
 PLACES = ("first", "second", "third")
 HONOURABLE_MENTIONS = 2
 # Bodies whose members evaluate: a district's three committees at tier 1, the jury at tier 2.
-TIER_1_KINDS = frozenset({"executive_committee", "young_citizens_committee", "scientific_committee"})
-TIER_2_KINDS = frozenset({"jury_committee"})
-EVALUATING_ROLES = frozenset({"chair", "secretary", "member", "evaluator", "juror"})
+TIER_1_KINDS = DISTRICT_COMMITTEE_KINDS
+TIER_2_KINDS = frozenset({BodyKind.JURY_COMMITTEE})
+EVALUATING_ROLES = frozenset({Role.CHAIR, Role.SECRETARY, Role.MEMBER, Role.EVALUATOR, Role.JUROR})
 # A sensible default rubric for social initiatives (weights sum to 10; scores 0-10).
 DEFAULT_RUBRIC = [
     {"code": "innovation", "name_fa": "نوآوری", "weight": 2, "min_score": 0, "max_score": 10},
@@ -36,22 +40,54 @@ DEFAULT_RUBRIC = [
 ]
 
 
-def visible_districts(principal: Principal) -> set[int] | None:
-    """Districts whose works the person may list; None means every district."""
-    return None if principal.is_city_wide() else principal.districts()
+def waiting_status(tier: int) -> str:
+    """The status of the works a round of this tier takes in."""
+    return AWAITING_TIER_1 if tier == 1 else WITH_JURY
 
 
-def may_manage(principal: Principal, tier: int, district: int | None) -> bool:
-    """District secretaries manage their district's tier-1 rounds; the central secretariat manages tier 2."""
-    if tier == 2:
-        return principal.is_member("central-secretariat")
-    return any(m.kind == "district_secretariat" and m.district == district and m.role == "secretary"
-               for m in principal.memberships)
+def in_round_status(tier: int) -> str:
+    """The status of a work inside a round of this tier."""
+    return IN_TIER_1 if tier == 1 else IN_TIER_2
 
 
-def may_reopen(principal: Principal) -> bool:
-    """Only the festival secretary reopens a closed round (and it is recorded)."""
-    return principal.is_member("festival-secretary", "secretary")
+def check_round_scope(tier: int, district: int | None) -> None:
+    """A tier-1 round belongs to one district, a tier-2 round to the city."""
+    if (tier == 1) != (district is not None):
+        raise Refusal(Kind.INVALID, "district_mismatch", "دور مرحلهٔ اول برای یک منطقه است و مرحلهٔ دوم برای کل شهر.",
+                      "Tier 1 rounds belong to a district; tier 2 rounds to the city.")
+
+
+def round_quota(tier: int, district_quota: int) -> int:
+    """How many works advance: the district's quota at tier 1, the places and mentions at tier 2."""
+    return len(PLACES) + HONOURABLE_MENTIONS if tier == 2 else district_quota
+
+
+def no_works() -> Refusal:
+    """Nothing waits for the round."""
+    return Refusal(Kind.CONFLICT, "no_works", "اثری برای این مرحله در انتظار داوری نیست.",
+                   "No works are waiting for this round.")
+
+
+def too_few_evaluators(short: dict[str, int], k: int) -> Refusal:
+    """Some works cannot get k conflict-free evaluators (work id -> how many they lack)."""
+    return Refusal(Kind.CONFLICT, "too_few_evaluators", "داوران بدون تعارض منافع برای این آثار کافی نیستند.",
+                   f"Too few conflict-free evaluators: {len(short)} works cannot get {k}.", short)
+
+
+def round_exists() -> Refusal:
+    """The scope already has its round."""
+    return Refusal(Kind.CONFLICT, "round_exists", "دور داوری این مرحله و موضوع پیش‌تر باز شده است.",
+                   "A round of this tier and category (and district) already exists.")
+
+
+def check_sheet_editable(round_state: str, sheet_state: str | None) -> None:
+    """Sheets change only while their round is open, and a submitted sheet is final."""
+    if round_state != OPEN:
+        raise Refusal(Kind.CONFLICT, "round_closed", "دور داوری بسته است و برگه‌ها قفل شده‌اند.",
+                      "The round is closed; its sheets are frozen.")
+    if sheet_state == SUBMITTED:
+        raise Refusal(Kind.CONFLICT, "sheet_submitted", "این برگه پیش‌تر ثبت نهایی شده است.",
+                      "This sheet was already submitted.")
 
 
 def checked_scores(scores: dict[str, float], rubric: list[dict], *, complete: bool) -> dict[str, float]:
@@ -60,15 +96,62 @@ def checked_scores(scores: dict[str, float], rubric: list[dict], *, complete: bo
     unknown = set(scores) - set(criteria)
     if unknown:
         raise Refusal(Kind.INVALID, "unknown_criterion", "معیار ناشناخته در برگهٔ امتیاز.", "Unknown criterion.",
-                       sorted(unknown))
+                      sorted(unknown))
     for code, value in scores.items():
         if not criteria[code]["min_score"] <= value <= criteria[code]["max_score"]:
             raise Refusal(Kind.INVALID, "score_out_of_range", "امتیاز بیرون از بازهٔ معیار است.",
-                           f"Score for {code} is outside {criteria[code]['min_score']}-{criteria[code]['max_score']}.")
+                          f"Score for {code} is outside {criteria[code]['min_score']}-{criteria[code]['max_score']}.")
     if complete and set(scores) != set(criteria):
         raise Refusal(Kind.INVALID, "sheet_incomplete", "برای ثبت نهایی، همهٔ معیارها را امتیاز دهید.",
-                       "Score every criterion before submitting.", sorted(set(criteria) - set(scores)))
+                      "Score every criterion before submitting.", sorted(set(criteria) - set(scores)))
     return scores
+
+
+def check_closable(state: str) -> None:
+    """A round closes once."""
+    if state == CLOSED:
+        raise Refusal(Kind.CONFLICT, "round_closed", "دور داوری پیش‌تر بسته شده است.", "The round is already closed.")
+
+
+def check_complete(plan: dict[UUID, list[UUID]], submitted: set[tuple[UUID, UUID]], short: Iterable[str],
+                   k: int) -> None:
+    """A round closes only when every assigned evaluator submitted and no work lacks evaluators."""
+    missing = [(w, e) for w, people in plan.items() for e in people if (w, e) not in submitted]
+    unstaffed = {UUID(w) for w in short} - set(plan)  # works left with no evaluator at all
+    lacking = sorted({w for w, people in plan.items() if len(people) < k} | unstaffed, key=str)
+    if missing or lacking:
+        raise Refusal(Kind.CONFLICT, "sheets_missing", "همهٔ برگه‌های امتیاز هنوز ثبت نهایی نشده‌اند.",
+                      f"{len(missing)} score sheets are not submitted; {len(lacking)} works lack evaluators.",
+                      {"missing_sheets": len(missing), "works_lacking_evaluators": [str(w) for w in lacking]})
+
+
+def check_reopenable(state: str, tier: int, *, receipt_confirmed: bool) -> None:
+    """Only a closed round reopens, and a tier-1 round not once its category went on to the jury."""
+    if state != CLOSED:
+        raise Refusal(Kind.CONFLICT, "round_open", "دور داوری باز است.", "The round is open.")
+    if tier == 1 and receipt_confirmed:
+        raise Refusal(Kind.CONFLICT, "receipt_confirmed", "برگزیده‌های این موضوع به داوری نهایی رفته‌اند.",
+                      "The central secretariat already took this category's selections to the jury.")
+
+
+def check_receivable(*, tier1_open: bool, selected: list[dict]) -> None:
+    """The receipt needs every district's tier-1 round closed and each selected work's documents."""
+    if tier1_open:
+        raise Refusal(Kind.CONFLICT, "tier1_still_open", "هنوز داوری مرحلهٔ اول برخی مناطق باز است.",
+                      "Some districts' tier-1 rounds are still open.")
+    if not selected:
+        raise Refusal(Kind.CONFLICT, "no_selections", "اثر برگزیده‌ای از مناطق نرسیده است.",
+                      "No selected works arrived.")
+    if missing := missing_documents(selected):
+        raise Refusal(Kind.CONFLICT, "documents_missing", "مدارک برخی آثار برگزیده نرسیده است؛ دریافت کامل نیست.",
+                      f"{len(missing)} selected works have no documents; the receipt is not complete.",
+                      {"work_ids": [str(w) for w in missing]})
+
+
+def already_received() -> Refusal:
+    """The category's receipt was confirmed before."""
+    return Refusal(Kind.CONFLICT, "already_received", "دریافت برگزیدگان این محور پیش‌تر تأیید شده است.",
+                   "The receipt of this category's selections was already confirmed.")
 
 
 def awards_from(ranked: list[dict]) -> list[dict]:
@@ -91,3 +174,34 @@ def tier1_deadline(closed_at: datetime, days: int) -> datetime:
 def missing_documents(works: Iterable[dict]) -> list[UUID]:
     """Works without a single document, in id order (the jury needs each work's documents)."""
     return sorted((w["work_id"] for w in works if w["documents"] < 1), key=str)
+
+
+class Withdrawal(StrEnum):
+    """What a withdrawal does to the work, by where the work stands when it arrives."""
+
+    BEFORE_RECEIVED = "before_received"  # overtook the work itself: the work is stored withdrawn when it arrives
+    BEFORE_ROUND = "before_round"  # waiting for a round (tier 1, or the jury's): it never enters one
+    LEFT_ROUND = "left_round"  # in an open round: it leaves at once, its sheets no longer count
+    AFTER_CLOSE = "after_round_closed"  # its round closed: the result stands, the work goes no further
+    AFTER_RESULTS = "after_results"  # results published: they stand; the withdrawal is only recorded
+    ALREADY = "already_withdrawn"  # nothing more to do
+
+
+def withdrawal_effect(status: str | None, *, open_round: bool) -> Withdrawal:
+    """Decide what a withdrawal does to a work in `status` (None: not received yet), `open_round` telling whether
+    one of the rounds holding it is still open.
+
+    A closed round's result is not recomputed: its outcome was announced (works advanced or not, awards proposed)
+    and handing the quota place to the next work would change other works' outcomes after the fact. The festival
+    secretary may reopen the round; it is then ranked again without the withdrawn work."""
+    if status is None:
+        return Withdrawal.BEFORE_RECEIVED
+    if status == WITHDRAWN:
+        return Withdrawal.ALREADY
+    if status in (AWARDED, NOT_AWARDED):
+        return Withdrawal.AFTER_RESULTS
+    if status in (IN_TIER_1, IN_TIER_2) and open_round:
+        return Withdrawal.LEFT_ROUND
+    if status in (AWAITING_TIER_1, WITH_JURY):
+        return Withdrawal.BEFORE_ROUND
+    return Withdrawal.AFTER_CLOSE

@@ -2,24 +2,27 @@
 
 from fastapi import FastAPI
 
-from services.evaluation import db
-from services.evaluation.api import build_router
-from services.evaluation.api_rounds import build_rounds_router
+from services.evaluation import db, pages
+from services.evaluation.api import ROUTERS
 from services.evaluation.handlers import TABLE, Handlers
 from services.evaluation.settings import EvaluationSettings
 from shared.messaging.inbox import EventConsumer
 from shared.service import ServiceParts, assemble, serve
+from shared.web.pages import Pages, mount_static
 
 
 def create_app(settings: EvaluationSettings | None = None) -> FastAPI:
     """The evaluation app, wired to its database and broker."""
     settings = settings or EvaluationSettings.load()
     parts = ServiceParts.create("evaluation", settings, outbox=db.outbox)
-    return assemble(
-        parts, title="Hami evaluation", routers=[build_router(parts.engine), build_rounds_router(parts.engine)],
+    site = Pages("evaluation", pages.TEMPLATES, settings.site_urls, secure_cookies=settings.env == "production")
+    app = assemble(
+        parts, title="Hami evaluation", routers=[*ROUTERS, pages.build_router(site)],
         consumer=EventConsumer("evaluation", parts.engine, db.inbox, TABLE.bind(Handlers(settings))),
         description="داوری مرحله‌ای، رتبه‌بندی و جوایز — tiered evaluation, ranking and awards.",
     )
+    mount_static(app)
+    return app
 
 
 def run() -> None:

@@ -2,7 +2,6 @@
 
 import json
 from collections.abc import Awaitable, Callable
-from contextvars import ContextVar
 from dataclasses import dataclass
 
 import structlog
@@ -10,6 +9,7 @@ from faststream.exceptions import RejectMessage
 from pydantic import ValidationError
 from sqlalchemy.ext.asyncio import AsyncConnection
 
+from services.notifications.projections.usecases import delivery_attempt
 from shared.contracts import ALL_EVENTS
 from shared.contracts.base import Event
 from shared.messaging.inbox import Envelope, EventConsumer
@@ -17,21 +17,7 @@ from shared.messaging.topology import PUBLIC_EXCHANGE
 
 log = structlog.get_logger("notifications")
 PUBLIC_CONTRACTS: dict[str, type[Event]] = {c.event_type(): c for c in ALL_EVENTS if c.public}
-# How often a message is redelivered while something it refers to (a person, a work) may still be on its way.
-WAIT_FOR_PROJECTION = 3
-delivery_attempt: ContextVar[int] = ContextVar("delivery_attempt", default=0)
 FanOut = Callable[[AsyncConnection, Event, str], Awaitable[int]]
-
-
-class NotYetKnown(Exception):
-    """Something the event refers to has not been projected yet; the message is retried a few times."""
-
-
-def wait_for_projection(what: str) -> None:
-    """Raise NotYetKnown on early deliveries of a message; from then on the caller goes on without it."""
-    if delivery_attempt.get() < WAIT_FOR_PROJECTION:
-        raise NotYetKnown(what)
-    log.warning("notification.reference_unknown", missing=what)
 
 
 @dataclass

@@ -1,185 +1,104 @@
-"""Notifications consumers: keep the projections, and turn events into ledger rows through the rules."""
+"""Notifications consumers: one table of typed handlers, each of which only unpacks its event and calls a use
+case (projections/usecases.py keeps the copies, rules/usecases.py tells people). The queue's bindings are
+derived from TABLE; every public event also goes to the webhooks (the consumer's fan-out)."""
 
 from sqlalchemy.ext.asyncio import AsyncConnection
 
-from services.notifications import db
-from services.notifications import db_projections as proj
-from services.notifications.consumer import wait_for_projection
-from services.notifications.domain import Audience, Contact, rules_for
-from services.notifications.ledger import Recorder
+from services.notifications.delivery.recorder import Recorder
+from services.notifications.projections import usecases as projections
+from services.notifications.rules import usecases as rules
 from shared.contracts import evaluation as ev
 from shared.contracts import registry as reg
 from shared.contracts import submissions as sub
 from shared.messaging.handlers import HandlerTable, ignoring
 
 
-def _work_context(work: dict) -> dict:
-    keys = ("title", "tracking_code", "district", "category")
-    return {"work": {"id": str(work["work_id"]), "neighbourhood": work.get("neighbourhood", ""),
-                     **{k: work[k] for k in keys}}}
-
-
 class Handlers:
-    """Event handlers bound to a recorder (rules, templates, quiet hours)."""
+    """Event handlers bound to the recorder the rules write their messages with."""
 
     def __init__(self, recorder: Recorder) -> None:
         self.recorder = recorder
 
-    async def _notify(self, conn: AsyncConnection, event, audiences: dict[Audience, list[Contact]],
-                      context: dict, district: int | None = None) -> None:
-        rules = rules_for(event.event_type(), district)
-        pairs = [(rule, audiences.get(rule.audience, [])) for rule in rules]
-        await self.recorder.record(conn, event, pairs, context)
-
     # --- registry ---------------------------------------------------------------------------
 
     async def person_registered(self, conn: AsyncConnection, event: reg.PersonRegistered) -> None:
-        """Project a person's contact details."""
-        await proj.upsert(conn, db.people, key=("person_id",), values={
-            "person_id": event.person_id, "name": event.name, "mobile": event.mobile,
-            "email": event.email.lower() if event.email else None})
+        """Keep the person's contact details."""
+        await projections.keep_person(conn, person_id=event.person_id, name=event.name, mobile=event.mobile,
+                                      email=event.email)
 
-    async def body_changed(self, conn: AsyncConnection, event: reg.BodyCreated) -> None:
-        """Project a body's name (for messages)."""
-        await proj.upsert(conn, db.bodies, key=("code",), values={
-            "code": event.code, "kind": event.kind, "name_fa": event.name_fa, "district": event.district})
+    async def body_changed(self, conn: AsyncConnection, event: reg.BodyCreated | reg.BodyChanged) -> None:
+        """Keep the body's kind and name."""
+        await projections.keep_body(conn, code=event.code, kind=event.kind, name_fa=event.name_fa,
+                                    district=event.district)
 
     async def member_appointed(self, conn: AsyncConnection, event: reg.MemberAppointed) -> None:
-        """Project the membership and tell the person."""
-        await self._membership(conn, event, active=True)
-        people = await proj.persons(conn, [event.person_id])
-        if not people:
-            wait_for_projection(f"person {event.person_id}")
-        name = await proj.body_name(conn, code=event.body_code) or event.body_code
-        await self._notify(conn, event, {Audience.PERSON: people}, {"appointment": {
-            "body_code": event.body_code, "body_name": name, "role": event.role, "district": event.district}})
+        """Keep the membership and tell the person."""
+        await rules.member_appointed(conn, self.recorder, event)
 
     async def member_removed(self, conn: AsyncConnection, event: reg.MemberRemoved) -> None:
         """The membership ends: the person no longer hears the body's messages."""
-        await self._membership(conn, event, active=False)
-
-    async def _membership(self, conn: AsyncConnection, event, *, active: bool) -> None:
-        await proj.upsert(conn, db.memberships, key=("appointment_id",), values={
-            "appointment_id": event.appointment_id, "person_id": event.person_id, "body_code": event.body_code,
-            "body_kind": event.body_kind, "role": event.role, "district": event.district, "active": active})
+        await projections.keep_membership(
+            conn, appointment_id=event.appointment_id, person_id=event.person_id, body_code=event.body_code,
+            body_kind=event.body_kind, role=event.role, district=event.district, active=False)
 
     async def decision_issued(self, conn: AsyncConnection, event: reg.DecisionIssued) -> None:
-        """Project the decision's title and text (relays and overdue notices name it)."""
-        await proj.upsert(conn, db.decisions, key=("decision_id",), values={
-            "decision_id": event.decision_id, "title": event.title, "text": event.text})
-
-    async def _decision(self, conn: AsyncConnection, event) -> dict:
-        found = await proj.decision(conn, decision_id=event.decision_id)
-        if found is None:
-            wait_for_projection(f"decision {event.decision_id}")
-            found = {"title": "مصوبهٔ جدید", "text": ""}
-        return {"title": found["title"], "text": found["text"], "district": event.district,
-                "note": getattr(event, "note", ""), "ack_deadline": event.ack_deadline}
+        """Keep the decision's title and text."""
+        await projections.keep_decision(conn, decision_id=event.decision_id, title=event.title, text=event.text)
 
     async def decision_relayed(self, conn: AsyncConnection, event: reg.DecisionRelayed) -> None:
-        """Every member of the district's secretariat hears of the decision."""
-        members = await proj.members(conn, kinds=["district_secretariat"], district=event.district)
-        await self._notify(conn, event, {Audience.DISTRICT_SECRETARIAT: members},
-                           {"decision": await self._decision(conn, event)})
+        """Tell the district's secretariat."""
+        await rules.decision_relayed(conn, self.recorder, event)
 
     async def decision_overdue(self, conn: AsyncConnection, event: reg.DecisionOverdue) -> None:
-        """The district's secretary (or its members, when it has none) and the central secretariat hear."""
-        secretary = await proj.members(conn, kinds=["district_secretariat"], district=event.district,
-                                       role="secretary")
-        secretary = secretary or await proj.members(conn, kinds=["district_secretariat"], district=event.district)
-        central = await proj.members(conn, kinds=["central_secretariat"])
-        await self._notify(conn, event, {Audience.DISTRICT_SECRETARY: secretary,
-                                         Audience.CENTRAL_SECRETARIAT: central},
-                           {"decision": await self._decision(conn, event)})
+        """Remind the district's secretary; tell the central secretariat."""
+        await rules.decision_overdue(conn, self.recorder, event)
 
     async def report_filed(self, conn: AsyncConnection, event: reg.ReportFiled) -> None:
-        """A district's report goes to the central secretariat; the city's report to the committees."""
-        audiences = {Audience.CENTRAL_SECRETARIAT: await proj.members(conn, kinds=["central_secretariat"]),
-                     Audience.COMMITTEES: await proj.members(conn, kinds=proj.COMMITTEE_KINDS)}
-        await self._notify(conn, event, audiences, {"report": {
-            "district": event.district, "period_start": event.period_start, "period_end": event.period_end}},
-            district=event.district)
+        """Send the report one level up."""
+        await rules.report_filed(conn, self.recorder, event)
 
     # --- submissions ------------------------------------------------------------------------
 
     async def work_received(self, conn: AsyncConnection, event: sub.WorkReceived) -> None:
-        """Project the work and give the submitter their tracking code."""
-        values = {"work_id": event.work_id, "tracking_code": event.tracking_code, "district": event.district,
-                  "category": event.category, "title": event.title, "submitter_name": event.submitter_name,
-                  "submitter_mobile": event.submitter_mobile, "edition": event.edition}
-        await proj.upsert(conn, db.works, key=("work_id",), values=values)
-        submitter = await proj.citizen(conn, name=event.submitter_name, mobile=event.submitter_mobile)
-        await self._notify(conn, event, {Audience.SUBMITTER: [submitter]},
-                           _work_context({**values, "neighbourhood": event.neighbourhood}))
+        """Keep the work; give the submitter their tracking code."""
+        await rules.work_received(conn, self.recorder, event)
 
     async def work_changed(self, conn: AsyncConnection, event: sub.WorkChanged) -> None:
-        """Keep the projected work as edited (its title, category, submitter's contact)."""
-        await proj.update_work(conn, work_id=event.work_id, values={
-            "title": event.title, "category": event.category, "district": event.district,
-            "submitter_name": event.submitter_name, "submitter_mobile": event.submitter_mobile})
+        """Keep the work as edited."""
+        await projections.change_work(conn, work_id=event.work_id, title=event.title, category=event.category,
+                                      district=event.district, submitter_name=event.submitter_name,
+                                      submitter_mobile=event.submitter_mobile)
 
     async def work_withdrawn(self, conn: AsyncConnection, event: sub.WorkWithdrawn) -> None:
-        """A withdrawn work's submitter no longer hears about results."""
-        await proj.update_work(conn, work_id=event.work_id, values={"withdrawn": True})
+        """The work is out of the festival: its submitter hears no more results."""
+        await projections.withdraw_work(conn, work_id=event.work_id)
 
     # --- evaluation -------------------------------------------------------------------------
 
-    async def round_changed(self, conn: AsyncConnection, event: ev.RoundOpened) -> None:
-        """Project the round (it fixes the edition of its works); an opening tells its evaluators."""
-        await proj.upsert(conn, db.rounds, key=("round_id",), values={
-            "round_id": event.round_id, "edition": event.edition, "tier": event.tier, "category": event.category,
-            "district": event.district})
-        if isinstance(event, ev.RoundOpened):
-            evaluators = await proj.persons(conn, event.evaluator_ids)
-            await self._notify(conn, event, {Audience.EVALUATORS: evaluators}, {"round": {
-                "edition": event.edition, "tier": event.tier, "category": event.category,
-                "district": event.district, "deadline": event.deadline}})
+    async def round_opened(self, conn: AsyncConnection, event: ev.RoundOpened) -> None:
+        """Keep the round; tell its evaluators."""
+        await rules.round_opened(conn, self.recorder, event)
+
+    async def round_closed(self, conn: AsyncConnection, event: ev.RoundClosed) -> None:
+        """Keep the round (a closing tells nobody)."""
+        await projections.keep_round(conn, round_id=event.round_id, edition=event.edition, tier=event.tier,
+                                     category=event.category, district=event.district)
 
     async def work_assigned(self, conn: AsyncConnection, event: ev.WorkAssigned) -> None:
-        """Evaluators find the work in their inbox (its title only, nothing about the submitter)."""
-        await proj.add_work_round(conn, work_id=event.work_id, round_id=event.round_id)
-        work, round_ = await proj.work(conn, work_id=event.work_id), await proj.round_(conn, round_id=event.round_id)
-        if work is None or round_ is None:
-            wait_for_projection(f"work {event.work_id} / round {event.round_id}")
-            return
-        await self._notify(conn, event, {Audience.EVALUATORS: await proj.persons(conn, event.evaluator_ids)}, {
-            "work": {"title": work["title"], "district": work["district"], "category": work["category"]},
-            "round": {k: round_[k] for k in ("edition", "tier", "category", "district")}})
+        """Evaluators find the work in their inbox."""
+        await rules.work_assigned(conn, self.recorder, event)
 
-    async def work_outcome(self, conn: AsyncConnection, event: ev.WorkAdvanced) -> None:
+    async def work_outcome(self, conn: AsyncConnection, event: ev.WorkAdvanced | ev.WorkNotAdvanced) -> None:
         """The submitter hears whether their work advanced."""
-        await proj.add_work_round(conn, work_id=event.work_id, round_id=event.round_id)
-        work = await proj.work(conn, work_id=event.work_id)
-        if work is None:
-            wait_for_projection(f"work {event.work_id}")
-            return
-        submitter = await proj.citizen(conn, name=work["submitter_name"], mobile=work["submitter_mobile"])
-        await self._notify(conn, event, {Audience.SUBMITTER: [submitter]},
-                           {**_work_context(work), "outcome": {"tier": event.tier, "rank": event.rank}})
+        await rules.work_outcome(conn, self.recorder, event)
 
     async def work_evaluated(self, conn: AsyncConnection, event: ev.WorkEvaluated) -> None:
         """Remember the work's round (its edition)."""
-        await proj.add_work_round(conn, work_id=event.work_id, round_id=event.round_id)
+        await projections.work_in_round(conn, work_id=event.work_id, round_id=event.round_id)
 
     async def results_published(self, conn: AsyncConnection, event: ev.ResultsPublished) -> None:
-        """Winners hear their award personally; everyone else of the edition and category hears results are out."""
-        places = {award.work_id: award.place for award in event.awards}
-        winners = await proj.submitters(conn, places)
-        others = [w for w in await proj.edition_works(conn, edition=event.edition, category=event.category)
-                  if w["work_id"] not in places]
-        emails = await proj.emails_for_mobiles(
-            conn, [w["submitter_mobile"] for w in [*winners.values(), *others]])
-        audiences = {Audience.WINNERS: [], Audience.EDITION_SUBMITTERS: []}
-        for audience, works in ((Audience.WINNERS, winners.values()), (Audience.EDITION_SUBMITTERS, others)):
-            for work in works:
-                values = _work_context(work)
-                if audience == Audience.WINNERS:
-                    values["award"] = {"place": places[work["work_id"]]}
-                audiences[audience].append(Contact(
-                    name=work["submitter_name"], mobile=work["submitter_mobile"], citizen=True,
-                    email=emails.get(work["submitter_mobile"]), extra=tuple(values.items())))
-        await self._notify(conn, event, audiences, {"results": {"edition": event.edition,
-                                                                "category": event.category}})
+        """Tell winners personally and everyone else of the edition and category."""
+        await rules.results_published(conn, self.recorder, event)
 
 
 TABLE = HandlerTable(
@@ -191,7 +110,7 @@ TABLE = HandlerTable(
         reg.DecisionRelayed: Handlers.decision_relayed, reg.DecisionOverdue: Handlers.decision_overdue,
         reg.ReportFiled: Handlers.report_filed, sub.WorkReceived: Handlers.work_received,
         sub.WorkChanged: Handlers.work_changed, sub.WorkWithdrawn: Handlers.work_withdrawn,
-        ev.RoundOpened: Handlers.round_changed, ev.RoundClosed: Handlers.round_changed,
+        ev.RoundOpened: Handlers.round_opened, ev.RoundClosed: Handlers.round_closed,
         ev.WorkAssigned: Handlers.work_assigned, ev.WorkAdvanced: Handlers.work_outcome,
         ev.WorkNotAdvanced: Handlers.work_outcome, ev.WorkEvaluated: Handlers.work_evaluated,
     },

@@ -5,18 +5,23 @@ import logging
 from fastapi import FastAPI
 
 from services.notifications import db
-from services.notifications.api import build_router
-from services.notifications.api_inbox import build_inbox_router
-from services.notifications.api_templates import build_templates_router
-from services.notifications.api_webhooks import build_webhooks_router
 from services.notifications.consumer import NotificationsConsumer
-from services.notifications.dispatcher import Dispatcher
+from services.notifications.delivery.api import router as deliveries
+from services.notifications.delivery.dispatcher import Dispatcher
+from services.notifications.delivery.recorder import Recorder
 from services.notifications.handlers import TABLE, Handlers
-from services.notifications.ledger import Recorder
-from services.notifications.links import OptOutLinks
+from services.notifications.inbox import pages as inbox_pages
+from services.notifications.inbox.api import router as inbox
 from services.notifications.metrics import NotificationMetrics
+from services.notifications.optouts.api import router as opt_outs
+from services.notifications.optouts.links import OptOutLinks
+from services.notifications.rules.api import router as rules
 from services.notifications.settings import NotificationsSettings
+from services.notifications.templates.api import router as templates
+from services.notifications.webhooks.api import router as webhooks
+from services.notifications.webhooks.usecases import fan_out
 from shared.service import ServiceParts, assemble, serve
+from shared.web.pages import Pages, mount_static
 
 
 def create_app(settings: NotificationsSettings | None = None) -> FastAPI:
@@ -29,16 +34,19 @@ def create_app(settings: NotificationsSettings | None = None) -> FastAPI:
     recorder = Recorder(settings, links)
     handlers = Handlers(recorder)
     dispatcher = Dispatcher(parts.engine, settings, links)
+    pages = Pages("notifications", inbox_pages.TEMPLATES, settings.site_urls,
+                  secure_cookies=settings.env == "production")
     consumer = NotificationsConsumer("notifications", parts.engine, db.inbox, TABLE.bind(handlers),
-                                     public_handlers=TABLE.bind_public(handlers), fan_out=recorder.fan_out)
+                                     public_handlers=TABLE.bind_public(handlers), fan_out=fan_out)
     app = assemble(
         parts, title="Hami notifications", consumer=consumer,
-        routers=[build_router(parts.engine), build_templates_router(parts.engine),
-                 build_webhooks_router(parts.engine), build_inbox_router(parts.engine, links=links)],
+        routers=[deliveries, rules, templates, webhooks, inbox, opt_outs, inbox_pages.build_router(pages)],
         periodic=[(settings.dispatch_interval, dispatcher.dispatch)], prepare=lambda: links.load(parts.engine),
         description="پیام‌های فارسی با ایمیل، پیامک، وب‌هوک و صندوق پیام کارکنان، با دفتر ارسال و تلاش دوباره — "
                     "Persian messages by email, SMS, signed webhooks and a staff inbox, with a retrying ledger.",
     )
+    mount_static(app)
+    app.state.opt_out_links = links  # the opt-out page reads links with it (optouts/api.py)
     metrics = NotificationMetrics(app.state.runtime.metrics.registry)
     recorder.metrics = dispatcher.metrics = metrics
     return app

@@ -1,11 +1,11 @@
 """Per-channel Prometheus figures of the notifications service, on the service's own registry."""
 
 from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram
-from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from services.notifications.db import deliveries, webhooks
-from services.notifications.domain import FAILED, PENDING, SENT
+from services.notifications.delivery import db as ledger
+from services.notifications.delivery.domain import CHANNELS, FAILED, SENT
+from services.notifications.webhooks import db as hooks
 
 
 class NotificationMetrics:
@@ -27,7 +27,7 @@ class NotificationMetrics:
                                        registry=r)
         self.alerts = Counter("hami_notification_alerts_total", "Endpoints marked failing (alerts raised)",
                               ["channel"], registry=r)
-        for channel in ("email", "sms", "webhook", "inbox"):
+        for channel in CHANNELS:
             self.waiting.labels(channel).set(0)
             self.oldest_waiting.labels(channel).set(0)
             for outcome in (SENT, FAILED):
@@ -36,14 +36,10 @@ class NotificationMetrics:
     async def refresh(self, engine: AsyncEngine) -> None:
         """Read the waiting rows (through the partial index) and the failing endpoints."""
         async with engine.connect() as conn:
-            rows = (await conn.execute(
-                select(deliveries.c.channel, func.count(), func.extract("epoch", func.now() - func.min(
-                    deliveries.c.created_at)))
-                .where(deliveries.c.status.in_((PENDING, FAILED))).group_by(deliveries.c.channel))).all()
-            failing = (await conn.execute(select(func.count()).where(webhooks.c.status == "failing"))).scalar_one()
-        seen = {channel: (count, age) for channel, count, age in rows}
-        for channel in ("email", "sms", "webhook", "inbox"):
-            count, age = seen.get(channel, (0, 0))
+            waiting = await ledger.waiting_by_channel(conn)
+            failing = await hooks.count_failing(conn)
+        for channel in CHANNELS:
+            count, age = waiting.get(channel, (0, 0.0))
             self.waiting.labels(channel).set(count)
-            self.oldest_waiting.labels(channel).set(float(age or 0))
+            self.oldest_waiting.labels(channel).set(age)
         self.failing_endpoints.set(failing)

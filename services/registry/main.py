@@ -1,35 +1,40 @@
 """Registry composition root: builds the app from settings (no import-time globals)."""
 
-import time
-
 from fastapi import FastAPI
 
-from services.registry import db
-from services.registry.api import build_router
-from services.registry.api_decisions import build_decisions_router
-from services.registry.api_ledger import build_ledger_router
-from services.registry.api_people import build_people_router
-from services.registry.api_reports import build_reports_router
-from services.registry.api_structure import build_structure_router
+from services.registry import pages, tables
 from services.registry.bootstrap import ensure_admin, ensure_signing_key
-from services.registry.decisions import check_overdue
+from services.registry.decisions import api as decisions_api
+from services.registry.decisions.usecases import flag_overdue
 from services.registry.handlers import TABLE, record_in_ledger
-from services.registry.identity import jwks
+from services.registry.identity import api as identity_api
+from services.registry.identity.usecases import public_keys
+from services.registry.ledger import api as ledger_api
+from services.registry.organisations import api as organisations_api
+from services.registry.page_kit import registry_pages
+from services.registry.people import api as people_api
+from services.registry.reports import api as reports_api
 from services.registry.settings import RegistrySettings
-from services.registry.structure import load_structure
+from services.registry.structure import api as structure_api
+from services.registry.structure.usecases import load_structure
 from shared.auth import TokenVerifier
 from shared.messaging.inbox import EventConsumer
 from shared.service import ServiceParts, assemble, serve
+from shared.web.pages import mount_static
+
+ROUTERS = (identity_api.router, structure_api.router, organisations_api.router, people_api.router,
+           decisions_api.router, reports_api.router, ledger_api.router)
 
 
 def create_app(settings: RegistrySettings | None = None) -> FastAPI:
     """The registry app, wired to its database and broker."""
     settings = settings or RegistrySettings.load()
-    parts = ServiceParts.create("registry", settings, outbox=db.outbox)
+    parts = ServiceParts.create("registry", settings, outbox=tables.outbox)
 
     async def own_jwks() -> dict:
+        # The registry verifies its own tokens from its database, not over HTTP.
         async with parts.engine.connect() as conn:
-            return jwks(await db.signing_key_rows(conn), token_minutes=settings.token_minutes, now_epoch=time.time())
+            return await public_keys(conn, token_minutes=settings.token_minutes)
 
     async def prepare() -> None:
         if settings.load_structure_on_start:
@@ -39,21 +44,21 @@ def create_app(settings: RegistrySettings | None = None) -> FastAPI:
                            name=settings.admin_name)
 
     async def overdue_acknowledgements() -> None:
-        await check_overdue(parts.engine)
+        async with parts.engine.begin() as conn:
+            await flag_overdue(conn)
 
-    routers = [
-        build_router(parts.engine, issuer=settings.token_issuer, token_minutes=settings.token_minutes),
-        build_structure_router(parts.engine, structure_file=settings.structure_file),
-        build_people_router(parts.engine), build_decisions_router(parts.engine),
-        build_reports_router(parts.engine), build_ledger_router(parts.engine),
-    ]
-    return assemble(
-        parts, title="Hami registry", routers=routers, prepare=prepare,
+    app = assemble(
+        parts, title="Hami registry", routers=ROUTERS, prepare=prepare,
         periodic=[(settings.overdue_check_seconds, overdue_acknowledgements)],
-        consumer=EventConsumer("registry", parts.engine, db.inbox, TABLE.bind(), catch_all=record_in_ledger),
+        consumer=EventConsumer("registry", parts.engine, tables.inbox, TABLE.bind(), catch_all=record_in_ledger),
         token_verifier=TokenVerifier(own_jwks, issuer=settings.token_issuer, min_refetch_seconds=0),
         description="سازمان جشنواره، هویت کارکنان، مصوبات و گزارش‌ها — the festival's organisation and staff identity.",
     )
+    app.state.settings = settings
+    mount_static(app)
+    for router in pages.routers(registry_pages(settings)):  # pages for people, beside the JSON routes
+        app.include_router(router)
+    return app
 
 
 def run() -> None:

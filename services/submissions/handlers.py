@@ -1,34 +1,36 @@
-"""Submissions consumers: its projections of registry's neighbourhoods and organisations, the council's
-decisions that open and close calls, and (handlers_evaluation.py) the evaluation's status moves."""
+"""Submissions consumers: registry's neighbourhoods and organisations (mirrored), the council's decisions that
+open and close calls, and the evaluation's events that move works' statuses. Each handler only reads its event
+and calls a use case; TABLE is the one list the queue's bindings are derived from."""
 
 from datetime import UTC, datetime
 
 import structlog
 from sqlalchemy.ext.asyncio import AsyncConnection
 
-from services.submissions import calls, db
-from services.submissions.domain import check_categories
-from services.submissions.handlers_evaluation import EVALUATION_HANDLERS, PUBLIC_EVALUATION_HANDLERS
+from services.submissions.calls import usecases as calls
+from services.submissions.projections import usecases as projections
+from services.submissions.works import status
+from services.submissions.works.status import Cause
 from shared.contracts import evaluation, notifications, registry
+from shared.contracts.base import Event
 from shared.contracts.decisions import CloseCall, OpenCall
 from shared.messaging.handlers import HandlerTable, ignoring
 from shared.refusals import Refusal
 
 log = structlog.get_logger("submissions.decisions")
-DECISION_ACTOR = "decision"
 
 
 async def on_neighbourhood(conn: AsyncConnection, event: registry.NeighbourhoodCreated) -> None:
-    """A neighbourhood was added, removed or restored: mirror its state."""
-    await db.upsert_neighbourhood(conn, code=event.code, district=event.district, name_fa=event.name_fa,
-                                  active=event.active)
+    """A neighbourhood was added, removed or restored."""
+    await projections.record_neighbourhood(conn, code=event.code, district=event.district, name_fa=event.name_fa,
+                                           active=event.active)
 
 
 async def on_organisation(conn: AsyncConnection, event: registry.OrganisationRegistered) -> None:
-    """An organisation was registered, changed or deactivated: mirror it (works name it by its code)."""
-    await db.upsert_organisation(conn, values={
-        "code": event.code, "kind": event.kind, "name_fa": event.name_fa, "legal_entity_id": event.legal_entity_id,
-        "district": event.district, "active": event.active})
+    """An organisation was registered, changed or deactivated."""
+    await projections.record_organisation(conn, code=event.code, kind=event.kind, name_fa=event.name_fa,
+                                          legal_entity_id=event.legal_entity_id, district=event.district,
+                                          active=event.active)
 
 
 async def on_decision(conn: AsyncConnection, event: registry.DecisionIssued) -> None:
@@ -39,15 +41,9 @@ async def on_decision(conn: AsyncConnection, event: registry.DecisionIssued) -> 
     action = event.parameters
     if not isinstance(action, OpenCall | CloseCall):
         return
-    now = datetime.now(UTC)
-    actor = f"{DECISION_ACTOR}:{event.decision_id}"
     try:
         async with conn.begin_nested():  # a refusal rolls back only this decision's partial changes
-            if isinstance(action, OpenCall):
-                await _open(conn, action, event, actor, now)
-            else:
-                await calls.close_call(conn, edition=action.edition, actor=actor, now=now,
-                                       decision_id=event.decision_id)
+            await calls.carry_out_decision(conn, decision_id=event.decision_id, action=action, now=datetime.now(UTC))
     except Refusal as refusal:
         log.warning("decision.not_applied", decision_id=str(event.decision_id), action=action.action,
                     edition=action.edition, code=refusal.code, reason=refusal.en)
@@ -55,15 +51,35 @@ async def on_decision(conn: AsyncConnection, event: registry.DecisionIssued) -> 
     log.info("decision.applied", decision_id=str(event.decision_id), action=action.action, edition=action.edition)
 
 
-async def _open(conn: AsyncConnection, action: OpenCall, event: registry.DecisionIssued, actor: str,
-                now: datetime) -> None:
-    await calls.ensure_edition(conn, edition=action.edition, actor=actor)
-    before = await db.get_call(conn, edition=action.edition)
-    categories = check_categories(action.categories) if action.categories else None
-    await calls.save_call(conn, edition=action.edition, categories=categories, opens_at=action.opens_at,
-                          closes_at=action.closes_at, actor=actor, decision_id=event.decision_id)
-    if before is None or before["state"] != "open":
-        await calls.open_call(conn, edition=action.edition, actor=actor, now=now, decision_id=event.decision_id)
+def _cause(event: Event) -> Cause:
+    return Cause(event_id=event.event_id, event_type=event.event_type(), at=event.occurred_at)
+
+
+async def on_round_opened(conn: AsyncConnection, event: evaluation.RoundOpened) -> None:
+    """A round opened: its works are under evaluation."""
+    await status.round_opened(conn, edition=event.edition, tier=event.tier, category=event.category,
+                              district=event.district, cause=_cause(event))
+
+
+async def on_work_assigned(conn: AsyncConnection, event: evaluation.WorkAssigned) -> None:
+    """A work was assigned to evaluators."""
+    await status.work_assigned(conn, work_id=event.work_id, cause=_cause(event))
+
+
+async def on_work_advanced(conn: AsyncConnection, event: evaluation.WorkAdvanced) -> None:
+    """A work advanced from its round."""
+    await status.work_advanced(conn, work_id=event.work_id, tier=event.tier, cause=_cause(event))
+
+
+async def on_work_not_advanced(conn: AsyncConnection, event: evaluation.WorkNotAdvanced) -> None:
+    """A work did not advance from its round."""
+    await status.work_not_advanced(conn, work_id=event.work_id, tier=event.tier, cause=_cause(event))
+
+
+async def on_results_published(conn: AsyncConnection, event: evaluation.ResultsPublished) -> None:
+    """The council approved a category's results."""
+    await status.results_published(conn, edition=event.edition, category=event.category,
+                                   awarded={award.work_id for award in event.awards}, cause=_cause(event))
 
 
 IGNORED = ignoring(
@@ -84,8 +100,9 @@ TABLE = HandlerTable(
         registry.NeighbourhoodCreated: on_neighbourhood, registry.NeighbourhoodDeactivated: on_neighbourhood,
         registry.NeighbourhoodReactivated: on_neighbourhood, registry.OrganisationRegistered: on_organisation,
         registry.OrganisationChanged: on_organisation, registry.DecisionIssued: on_decision,
-        **EVALUATION_HANDLERS,
+        evaluation.RoundOpened: on_round_opened, evaluation.WorkAssigned: on_work_assigned,
+        evaluation.WorkAdvanced: on_work_advanced, evaluation.WorkNotAdvanced: on_work_not_advanced,
     },
-    public_handlers=PUBLIC_EVALUATION_HANDLERS,
+    public_handlers={evaluation.ResultsPublished: on_results_published},
     ignored=IGNORED,
 )

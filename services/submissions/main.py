@@ -1,16 +1,46 @@
-"""Submissions composition root: builds the app from settings (no import-time globals)."""
+"""Submissions composition root: builds the app from settings (no import-time globals): its routers with their
+limits and the tracking lookup's rate limiter, its consumer, and the job that closes calls at their deadline."""
 
-from fastapi import FastAPI, Request
+from datetime import UTC, datetime
+
+from fastapi import APIRouter, FastAPI, Request
 from fastapi.responses import JSONResponse
+from sqlalchemy.ext.asyncio import AsyncEngine
 
 from services.submissions import db
-from services.submissions.api import build_router
-from services.submissions.api_track import RateLimited
-from services.submissions.calls import deadline_closer
+from services.submissions.calls import api as calls_api
+from services.submissions.calls.usecases import close_calls_past_deadline
+from services.submissions.documents import api as documents_api
+from services.submissions.documents.usecases import DocumentLimits
 from services.submissions.handlers import TABLE
+from services.submissions.pages import page_routers
 from services.submissions.settings import SubmissionsSettings
+from services.submissions.tracking import api as tracking_api
+from services.submissions.tracking.api import RateLimited
+from services.submissions.tracking.ratelimit import TokenBucketLimiter
+from services.submissions.views import api as views_api
+from services.submissions.works import api as works_api
 from shared.messaging.inbox import EventConsumer
 from shared.service import ServiceParts, assemble, serve
+from shared.web.pages import mount_static
+
+
+def routers(settings: SubmissionsSettings) -> list[APIRouter]:
+    """Every route of the service, JSON and pages, sharing the document limits and the tracking lookup's
+    limiter. The staff views come before the works: /works/export.csv must not be read as /works/{work_id}."""
+    limits = DocumentLimits(max_bytes=settings.max_document_bytes, max_per_work=settings.max_documents_per_work)
+    limiter = TokenBucketLimiter(per_minute=settings.track_per_minute, burst=settings.track_burst)
+    return [calls_api.router, views_api.router, works_api.router, documents_api.build_router(limits),
+            tracking_api.build_router(limiter), *page_routers(settings, limits, limiter)]
+
+
+def deadline_closer(engine: AsyncEngine):
+    """The scheduled job: close every open call whose closing date has passed, in one transaction."""
+    async def close_calls_at_deadline() -> list[str]:
+        """Close the calls past their deadline; returns their editions."""
+        async with engine.begin() as conn:
+            return await close_calls_past_deadline(conn, now=datetime.now(UTC))
+    return close_calls_at_deadline
 
 
 def create_app(settings: SubmissionsSettings | None = None) -> FastAPI:
@@ -18,12 +48,14 @@ def create_app(settings: SubmissionsSettings | None = None) -> FastAPI:
     settings = settings or SubmissionsSettings.load()
     parts = ServiceParts.create("submissions", settings, outbox=db.outbox)
     app = assemble(
-        parts, title="Hami submissions", routers=[build_router(parts.engine, settings)],
+        parts, title="Hami submissions", routers=routers(settings),
         consumer=EventConsumer("submissions", parts.engine, db.inbox, TABLE.bind(),
                                public_handlers=TABLE.bind_public()),
         periodic=[(settings.call_check_seconds, deadline_closer(parts.engine))],
         description="آثار، فراخوان‌ها و کد رهگیری — editions, calls, works intake, documents and tracking codes.",
     )
+
+    mount_static(app)
 
     @app.exception_handler(RateLimited)
     async def _rate_limited(_request: Request, error: RateLimited) -> JSONResponse:

@@ -7,8 +7,8 @@ import uuid
 import asyncpg
 import pytest
 
-from services.notifications.dispatcher import Dispatcher
-from services.notifications.links import OptOutLinks
+from services.notifications.delivery.dispatcher import Dispatcher
+from services.notifications.optouts.links import OptOutLinks
 from services.notifications.settings import NotificationsSettings
 from shared.db import make_engine
 from tests.support import notify_stack as stacks

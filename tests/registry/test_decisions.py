@@ -92,6 +92,9 @@ def test_a_district_marks_a_decision_implemented_only_after_acknowledging(system
     ({"committees": ["no-such-committee"]}, 422, "unknown_body"),
     ({"issuing_body": "district-07"}, 403, "forbidden"),
     ({"parameters": {**OPEN_CALL, "action": "close_everything"}}, 422, "invalid_input"),
+    ({"parameters": {"action": "close_tier", "edition": "1399", "tier": 1, "district": 7}}, 422,
+     "action_not_supported"),
+    ({"parameters": {"action": "open_tier", "edition": "1399", "tier": 2}}, 422, "action_not_supported"),
 ])
 def test_bad_decisions_are_refused_and_change_nothing(system: System, council: dict, change: dict,
                                                       status: int, code: str) -> None:

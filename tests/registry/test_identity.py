@@ -9,7 +9,7 @@ import httpx
 import jwt
 import pytest
 
-from services.registry.identity import issue_token, new_signing_key
+from services.registry.identity.crypto import issue_token, new_signing_key
 from tests.support.system import STAFF_PASSWORD, System, bearer
 from tests.support.waiting import wait_for
 

@@ -8,7 +8,9 @@ import httpx
 import pytest
 from sqlalchemy.exc import DBAPIError
 
-from services.registry import db_ledger
+from services.registry.ledger import db as ledger_db
+from services.registry.ledger.usecases import verify_chain
+from services.registry.tables import ledger
 from shared.contracts.submissions import PublicWorkReceived
 from shared.db import make_engine
 from shared.migrate import migrate
@@ -34,7 +36,7 @@ async def ledger_engine(servers: Servers):
 async def _append(engine, count: int) -> None:
     for i in range(count):
         async with engine.begin() as conn:
-            await db_ledger.append(conn, values={
+            await ledger_db.append(conn, values={
                 "event_id": str(uuid.uuid4()), "event_type": "registry.body.changed",
                 "routing_key": f"registry.body.changed.d{1 + i % 22:02d}", "exchange": "hami.internal",
                 "payload": {"code": f"district-{1 + i % 22:02d}", "district": 1 + i % 22, "n": i}})
@@ -44,7 +46,7 @@ async def test_a_row_rewritten_behind_the_applications_back_is_found(servers: Se
     engine, name = ledger_engine
     await _append(engine, 30)
     async with engine.connect() as conn:
-        assert (await db_ledger.verify_all(conn)).ok
+        assert (await verify_chain(conn)).ok
 
     connection = await asyncpg.connect(servers.database(name, driver="postgresql"))
     try:
@@ -59,7 +61,7 @@ async def test_a_row_rewritten_behind_the_applications_back_is_found(servers: Se
     finally:
         await connection.close()
     async with engine.connect() as conn:
-        verdict = await db_ledger.verify_all(conn)
+        verdict = await verify_chain(conn)
     assert not verdict.ok and verdict.first_broken_seq == 12 and verdict.checked == 11
 
 
@@ -68,7 +70,7 @@ async def test_the_application_cannot_change_the_ledger_either(ledger_engine) ->
     await _append(engine, 1)
     with pytest.raises(DBAPIError, match="append-only"):
         async with engine.begin() as conn:
-            await conn.execute(db_ledger.ledger.delete())
+            await conn.execute(ledger.delete())
 
 
 def test_the_live_ledger_verifies_and_is_for_city_wide_staff_only(system: System) -> None:

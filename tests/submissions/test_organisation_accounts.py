@@ -1,28 +1,11 @@
 """An organisation's own account submits its works itself, and only its own."""
 
-import uuid
-
 import httpx
 import jwt
 
-from tests.support.submissions import ensure_open_call, mobile, national_id, registered_organisation, work_body
+from tests.support.submissions import ensure_open_call, registered_organisation, work_body
+from tests.support.submissions_accounts import as_organisation, organisation_token
 from tests.support.system import STAFF_PASSWORD, System, bearer
-
-
-def organisation_token(system: System, code: str) -> str:
-    """Create the organisation's representative account (festival secretary) and sign it in."""
-    username = f"org.{uuid.uuid4().hex[:8]}"
-    created = httpx.post(f"{system.url('registry')}/organisations/{code}/accounts", headers=bearer(system.token()),
-                         json={"username": username, "password": STAFF_PASSWORD, "name": "نمایندهٔ خیریه",
-                               "mobile": mobile()})
-    assert created.status_code == 201, created.text
-    return system.token(username, STAFF_PASSWORD)
-
-
-def as_organisation(code: str) -> dict:
-    """The submitter block naming a registered organisation and its representative."""
-    return {"kind": "organisation", "code": code,
-            "representative": {"name": "نمایندهٔ خیریه", "national_id": national_id(), "mobile": mobile()}}
 
 
 def test_an_organisation_submits_and_follows_its_own_work(system: System) -> None:

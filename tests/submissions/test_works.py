@@ -3,15 +3,10 @@ edits until the call closes, withdrawal until the evaluation starts, and every r
 
 import uuid
 from concurrent.futures import ThreadPoolExecutor
-from datetime import UTC, datetime, timedelta
 
 import httpx
 import pytest
 
-from services.submissions import db_works
-from services.submissions.status import apply_status
-from shared.db import make_engine
-from shared.refusals import Refusal
 from tests.support.submissions import (
     central_staff_token,
     count,
@@ -177,38 +172,6 @@ def test_withdrawal_is_recorded_published_and_final(system: System, staff: dict)
     error_of(httpx.patch(work_url(system, work["id"]), headers=staff, json={"beneficiaries": 5}),
              409, "work_not_editable")
     assert snapshot(system) == before
-
-
-async def test_apply_status_moves_forward_records_history_and_publishes(system: System, staff: dict) -> None:
-    response = post(system, staff, work_body())
-    work_id = uuid.UUID(response.json()["id"])
-    engine = make_engine(system.database("submissions"))
-    at = datetime.now(UTC) + timedelta(seconds=1)
-    try:
-        async with engine.begin() as conn:
-            moved = await apply_status(conn, work_id, "in_district_evaluation", at, actor="evaluation")
-            assert (await apply_status(conn, work_id, "in_district_evaluation", at))["status_at"] == at  # no-op
-        assert moved["status"] == "in_district_evaluation"
-        for wrong in ("received", "awarded", "withdrawn"):
-            with pytest.raises(Refusal) as refused:
-                async with engine.begin() as conn:
-                    await apply_status(conn, work_id, wrong, at)
-            assert refused.value.code == "invalid_status_transition"
-        with pytest.raises(Refusal) as missing:
-            async with engine.begin() as conn:
-                await apply_status(conn, uuid.uuid4(), "with_jury", at)
-        assert missing.value.status == 404
-        async with engine.connect() as conn:
-            history = await db_works.history(conn, work_id=work_id)
-    finally:
-        await engine.dispose()
-    assert [h["status"] for h in history] == ["received", "in_district_evaluation"] and history[1]["at"] == at
-    statuses = await system.fetchval(
-        "submissions", "SELECT string_agg(exchange || ' ' || (payload->>'status'), ',' ORDER BY id) FROM outbox "
-        "WHERE event_type = 'submissions.work.status_changed' AND payload->>'work_id' = $1", str(work_id))
-    assert statuses == "hami.internal in_district_evaluation,hami.public in_district_evaluation"
-    refused = httpx.post(work_url(system, str(work_id), "/withdraw"), headers=staff, json={"reason": "دیر شد"})
-    error_of(refused, 409, "evaluation_started")
 
 
 @pytest.mark.parametrize(("change", "code"), [

@@ -3,7 +3,7 @@
 import time
 from datetime import UTC, datetime
 
-from services.registry.identity import issue_token, jwks, new_signing_key
+from services.registry.identity.crypto import issue_token, jwks, new_signing_key
 
 ISSUER = "hami-registry"
 

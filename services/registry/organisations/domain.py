@@ -69,3 +69,21 @@ def plan_organisations(current: dict[str, Organisation], desired: list[Organisat
         if code not in wanted and stored.active:
             events.append(OrganisationChanged(**{**stored.__dict__, "active": False}))
     return events
+
+
+def organisation_exists() -> Refusal:
+    """A new organisation's code is in use."""
+    return Refusal(Kind.CONFLICT, "organisation_exists", "نهادی با این شناسه هست.",
+                   "An organisation with this code exists.")
+
+
+def check_legal_id_owner(organisation: Organisation, owner: str | None) -> None:
+    """Refuse a legal-entity ID another organisation already has."""
+    if owner and owner != organisation.code:
+        raise Refusal(Kind.CONFLICT, "legal_entity_id_taken", "این شناسهٔ ملی برای نهاد دیگری ثبت شده است.",
+                      "Another organisation has this legal-entity ID.", owner)
+
+
+def changed(stored: Organisation, changes: dict) -> Organisation:
+    """The stored organisation with the changes staff asked for (checked when stored)."""
+    return Organisation(**{**stored.__dict__, **changes})

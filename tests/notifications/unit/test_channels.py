@@ -7,11 +7,11 @@ import httpx
 import pytest
 from pydantic import ValidationError
 
-from services.notifications.channels import Outgoing, SendError
-from services.notifications.channels.sms import HttpSmsGateway
-from services.notifications.channels.webhook import WebhookSender
-from services.notifications.domain_delivery import verify_webhook
+from services.notifications.delivery.channels import Outgoing, SendError
+from services.notifications.delivery.channels.sms import HttpSmsGateway
+from services.notifications.delivery.channels.webhook import WebhookSender
 from services.notifications.settings import NotificationsSettings
+from services.notifications.webhooks.domain import verify_webhook
 
 KEY = "sk-live-0123456789abcdef"
 TEXT = Outgoing("delivery-1", "event-1", "submissions.work.received", "09123456789", "", "کد رهگیری: ۱۲۳", "")

@@ -5,11 +5,11 @@ from email import policy
 
 import pytest
 
-from services.notifications.channels import Outgoing
-from services.notifications.channels.email import build_message
-from services.notifications.domain import EMAIL, SMS
-from services.notifications.templates import TemplateRefused, check, render
-from services.notifications.templates_default import DEFAULTS, sample_context
+from services.notifications.delivery.channels import Outgoing
+from services.notifications.delivery.channels.email import build_message
+from services.notifications.delivery.domain import EMAIL, SMS
+from services.notifications.templates.defaults import DEFAULTS, sample_context
+from services.notifications.templates.domain import TemplateRefused, check, render
 
 
 @pytest.mark.parametrize(("rule", "channel"), list(DEFAULTS), ids=lambda v: str(v))

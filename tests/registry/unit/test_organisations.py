@@ -4,9 +4,9 @@ from pathlib import Path
 
 import pytest
 
-from services.registry.domain import neighbourhood_code
-from services.registry.domain_organisations import Organisation, checked, plan_organisations
-from services.registry.structure import read_structure
+from services.registry.organisations.domain import Organisation, checked, plan_organisations
+from services.registry.structure.domain import neighbourhood_code
+from services.registry.structure.file import read_structure
 from shared.refusals import Refusal
 
 VALID_LEGAL_ID = "10380284790"

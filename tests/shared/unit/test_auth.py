@@ -5,7 +5,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from services.registry.identity import hash_password, issue_token, jwks, password_matches
+from services.registry.identity.crypto import hash_password, issue_token, jwks, password_matches
 from shared.auth import TokenVerifier
 from shared.principal import Principal
 from shared.refusals import Kind, Refusal

@@ -6,7 +6,7 @@ import pytest
 
 from ops.cli import parser
 from ops.demo_data import judge, pdf, works
-from services.submissions.filetypes import sniff
+from services.submissions.documents.domain import sniff
 from shared.persian import is_valid_national_id
 
 HOODS = {1: ["دربند", "زعفرانیه"], 7: ["نظام آباد"], 12: ["بازار", "هرندی"]}

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import aiosmtplib
 
-from services.notifications.channels import Outgoing, SendError
+from services.notifications.delivery.channels import Outgoing, SendError
 from services.notifications.settings import NotificationsSettings
 
 

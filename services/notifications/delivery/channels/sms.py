@@ -8,8 +8,8 @@ from typing import Protocol
 
 import httpx
 
-from services.notifications.channels import Outgoing, SendError
-from services.notifications.domain_delivery import redact
+from services.notifications.delivery.channels import Outgoing, SendError
+from services.notifications.delivery.domain import redact
 from services.notifications.settings import NotificationsSettings
 from shared.persian import mobile_e164
 

@@ -4,8 +4,8 @@ import time
 
 import httpx
 
-from services.notifications.channels import SendError
-from services.notifications.domain_delivery import sign_webhook
+from services.notifications.delivery.channels import SendError
+from services.notifications.webhooks.domain import sign_webhook
 
 USER_AGENT = "hami-notifications/1"
 

@@ -9,7 +9,7 @@ import sqlalchemy as sa
 from alembic import op
 from sqlalchemy.dialects.postgresql import ARRAY, JSONB, UUID
 
-from services.registry.ledger import GENESIS, seal
+from services.registry.ledger.domain import GENESIS, seal
 
 revision = "0002"
 down_revision = "0001"

@@ -9,7 +9,7 @@ import sqlalchemy as sa
 from alembic import op
 from sqlalchemy.dialects.postgresql import JSONB, UUID
 
-from services.submissions.domain import compact_key
+from services.submissions.works.search import compact_key
 
 revision = "0002"
 down_revision = "0001"

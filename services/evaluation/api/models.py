@@ -1,0 +1,164 @@
+"""What evaluation's JSON routes take and give: request bodies (unknown fields refused) and response models."""
+
+import uuid
+from datetime import datetime
+
+from pydantic import BaseModel, Field
+
+from services.evaluation.domain import DEFAULT_K
+from shared.models import StrictModel
+
+
+class WorkOut(BaseModel):
+    """A work as evaluation knows it."""
+
+    work_id: uuid.UUID
+    district: int
+    neighbourhood: str
+    category: str
+    title: str
+    status: str
+    received_at: datetime
+
+
+class RoundIn(StrictModel):
+    """A round to open."""
+
+    edition: str = Field(pattern=r"^1[34][0-9]{2}$")
+    tier: int = Field(ge=1, le=2)
+    district: int | None = Field(default=None, ge=1, le=22)
+    category: str
+    deadline: str | None = Field(default=None, description="Jalali date, e.g. 1405/10/15 (end of that day)")
+    k: int = Field(default=DEFAULT_K, ge=1, le=15)
+
+
+class RoundOut(BaseModel):
+    """A round, its scope and state."""
+
+    id: uuid.UUID
+    edition: str
+    tier: int
+    district: int | None
+    category: str
+    state: str
+    k: int
+    quota: int
+    rubric: list[dict]
+    short: dict[str, int] = Field(default_factory=dict, description=(
+        "Works the round could not give k conflict-free evaluators when it opened (work id -> how many it "
+        "lacked); only a round opened when the call closed opens with any"))
+
+
+class SheetIn(StrictModel):
+    """An evaluator's scores for one work: a draft, or submitted (final)."""
+
+    scores: dict[str, float]
+    comment: str = Field(default="", max_length=5000)
+    submit: bool = False
+
+
+class SheetOut(BaseModel):
+    """An evaluator's sheet as stored."""
+
+    round_id: uuid.UUID
+    work_id: uuid.UUID
+    evaluator_id: uuid.UUID
+    scores: dict[str, int | float]
+    comment: str
+    state: str
+    updated_at: datetime
+
+
+class MyWorkOut(BaseModel):
+    """A work assigned to the caller, with the caller's own sheet (None until saved)."""
+
+    work_id: uuid.UUID
+    district: int
+    neighbourhood: str
+    category: str
+    title: str
+    sheet: SheetOut | None
+
+
+class SheetSaved(BaseModel):
+    """The sheet's state after saving: draft or submitted."""
+
+    state: str
+
+
+class ConflictIn(StrictModel):
+    """Why the evaluator may not judge the work."""
+
+    reason: str = Field(min_length=3, max_length=1000)
+
+
+class ConflictOut(BaseModel):
+    """Who took the work over (None when nobody was free)."""
+
+    replaced_by: uuid.UUID | None
+
+
+class PlacingOut(BaseModel):
+    """A work's place in a ranking and why (see ranking.py for the method)."""
+
+    work_id: uuid.UUID
+    rank: int
+    advanced: bool
+    reason: str
+    sheets: int
+    raw_total: float | None
+    normalised_total: float | None
+    raw_by_criterion: dict[str, float]
+    normalised_by_criterion: dict[str, float]
+    disagreement: float | None
+    flagged_for_discussion: bool
+
+
+class ClosedOut(BaseModel):
+    """A closed round and the works that advanced."""
+
+    state: str
+    advanced: list[uuid.UUID]
+
+
+class ReopenIn(StrictModel):
+    """Why the round reopens (recorded)."""
+
+    reason: str = Field(min_length=3, max_length=1000)
+
+
+class ReopenedOut(BaseModel):
+    """A reopened round and how many times it was reopened."""
+
+    state: str
+    reopenings: int
+
+
+class ReceiptIn(StrictModel):
+    """The category whose district selections the central secretariat received."""
+
+    edition: str
+    category: str
+
+
+class ReceiptOut(BaseModel):
+    """How many works went to the jury."""
+
+    works: int
+
+
+class AwardOut(BaseModel):
+    """One published award."""
+
+    work_id: uuid.UUID
+    place: str
+    district: int
+    title: str
+
+
+class PublishedOut(BaseModel):
+    """A category's published awards."""
+
+    category: str
+    awards: list[AwardOut]
+    published_at: datetime

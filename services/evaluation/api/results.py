@@ -1,0 +1,24 @@
+"""The central secretariat's receipt of the districts' selections, and the published results (public)."""
+
+from fastapi import APIRouter, Depends
+
+from services.evaluation.api.models import PublishedOut, ReceiptIn, ReceiptOut
+from services.evaluation.usecases import council
+from shared.auth import signed_in
+from shared.principal import Principal
+from shared.web.connection import Reading, Transaction
+
+router = APIRouter()
+
+
+@router.post("/receipts", status_code=201, response_model=ReceiptOut, tags=["rounds"])
+async def confirm_receipt(body: ReceiptIn, conn: Transaction, principal: Principal = Depends(signed_in)) -> ReceiptOut:
+    """The central secretariat confirms it received the districts' selections of a category, complete."""
+    return ReceiptOut(works=await council.confirm_receipt(conn, principal, edition=body.edition,
+                                                          category=body.category))
+
+
+@router.get("/results/{edition}", response_model=list[PublishedOut], tags=["rounds", "results"])
+async def results(edition: str, conn: Reading) -> list[PublishedOut]:
+    """Published results of an edition; public, nothing personal."""
+    return [PublishedOut(**r) for r in await council.published_results(conn, edition=edition)]

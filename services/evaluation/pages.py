@@ -1,0 +1,57 @@
+"""Evaluation's pages for citizens (no sign-in): the published results of an edition, per category. They show what
+the public JSON `/results/{edition}` shows (places, titles, districts) and nothing personal."""
+
+from pathlib import Path
+
+from fastapi import APIRouter, Request
+from fastapi.responses import Response
+
+from services.evaluation.usecases import council
+from shared.persian import format_jalali_long, to_ascii_digits
+from shared.web.connection import Reading
+from shared.web.pages import Pages
+
+TEMPLATES = Path(__file__).resolve().parent / "templates"
+# The festival's categories in the order people know them (the codes of submissions' call).
+CATEGORIES = {"entrepreneurship": "کارآفرینی", "welfare": "رفاه و خدمات اجتماعی",
+              "participation": "مشارکت‌های مردمی"}
+PLACES = {"first": "رتبهٔ اول", "second": "رتبهٔ دوم", "third": "رتبهٔ سوم", "honourable_mention": "تقدیرنامه"}
+
+
+def by_category(published: list[dict]) -> list[dict]:
+    """Every category of the festival with its published awards in place order (none yet: an empty list)."""
+    found = {row["category"]: row for row in published}
+    order = list(PLACES)
+    return [{"code": code, "name": name, "published_at": found[code]["published_at"] if code in found else None,
+             "awards": sorted(found[code]["awards"], key=lambda a: order.index(a["place"])) if code in found else []}
+            for code, name in CATEGORIES.items()] + [
+            {"code": code, "name": code, "published_at": row["published_at"], "awards": row["awards"]}
+            for code, row in found.items() if code not in CATEGORIES]
+
+
+def build_router(pages: Pages) -> APIRouter:
+    """The public results pages, rendered with this service's Pages (built in main.py from the settings)."""
+    router = pages.router()
+    # Citizens read the month's name more easily than its number (e.g. ۶ آذر ۱۴۰۵).
+    pages.env.filters.setdefault("jalali_long", format_jalali_long)
+
+    async def show(request: Request, conn: Reading, edition: str | None) -> Response:
+        editions = await council.published_editions(conn)
+        if edition is None and editions:
+            edition = editions[0]
+        published = await council.published_results(conn, edition=edition) if edition else []
+        latest = max((row["published_at"] for row in published), default=None)
+        return pages.render(request, "results.html", edition=edition, editions=editions, latest=latest,
+                            categories=by_category(published) if published else [], places=PLACES)
+
+    @router.get("/festival/results")
+    async def newest(request: Request, conn: Reading) -> Response:
+        """The results of the newest edition that has published any."""
+        return await show(request, conn, None)
+
+    @router.get("/festival/results/{edition}")
+    async def of_edition(request: Request, edition: str, conn: Reading) -> Response:
+        """The published results of an edition (Persian or ASCII digits in the address)."""
+        return await show(request, conn, to_ascii_digits(edition).strip()[:20])
+
+    return router

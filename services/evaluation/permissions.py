@@ -1,0 +1,57 @@
+"""Who may do what in evaluation: each capability and the bodies and roles that hold it.
+
+Use cases ask this one table (routes and consumers never check roles themselves); tests/evaluation/test_access.py
+reads it to know what to expect from each persona. Scoring is not a role: an evaluator acts only on the works a
+round assigned to them, which the use cases check against the assignments (anyone else hears "not found").
+"""
+
+from enum import StrEnum
+
+from shared.permissions import (
+    ANYONE_OF_THE_DISTRICT,
+    CENTRAL_SECRETARIAT,
+    CITY_WIDE_STAFF,
+    DISTRICT_SECRETARY,
+    PermissionTable,
+    holder,
+    rule,
+)
+from shared.principal import BodyKind, Principal, Role
+
+
+class Capability(StrEnum):
+    """What a signed-in person may ask of the evaluation service."""
+
+    SEE_WORKS = "see_works"  # the works of a district (of every district for city-wide staff)
+    MANAGE_TIER_1_ROUND = "manage_tier_1_round"  # open, preview the ranking, close: a district's round
+    MANAGE_TIER_2_ROUND = "manage_tier_2_round"  # the same for the jury's city-wide round
+    REOPEN_ROUND = "reopen_round"  # reopen a closed round (recorded with its reason)
+    CONFIRM_RECEIPT = "confirm_receipt"  # take a category's district selections to the jury
+    EVALUATE = "evaluate"  # see one's assigned works, save sheets, declare conflicts (assigned works only)
+
+
+PERMISSIONS = PermissionTable(Capability, {
+    Capability.SEE_WORKS: rule(CITY_WIDE_STAFF, ANYONE_OF_THE_DISTRICT),
+    Capability.MANAGE_TIER_1_ROUND: rule(DISTRICT_SECRETARY),
+    Capability.MANAGE_TIER_2_ROUND: rule(CENTRAL_SECRETARIAT),
+    Capability.REOPEN_ROUND: rule(holder({BodyKind.FESTIVAL_SECRETARY}, {Role.SECRETARY})),
+    Capability.CONFIRM_RECEIPT: rule(CENTRAL_SECRETARIAT),
+    Capability.EVALUATE: rule(anyone_signed_in=True),
+})
+
+
+def managing(tier: int) -> Capability:
+    """The capability that manages a round of this tier."""
+    return Capability.MANAGE_TIER_1_ROUND if tier == 1 else Capability.MANAGE_TIER_2_ROUND
+
+
+def may_manage(principal: Principal, round_: dict) -> bool:
+    """True when the principal manages this round (its tier, and its district at tier 1)."""
+    return PERMISSIONS.may(principal, managing(round_["tier"]), district=round_["district"])
+
+
+def visible_districts(principal: Principal) -> set[int] | None:
+    """Districts whose works the principal may list; None means every district."""
+    if PERMISSIONS.may(principal, Capability.SEE_WORKS):
+        return None  # a city-wide holder: no district needed
+    return {d for d in principal.districts() if PERMISSIONS.may(principal, Capability.SEE_WORKS, district=d)}

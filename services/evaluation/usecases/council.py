@@ -1,0 +1,78 @@
+"""Between the tiers and after them: the council's settings (quotas, rubrics), the central secretariat's receipt
+of the districts' selections, and the council's approval that publishes the results."""
+
+import uuid
+
+from sqlalchemy.ext.asyncio import AsyncConnection
+
+from services.evaluation import db, db_council, db_rounds
+from services.evaluation.domain import (
+    ADVANCED_TIER_1,
+    AWARDED,
+    IN_TIER_2,
+    NOT_AWARDED,
+    WITH_JURY,
+    already_received,
+    check_receivable,
+)
+from services.evaluation.permissions import PERMISSIONS, Capability
+from shared.contracts.decisions import SetQuotas, SetRubric
+from shared.contracts.evaluation import Award, ResultsPublished, SelectionsReceived
+from shared.messaging.outbox import add_events
+from shared.principal import Principal
+
+
+async def set_quotas(conn: AsyncConnection, *, action: SetQuotas) -> None:
+    """The council set how many works each district advances (rounds opened afterwards use it)."""
+    await db_council.set_quotas(conn, edition=action.edition, per_district=action.per_district,
+                                exceptions={str(d): q for d, q in action.exceptions.items()})
+
+
+async def set_rubric(conn: AsyncConnection, *, action: SetRubric) -> None:
+    """The council set the rubric of a category, or of every category (rounds opened afterwards use it)."""
+    await db_council.set_rubric(conn, edition=action.edition, category=action.category or "*",
+                                criteria=[c.model_dump() for c in action.criteria])
+
+
+async def confirm_receipt(conn: AsyncConnection, principal: Principal, *, edition: str, category: str) -> int:
+    """The central secretariat confirms it has every district's selections of a category, each with its
+    documents; they go to the jury. Refused, changing nothing, while a tier-1 round is open or a document is
+    missing, or when the receipt was already confirmed. Returns how many works went to the jury."""
+    PERMISSIONS.require(principal, Capability.CONFIRM_RECEIPT)
+    if await db_council.receipt_exists(conn, edition=edition, category=category):
+        raise already_received()
+    tier1_open = bool(await db_rounds.open_rounds_of(conn, edition=edition, category=category, tier=1))
+    selected = [] if tier1_open else await db.works_with_status(conn, edition=edition, category=category,
+                                                                status=ADVANCED_TIER_1)
+    check_receivable(tier1_open=tier1_open, selected=selected)
+    if not await db_council.record_receipt(conn, edition=edition, category=category, confirmed_by=principal.subject):
+        raise already_received()
+    await db.set_status(conn, work_ids=[w["work_id"] for w in selected], status=WITH_JURY)
+    await add_events(conn, db.outbox, [SelectionsReceived(edition=edition, category=category, works=len(selected))])
+    return len(selected)
+
+
+async def publish_results(conn: AsyncConnection, *, edition: str, category: str | None) -> int:
+    """The council approved: publish proposed awards (of one category or all) as a public event, move the jury's
+    works to awarded or not; returns how many categories were published."""
+    rows = await db_council.unpublished_awards(conn, edition=edition, category=category)
+    for row in rows:
+        await db_council.mark_published(conn, edition=edition, category=row["category"])
+        winners = [uuid.UUID(a["work_id"]) for a in row["awards"]]
+        in_jury = await db.works_with_status(conn, edition=edition, category=row["category"], status=IN_TIER_2)
+        await db.set_status(conn, work_ids=winners, status=AWARDED)
+        await db.set_status(conn, work_ids=[w["work_id"] for w in in_jury if w["work_id"] not in winners],
+                            status=NOT_AWARDED)
+        await add_events(conn, db.outbox, [ResultsPublished(edition=edition, category=row["category"],
+                                                            awards=[Award(**a) for a in row["awards"]])])
+    return len(rows)
+
+
+async def published_results(conn: AsyncConnection, *, edition: str) -> list[dict]:
+    """Published results of an edition, by category (public: nothing personal)."""
+    return await db_council.published_awards(conn, edition=edition)
+
+
+async def published_editions(conn: AsyncConnection) -> list[str]:
+    """Editions whose results (of at least one category) are public, newest first."""
+    return await db_council.published_editions(conn)

@@ -1,0 +1,95 @@
+"""Outgoing webhooks over HTTP (city-wide staff): register with event patterns, list, resume a failing endpoint,
+disable."""
+
+import uuid
+from datetime import datetime
+from typing import Annotated
+from urllib.parse import urlsplit
+
+from fastapi import APIRouter, Depends
+from pydantic import BaseModel, Field, field_validator
+
+from services.notifications.permissions import Capability
+from services.notifications.web import allowed
+from services.notifications.webhooks import usecases
+from services.notifications.webhooks.domain import valid_pattern
+from shared.models import StrictModel
+from shared.principal import Principal
+from shared.web.connection import Reading, Transaction
+
+router = APIRouter(tags=["webhooks"])
+Reader = Annotated[Principal, Depends(allowed(Capability.READ_WEBHOOKS))]
+Manager = Annotated[Principal, Depends(allowed(Capability.MANAGE_WEBHOOKS))]
+
+
+class WebhookIn(StrictModel):
+    name: str = Field(min_length=2, max_length=200)
+    url: str = Field(max_length=2000)
+    patterns: list[str] = Field(min_length=1, max_length=20, description="topic patterns of public events, "
+                                "e.g. 'evaluation.results.#' or 'submissions.work.received.d07'")
+    secret: str | None = Field(default=None, min_length=32, max_length=200,
+                               description="shared signing secret; generated (and shown once) when omitted")
+
+    @field_validator("url")
+    @classmethod
+    def _http_url(cls, url: str) -> str:
+        parts = urlsplit(url)
+        if parts.scheme not in ("http", "https") or not parts.hostname:
+            raise ValueError("an http(s) URL is required")
+        return url
+
+    @field_validator("patterns")
+    @classmethod
+    def _patterns(cls, patterns: list[str]) -> list[str]:
+        for pattern in patterns:
+            if not valid_pattern(pattern):
+                raise ValueError(f"not a topic pattern: {pattern!r}")
+        return patterns
+
+
+class WebhookOut(BaseModel):
+    id: uuid.UUID
+    name: str
+    url: str
+    patterns: list[str]
+    status: str
+    consecutive_failures: int
+    last_error: str | None
+    failing_since: datetime | None
+    created_by: str
+    created_at: datetime
+
+
+class WebhookCreated(WebhookOut):
+    secret: str = Field(description="shown only now: sign checks use it")
+
+
+@router.post("/webhooks", status_code=201, response_model=WebhookCreated)
+async def register(body: WebhookIn, principal: Manager, conn: Transaction) -> WebhookCreated:
+    """Register an endpoint for public events; each delivery is signed with HMAC-SHA256 (see X-Hami-Signature)."""
+    return WebhookCreated(**await usecases.register_webhook(conn, principal, name=body.name, url=body.url,
+                                                            patterns=body.patterns, secret=body.secret))
+
+
+@router.get("/webhooks", response_model=list[WebhookOut])
+async def list_webhooks(principal: Reader, conn: Reading) -> list[WebhookOut]:
+    """Registered endpoints and their health (secrets are never shown again)."""
+    return [WebhookOut(**row) for row in await usecases.list_webhooks(conn, principal)]
+
+
+@router.get("/webhooks/{webhook_id}", response_model=WebhookOut)
+async def get_webhook(webhook_id: uuid.UUID, principal: Reader, conn: Reading) -> WebhookOut:
+    """One endpoint, with why it is failing if it is."""
+    return WebhookOut(**await usecases.get_webhook(conn, principal, webhook_id))
+
+
+@router.post("/webhooks/{webhook_id}/resume", response_model=WebhookOut)
+async def resume(webhook_id: uuid.UUID, principal: Manager, conn: Transaction) -> WebhookOut:
+    """Try a failing (or disabled) endpoint again, and resend what it missed while it was failing."""
+    return WebhookOut(**await usecases.resume_webhook(conn, principal, webhook_id))
+
+
+@router.delete("/webhooks/{webhook_id}", response_model=WebhookOut)
+async def disable(webhook_id: uuid.UUID, principal: Manager, conn: Transaction) -> WebhookOut:
+    """Stop sending to an endpoint (its history stays in the ledger)."""
+    return WebhookOut(**await usecases.disable_webhook(conn, principal, webhook_id))

@@ -1,0 +1,1 @@
+"""Decisions: issued by the council and committees, relayed to the districts, acknowledged and carried out."""

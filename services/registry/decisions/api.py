@@ -1,0 +1,144 @@
+"""Decision routes: issuing, relaying and answering decisions, and reading them."""
+
+import uuid
+from datetime import datetime
+
+from fastapi import APIRouter, Query
+from pydantic import BaseModel, Field, model_validator
+
+from services.registry.decisions import usecases
+from services.registry.web import SignedIn
+from shared.contracts.decisions import DecisionAction
+from shared.models import StrictModel
+from shared.web.connection import Reading, Transaction
+
+router = APIRouter(tags=["decisions"])
+
+
+class DecisionIn(StrictModel):
+    title: str = Field(min_length=3, max_length=300)
+    text: str = Field(min_length=3, max_length=20_000)
+    issuing_body: str
+    kind: str
+    all_districts: bool = False
+    districts: list[int] = Field(default_factory=list, max_length=22)
+    committees: list[str] = Field(default_factory=list, max_length=10)
+    ack_deadline: str | None = Field(default=None, description="Jalali date, e.g. 1405/09/15 (end of that day)")
+    ack_deadline_at: datetime | None = Field(default=None, description="or an exact instant (ISO 8601)")
+    parameters: DecisionAction | None = None
+
+    @model_validator(mode="after")
+    def _one_deadline(self) -> "DecisionIn":
+        if (self.ack_deadline is None) == (self.ack_deadline_at is None):
+            raise ValueError("give exactly one of ack_deadline (Jalali date) and ack_deadline_at")
+        return self
+
+
+class StepIn(StrictModel):
+    note: str = Field(default="", max_length=5000)
+
+
+class RelayIn(StrictModel):
+    districts: list[int] | None = Field(default=None, description="default: every addressed district")
+    notes: dict[int, str] = Field(default_factory=dict, description="district -> its own note")
+
+
+class Issued(BaseModel):
+    id: uuid.UUID
+    districts: list[int]
+    ack_deadline: str  # isoformat ("+00:00"), as this answer always gave it
+
+
+class Relayed(BaseModel):
+    relayed: list[int]
+
+
+class StepTaken(BaseModel):
+    decision_id: uuid.UUID
+    district: int
+    step: str
+
+
+class DecisionOut(BaseModel):
+    id: uuid.UUID
+    title: str
+    text: str
+    issuing_body: str
+    kind: str
+    all_districts: bool
+    districts: list[int]
+    committees: list[str]
+    ack_deadline: datetime
+    parameters: dict | None
+    issued_by: str
+    issued_at: datetime
+
+
+class DistrictStatus(BaseModel):
+    decision_id: uuid.UUID
+    district: int
+    status: str
+    relay_note: str | None
+    relayed_at: datetime | None
+    ack_note: str | None
+    acknowledged_at: datetime | None
+    implemented_note: str | None
+    implemented_at: datetime | None
+    overdue_at: datetime | None
+
+
+class Summary(BaseModel):
+    counts: dict[str, int]
+    overdue: list[int]
+
+
+class DecisionStatus(DecisionOut):
+    per_district: list[DistrictStatus]
+    summary: Summary
+
+
+@router.post("/decisions", status_code=201)
+async def issue(body: DecisionIn, principal: SignedIn, conn: Transaction) -> Issued:
+    """Issue a decision (chair or secretary of the council, the festival secretary or a committee)."""
+    issued = await usecases.issue(
+        conn, principal, title=body.title, text=body.text, issuing_body=body.issuing_body, kind=body.kind,
+        all_districts=body.all_districts, districts=body.districts, committees=body.committees,
+        ack_deadline_date=body.ack_deadline, ack_deadline_at=body.ack_deadline_at, parameters=body.parameters)
+    return Issued(id=issued["id"], districts=issued["districts"], ack_deadline=issued["ack_deadline"].isoformat())
+
+
+@router.get("/decisions")
+async def list_decisions(principal: SignedIn, conn: Reading, district: int | None = None,
+                         limit: int = Query(50, ge=1, le=200), offset: int = Query(0, ge=0)) -> list[DecisionOut]:
+    """Decisions newest first; district staff see those addressed to their district."""
+    found = await usecases.decisions(conn, principal, district=district, limit=limit, offset=offset)
+    return [DecisionOut(**row) for row in found]
+
+
+@router.get("/decisions/{decision_id}")
+async def status(decision_id: uuid.UUID, principal: SignedIn, conn: Reading) -> DecisionStatus:
+    """A decision with each district's status at a glance (district staff see their own row)."""
+    return DecisionStatus(**await usecases.decision(conn, principal, decision_id))
+
+
+@router.post("/decisions/{decision_id}/relay")
+async def relay(decision_id: uuid.UUID, body: RelayIn, principal: SignedIn, conn: Transaction) -> Relayed:
+    """The central secretariat relays the decision to its districts, each with its own note."""
+    return Relayed(relayed=await usecases.relay(conn, principal, decision_id, districts=body.districts,
+                                                notes=body.notes))
+
+
+@router.post("/decisions/{decision_id}/districts/{district}/acknowledge")
+async def acknowledge(decision_id: uuid.UUID, district: int, body: StepIn, principal: SignedIn,
+                      conn: Transaction) -> StepTaken:
+    """The district secretariat acknowledges the relayed decision."""
+    await usecases.answer(conn, principal, decision_id, district=district, step="acknowledge", note=body.note)
+    return StepTaken(decision_id=decision_id, district=district, step="acknowledge")
+
+
+@router.post("/decisions/{decision_id}/districts/{district}/implemented")
+async def implemented(decision_id: uuid.UUID, district: int, body: StepIn, principal: SignedIn,
+                      conn: Transaction) -> StepTaken:
+    """The district secretariat reports the decision carried out."""
+    await usecases.answer(conn, principal, decision_id, district=district, step="implement", note=body.note)
+    return StepTaken(decision_id=decision_id, district=district, step="implement")

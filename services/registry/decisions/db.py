@@ -1,0 +1,101 @@
+"""Decisions and their per-district relay, acknowledgement and implementation: keyword-only queries."""
+
+import uuid
+from datetime import datetime
+
+from sqlalchemy import func, select, update
+from sqlalchemy.ext.asyncio import AsyncConnection
+
+from services.registry.decisions.domain import UNACKNOWLEDGED
+from services.registry.tables import decision_districts, decisions
+
+# What each step writes besides the status.
+STEP_COLUMNS = {"relay": ("relay_note", "relayed_at"), "acknowledge": ("ack_note", "acknowledged_at"),
+                "implement": ("implemented_note", "implemented_at")}
+
+
+async def insert_decision(conn: AsyncConnection, *, values: dict) -> None:
+    """Store a decision and a row per addressed district (status 'issued')."""
+    await conn.execute(decisions.insert().values(**values))
+    await conn.execute(decision_districts.insert(), [
+        {"decision_id": values["id"], "district": d, "status": "issued"} for d in values["districts"]])
+
+
+async def get_decision(conn: AsyncConnection, *, decision_id: uuid.UUID) -> dict | None:
+    """A decision with its per-district rows."""
+    row = (await conn.execute(select(decisions).where(decisions.c.id == decision_id))).mappings().first()
+    if row is None:
+        return None
+    rows = await conn.execute(select(decision_districts).where(decision_districts.c.decision_id == decision_id)
+                              .order_by(decision_districts.c.district))
+    return {**row, "per_district": [dict(r) for r in rows.mappings()]}
+
+
+async def get_header(conn: AsyncConnection, *, decision_id: uuid.UUID) -> dict | None:
+    """A decision without its per-district rows."""
+    row = (await conn.execute(select(decisions).where(decisions.c.id == decision_id))).mappings().first()
+    return dict(row) if row else None
+
+
+async def district_row(conn: AsyncConnection, *, decision_id: uuid.UUID, district: int) -> dict | None:
+    """One district's row of a decision, locked for the step about to change it."""
+    row = (await conn.execute(select(decision_districts).where(
+        decision_districts.c.decision_id == decision_id, decision_districts.c.district == district)
+        .with_for_update())).mappings().first()
+    return dict(row) if row else None
+
+
+async def record_step(conn: AsyncConnection, *, decision_id: uuid.UUID, district: int, step: str,
+                      status: str, note: str) -> None:
+    """Write a district's new status with the step's note and time."""
+    note_column, time_column = STEP_COLUMNS[step]
+    await conn.execute(update(decision_districts).where(
+        decision_districts.c.decision_id == decision_id, decision_districts.c.district == district)
+        .values({"status": status, note_column: note, time_column: func.now()}))
+
+
+async def claim_overdue(conn: AsyncConnection, *, now: datetime) -> list[dict]:
+    """Mark unacknowledged rows past their deadline overdue and return them.
+
+    A competing replica's UPDATE waits on the row locks and then finds overdue_at set: each row is
+    claimed once.
+    """
+    dd = decision_districts
+    rows = await conn.execute(
+        update(dd).where(dd.c.decision_id == decisions.c.id, dd.c.status.in_(UNACKNOWLEDGED),
+                         dd.c.overdue_at.is_(None), decisions.c.ack_deadline < now)
+        .values(overdue_at=now).returning(dd.c.decision_id, dd.c.district, decisions.c.ack_deadline))
+    return [dict(r) for r in rows.mappings()]
+
+
+async def list_decisions(conn: AsyncConnection, *, district: int | None, limit: int, offset: int) -> list[dict]:
+    """Decisions newest first (only those addressed to the district, when one is given)."""
+    statement = select(decisions).order_by(decisions.c.issued_at.desc()).limit(limit).offset(offset)
+    if district is not None:
+        statement = statement.where(decisions.c.districts.any(district))
+    return [dict(r) for r in (await conn.execute(statement)).mappings()]
+
+
+async def status_counts(conn: AsyncConnection, *,
+                        district: int | None = None) -> dict[int, list[tuple[str, bool, int]]]:
+    """Per district (or for one): how many of its decisions are at each status, marked overdue or not (one query,
+    whatever the number of districts and decisions)."""
+    dd = decision_districts
+    overdue = dd.c.overdue_at.is_not(None)
+    statement = select(dd.c.district, dd.c.status, overdue, func.count()).group_by(dd.c.district, dd.c.status, overdue)
+    if district is not None:
+        statement = statement.where(dd.c.district == district)
+    found: dict[int, list[tuple[str, bool, int]]] = {}
+    for row in await conn.execute(statement):
+        found.setdefault(row[0], []).append((row[1], row[2], row[3]))
+    return found
+
+
+async def district_listing(conn: AsyncConnection, *, district: int, limit: int) -> list[dict]:
+    """The decisions addressed to a district, newest first, each with that district's row (status, notes, times)."""
+    dd = decision_districts
+    statement = (select(decisions, dd.c.status, dd.c.relay_note, dd.c.relayed_at, dd.c.ack_note,
+                        dd.c.acknowledged_at, dd.c.implemented_note, dd.c.implemented_at, dd.c.overdue_at)
+                 .join(dd, dd.c.decision_id == decisions.c.id).where(dd.c.district == district)
+                 .order_by(decisions.c.issued_at.desc()).limit(limit))
+    return [dict(r) for r in (await conn.execute(statement)).mappings()]

@@ -1,0 +1,116 @@
+"""Pure rules of decisions flowing down: what a decision may say, whom it addresses, and each district's status."""
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from shared.contracts.base import DISTRICTS
+from shared.contracts.decisions import CloseTier, DecisionAction, OpenTier
+from shared.persian import tehran_day_end_utc
+from shared.refusals import Kind, Refusal
+
+KINDS = ("directive", "notice", "actionable")
+# Each step a district takes, from the status it requires to the status it leaves.
+STEPS = {
+    "relay": ("issued", "relayed"),
+    "acknowledge": ("relayed", "acknowledged"),
+    "implement": ("acknowledged", "implemented"),
+}
+UNACKNOWLEDGED = ("issued", "relayed")
+# What a district does next on a decision, by its status (nothing before the relay or after implementing).
+NEXT_STEP = {required: step for step, (required, _) in STEPS.items() if step != "relay"}
+
+
+def addressed_districts(all_districts: bool, districts: list[int]) -> list[int]:
+    """The districts a decision goes to; refuses unknown districts and empty addresses."""
+    if all_districts:
+        return list(DISTRICTS)
+    if not districts or any(d not in DISTRICTS for d in districts):
+        raise Refusal(Kind.INVALID, "invalid_addressees", "مناطق مخاطب مصوبه را درست انتخاب کنید (۱ تا ۲۲).",
+                      "Address the decision to districts 1-22, or to all districts.")
+    return sorted(set(districts))
+
+
+def check_kind(kind: str, has_parameters: bool) -> None:
+    """Actionable decisions carry typed parameters; the others must not."""
+    if kind not in KINDS:
+        raise Refusal(Kind.INVALID, "unknown_decision_kind", "نوع مصوبه معتبر نیست.", "Unknown decision kind.", KINDS)
+    if (kind == "actionable") != has_parameters:
+        raise Refusal(Kind.INVALID, "parameters_mismatch", "فقط مصوبات اجرایی پارامتر دارند و باید داشته باشند.",
+                      "Actionable decisions, and only they, carry parameters.")
+
+
+def check_action(action: DecisionAction | None) -> None:
+    """Refuse an action no service carries out, rather than accept it and let it be ignored: closing a tier, and
+    opening tier 2 (the jury's round is opened by the festival secretary; evaluation acts on tier 1 only)."""
+    if isinstance(action, CloseTier) or (isinstance(action, OpenTier) and action.tier != 1):
+        what = f"{action.action} (tier {action.tier})"
+        raise Refusal(Kind.INVALID, "action_not_supported",
+                      f"اقدام «{what}» در مصوبه پشتیبانی نمی‌شود؛ هیچ بخشی آن را اجرا نمی‌کند.",
+                      f"The action {what} is not supported in a decision: nothing would carry it out.",
+                      {"action": action.action, "tier": action.tier})
+
+
+def ack_deadline(jalali_date: str | None, instant: datetime | None, now: datetime) -> datetime:
+    """The acknowledgement deadline as a UTC instant, from a Jalali date (end of that day) or an instant; refuses
+    a naive instant, a bad date and the past."""
+    if instant is not None:
+        deadline = instant
+        if deadline.tzinfo is None:
+            raise Refusal(Kind.INVALID, "naive_deadline", "ساعت مهلت باید منطقهٔ زمانی داشته باشد.",
+                          "The deadline needs a time zone.")
+    else:
+        try:
+            deadline = tehran_day_end_utc(jalali_date)
+        except ValueError as error:
+            raise Refusal(Kind.INVALID, "invalid_date", "تاریخ مهلت معتبر نیست.",
+                          f"Invalid deadline: {error}") from None
+    if deadline <= now:
+        raise Refusal(Kind.INVALID, "deadline_passed", "مهلت پاسخ باید در آینده باشد.",
+                      "The deadline must be in the future.")
+    return deadline
+
+
+def unknown_committees(unknown: set[str]) -> Refusal:
+    """A decision addressed to committees that do not exist (or no longer do)."""
+    return Refusal(Kind.INVALID, "unknown_body", "کمیتهٔ مخاطب وجود ندارد.", "Unknown addressed committee.",
+                   sorted(unknown))
+
+
+def next_status(current: str, step: str) -> str:
+    """The district's status after a step; refuses steps out of order."""
+    required, result = STEPS[step]
+    if current != required:
+        raise Refusal(Kind.CONFLICT, f"cannot_{step}", f"این مصوبه در وضعیت «{current}» است و این مرحله ممکن نیست.",
+                      f"The decision is '{current}' for this district; it cannot {step} now.")
+    return result
+
+
+@dataclass(frozen=True)
+class StatusSummary:
+    """A decision at a glance: how many districts are at each status, and which are overdue."""
+
+    counts: dict[str, int]
+    overdue: list[int]
+
+
+def summarise(rows: list[dict]) -> StatusSummary:
+    """Counts per status and the overdue districts, from per-district rows."""
+    counts: dict[str, int] = {}
+    for row in rows:
+        counts[row["status"]] = counts.get(row["status"], 0) + 1
+    overdue = sorted(r["district"] for r in rows if is_overdue(r))
+    return StatusSummary(counts=counts, overdue=overdue)
+
+
+def is_overdue(row: dict) -> bool:
+    """A district's copy marked overdue and still not acknowledged."""
+    return row["overdue_at"] is not None and row["status"] in UNACKNOWLEDGED
+
+
+def district_counts(rows: list[tuple[str, bool, int]]) -> dict[str, int]:
+    """A district's decisions at a glance, from (status, marked overdue, how many): addressed, acknowledged (or
+    further), pending, and overdue among the pending."""
+    addressed = sum(n for _, _, n in rows)
+    pending = sum(n for status, _, n in rows if status in UNACKNOWLEDGED)
+    overdue = sum(n for status, marked, n in rows if status in UNACKNOWLEDGED and marked)
+    return {"addressed": addressed, "acknowledged": addressed - pending, "pending": pending, "overdue": overdue}

@@ -1,0 +1,167 @@
+"""Decision use cases: issue, relay, acknowledge, implement, the overdue check, and who sees which decisions."""
+
+import uuid
+from datetime import UTC, datetime
+
+import structlog
+from sqlalchemy.ext.asyncio import AsyncConnection
+
+from services.registry.decisions import db
+from services.registry.decisions.domain import (
+    NEXT_STEP,
+    ack_deadline,
+    addressed_districts,
+    check_action,
+    check_kind,
+    is_overdue,
+    next_status,
+    summarise,
+    unknown_committees,
+)
+from services.registry.permissions import PERMISSIONS, Capability, may_issue_for, not_district_staff
+from services.registry.structure.db import active_body_codes
+from services.registry.structure.usecases import active_body
+from services.registry.tables import outbox
+from shared.contracts.decisions import DecisionAction
+from shared.contracts.registry import (
+    DecisionAcknowledged,
+    DecisionImplemented,
+    DecisionIssued,
+    DecisionOverdue,
+    DecisionRelayed,
+)
+from shared.messaging.outbox import add_events
+from shared.persian import normalize_text
+from shared.principal import Principal
+from shared.refusals import Refusal, forbidden, not_found
+
+log = structlog.get_logger("decisions")
+STEP_EVENTS = {"relay": DecisionRelayed, "acknowledge": DecisionAcknowledged, "implement": DecisionImplemented}
+STEP_CAPABILITIES = {"acknowledge": Capability.ACKNOWLEDGE_DECISIONS, "implement": Capability.REPORT_IMPLEMENTED}
+
+
+def _no_decision() -> Refusal:
+    return not_found("مصوبه", "Decision")
+
+
+async def issue(conn: AsyncConnection, principal: Principal, *, title: str, text: str, issuing_body: str, kind: str,
+                all_districts: bool, districts: list[int], committees: list[str], ack_deadline_date: str | None,
+                ack_deadline_at: datetime | None, parameters: DecisionAction | None) -> dict:
+    """Issue a decision in a body's name (its chair or secretary); returns its id, districts and deadline."""
+    check_kind(kind, parameters is not None)
+    check_action(parameters)
+    districts = addressed_districts(all_districts, districts)
+    deadline = ack_deadline(ack_deadline_date, ack_deadline_at, datetime.now(UTC))
+    issuer = await active_body(conn, issuing_body)
+    if not may_issue_for(principal, issuer.code):
+        raise forbidden()
+    if unknown := set(committees) - await active_body_codes(conn, codes=committees):
+        raise unknown_committees(unknown)
+    decision_id = uuid.uuid4()
+    values = {"id": decision_id, "title": normalize_text(title), "text": normalize_text(text),
+              "issuing_body": issuer.code, "kind": kind, "all_districts": all_districts, "districts": districts,
+              "committees": sorted(set(committees)), "ack_deadline": deadline,
+              "parameters": parameters.model_dump(mode="json") if parameters else None,
+              "issued_by": principal.subject}
+    await db.insert_decision(conn, values=values)
+    event = DecisionIssued(decision_id=decision_id, parameters=parameters, **{
+        k: values[k] for k in ("title", "text", "issuing_body", "kind", "all_districts", "districts", "committees",
+                               "ack_deadline")})
+    await add_events(conn, outbox, [event], correlation_id=str(decision_id))
+    return {"id": decision_id, "districts": districts, "ack_deadline": deadline}
+
+
+async def relay(conn: AsyncConnection, principal: Principal, decision_id: uuid.UUID, *, districts: list[int] | None,
+                notes: dict[int, str]) -> list[int]:
+    """The central secretariat relays the decision to its districts (all addressed by default), each with its own
+    note; returns the districts relayed to."""
+    PERMISSIONS.require(principal, Capability.RELAY_DECISIONS)
+    found = await db.get_header(conn, decision_id=decision_id)
+    if found is None:
+        raise _no_decision()
+    targets = districts or found["districts"]
+    for district in targets:
+        await _take_step(conn, decision_id=decision_id, district=district, step="relay",
+                         note=normalize_text(notes.get(district, "")), deadline=found["ack_deadline"])
+    return sorted(targets)
+
+
+async def answer(conn: AsyncConnection, principal: Principal, decision_id: uuid.UUID, *, district: int, step: str,
+                 note: str) -> None:
+    """A district's own step on a relayed decision: 'acknowledge', then 'implement'."""
+    PERMISSIONS.require(principal, STEP_CAPABILITIES[step], district=district, refusal=not_district_staff())
+    found = await db.get_header(conn, decision_id=decision_id)
+    if found is None:
+        raise _no_decision()
+    await _take_step(conn, decision_id=decision_id, district=district, step=step, note=normalize_text(note),
+                     deadline=found["ack_deadline"])
+
+
+async def _take_step(conn: AsyncConnection, *, decision_id: uuid.UUID, district: int, step: str, note: str,
+                     deadline: datetime) -> None:
+    """Move one district's copy of a decision one step on, and queue the step's event."""
+    row = await db.district_row(conn, decision_id=decision_id, district=district)
+    if row is None:
+        raise not_found("مصوبه برای این منطقه", "Decision for this district")
+    status = next_status(row["status"], step)
+    await db.record_step(conn, decision_id=decision_id, district=district, step=step, status=status, note=note)
+    extra = {"ack_deadline": deadline} if step == "relay" else {}
+    await add_events(conn, outbox, [STEP_EVENTS[step](decision_id=decision_id, district=district, note=note,
+                                                      **extra)], correlation_id=str(decision_id))
+
+
+async def flag_overdue(conn: AsyncConnection) -> int:
+    """Mark and announce acknowledgements past their deadline; returns how many were found."""
+    rows = await db.claim_overdue(conn, now=datetime.now(UTC))
+    await add_events(conn, outbox, [
+        DecisionOverdue(decision_id=r["decision_id"], district=r["district"], ack_deadline=r["ack_deadline"])
+        for r in rows])
+    if rows:
+        log.info("decisions.overdue", count=len(rows))
+    return len(rows)
+
+
+async def decisions(conn: AsyncConnection, principal: Principal, *, district: int | None, limit: int,
+                    offset: int) -> list[dict]:
+    """Decisions newest first; district staff see those addressed to their district (their own by default)."""
+    if not PERMISSIONS.may(principal, Capability.READ_ALL_DECISIONS):
+        own = principal.districts()
+        if district is None and len(own) == 1:
+            district = next(iter(own))
+        PERMISSIONS.require(principal, Capability.READ_DISTRICT_DECISIONS, district=district)
+    return await db.list_decisions(conn, district=district, limit=limit, offset=offset)
+
+
+async def decision(conn: AsyncConnection, principal: Principal, decision_id: uuid.UUID) -> dict:
+    """A decision with each district's status and a summary; district staff see only their own rows."""
+    found = await db.get_decision(conn, decision_id=decision_id)
+    if found is None:
+        raise _no_decision()
+    if not PERMISSIONS.may(principal, Capability.READ_ALL_DECISIONS):
+        found["per_district"] = [r for r in found["per_district"] if PERMISSIONS.may(
+            principal, Capability.READ_DISTRICT_DECISIONS, district=r["district"])]
+        if not found["per_district"]:
+            raise _no_decision()
+    summary = summarise(found["per_district"])
+    return {**found, "summary": {"counts": summary.counts, "overdue": summary.overdue}}
+
+
+async def district_decisions(conn: AsyncConnection, principal: Principal, district: int, *,
+                             limit: int = 200) -> list[dict]:
+    """The decisions addressed to a district with its own status of each, newest first (those who may read the
+    district's decisions), each marked with the step the district takes next and whether it is overdue."""
+    PERMISSIONS.require(principal, Capability.READ_DISTRICT_DECISIONS, district=district)
+    rows = await db.district_listing(conn, district=district, limit=limit)
+    return [{**row, "district": district, "next_step": NEXT_STEP.get(row["status"]), "overdue": is_overdue(row)}
+            for row in rows]
+
+
+async def district_decision(conn: AsyncConnection, principal: Principal, decision_id: uuid.UUID,
+                            district: int) -> dict:
+    """A decision as one district sees it: its text and the district's own row, with the next step and whether it
+    is overdue; hidden (not found) from whoever may not read that district's copy."""
+    found = await decision(conn, principal, decision_id)
+    row = next((r for r in found["per_district"] if r["district"] == district), None)
+    if row is None:
+        raise _no_decision()
+    return {**found, "row": row, "next_step": NEXT_STEP.get(row["status"]), "overdue": is_overdue(row)}

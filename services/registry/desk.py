@@ -1,0 +1,35 @@
+"""My desk: what waits for a person in the registry, as far as the permissions table lets them see it (a read
+use case over decisions and reports; other services serve their own desk cards)."""
+
+from sqlalchemy.ext.asyncio import AsyncConnection
+
+from services.registry.decisions import usecases as decisions
+from services.registry.permissions import PERMISSIONS, Capability
+from services.registry.reports import usecases as reports
+from shared.principal import Principal
+
+OVERVIEW_ROWS = 8
+
+
+async def desk(conn: AsyncConnection, principal: Principal) -> dict:
+    """Per district of the person: decisions to acknowledge (overdue first) and to report implemented, and the
+    monthly report still owed; for those who watch all districts, the districts with pending acknowledgements."""
+    districts = []
+    for district in sorted(principal.districts()):
+        if not PERMISSIONS.may(principal, Capability.READ_DISTRICT_DECISIONS, district=district):
+            continue
+        rows = await decisions.district_decisions(conn, principal, district)
+        waiting = sorted((r for r in rows if r["next_step"] == "acknowledge"),
+                         key=lambda r: (not r["overdue"], r["ack_deadline"]))
+        districts.append({"district": district, "to_acknowledge": waiting,
+                          "to_implement": [r for r in rows if r["next_step"] == "implement"],
+                          "report_due": await reports.report_due(conn, principal, district)})
+    overview = None
+    if PERMISSIONS.may(principal, Capability.SEE_MONITORING):
+        rows = await reports.monitoring(conn, principal)
+        behind = sorted((r for r in rows if r["decisions"]["pending"]),
+                        key=lambda r: (-r["decisions"]["overdue"], -r["decisions"]["pending"], r["district"]))
+        overview = {"behind": behind[:OVERVIEW_ROWS], "more": max(0, len(behind) - OVERVIEW_ROWS),
+                    "totals": {key: sum(r["decisions"][key] for r in rows)
+                               for key in ("addressed", "acknowledged", "pending", "overdue")}}
+    return {"districts": districts, "overview": overview}

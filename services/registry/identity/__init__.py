@@ -1,0 +1,1 @@
+"""Identity: accounts, sign-in and the keys that sign tokens."""

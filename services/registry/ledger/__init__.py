@@ -1,0 +1,1 @@
+"""Ledger: the append-only, hash-chained archive of every event on the bus."""

@@ -1,0 +1,72 @@
+"""The festival ledger table: append (chained, serialised), query and count; keyword-only."""
+
+from datetime import UTC, datetime
+
+from sqlalchemy import Integer, cast, func, select, text
+from sqlalchemy.ext.asyncio import AsyncConnection
+
+from services.registry.ledger.domain import GENESIS, seal
+from services.registry.tables import ledger
+from shared.messaging.topology import INTERNAL_EXCHANGE
+
+LEDGER_LOCK = 7_405_003
+
+
+async def append(conn: AsyncConnection, *, values: dict) -> None:
+    """Append one event, chained to the last row; appends are serialised by an advisory lock."""
+    await conn.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": LEDGER_LOCK})
+    last = (await conn.execute(select(ledger.c.hash).order_by(ledger.c.seq.desc()).limit(1))).scalar()
+    seq = (await conn.execute(select(func.nextval("ledger_seq_seq")))).scalar_one()
+    row = {"correlation_id": None, "causation_id": None, **values, "seq": seq,
+           "recorded_at": datetime.now(UTC)}
+    prev_hash = last or GENESIS
+    await conn.execute(ledger.insert().values(**row, prev_hash=prev_hash, hash=seal(prev_hash, row)))
+
+
+async def query(
+    conn: AsyncConnection, *, event_type: str | None = None, district: int | None = None,
+    correlation_id: str | None = None, since: datetime | None = None, until: datetime | None = None,
+    exchange: str | None = None, after_seq: int = 0, limit: int = 100,
+) -> list[dict]:
+    """Ledger rows matching every filter given, in seq order after a position."""
+    statement = select(ledger).where(ledger.c.seq > after_seq).order_by(ledger.c.seq).limit(limit)
+    if event_type:
+        statement = statement.where(ledger.c.event_type == event_type)
+    if district is not None:
+        statement = statement.where(_district() == district)
+    if correlation_id:
+        statement = statement.where(ledger.c.correlation_id == correlation_id)
+    if since:
+        statement = statement.where(ledger.c.recorded_at >= since)
+    if until:
+        statement = statement.where(ledger.c.recorded_at < until)
+    if exchange:
+        statement = statement.where(ledger.c.exchange == exchange)
+    return [dict(r) for r in (await conn.execute(statement)).mappings()]
+
+
+def _district():
+    return cast(ledger.c.payload["district"].astext, Integer)
+
+
+async def count_by(conn: AsyncConnection, *, event_type: str, district: int, field: str,
+                   since: datetime | None = None, until: datetime | None = None) -> dict[str, int]:
+    """How many internal events of a type the district had, grouped by a payload field (e.g. category)."""
+    key = ledger.c.payload[field].astext
+    statement = (select(key, func.count()).where(
+        ledger.c.event_type == event_type, ledger.c.exchange == INTERNAL_EXCHANGE, _district() == district)
+        .group_by(key))
+    if since:
+        statement = statement.where(ledger.c.recorded_at >= since)
+    if until:
+        statement = statement.where(ledger.c.recorded_at < until)
+    return {row[0]: row[1] for row in await conn.execute(statement)}
+
+
+async def count_by_district(conn: AsyncConnection, *, event_type: str) -> dict[int, int]:
+    """How many internal events of a type each district had, in one query."""
+    district = _district()
+    statement = (select(district, func.count()).where(
+        ledger.c.event_type == event_type, ledger.c.exchange == INTERNAL_EXCHANGE, district.is_not(None))
+        .group_by(district))
+    return {row[0]: row[1] for row in await conn.execute(statement)}

@@ -1,0 +1,1 @@
+"""Organisations: local institutions and partner organisations, and their representatives' accounts."""

@@ -1,0 +1,34 @@
+"""The registry's pages for people: signing in, my desk, and the district secretariat's decisions, reports and
+offices. Each sub-domain's pages call its use cases; this module puts them together."""
+
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, Request
+from fastapi.responses import HTMLResponse
+
+from services.registry.decisions import pages as decisions_pages
+from services.registry.desk import desk
+from services.registry.identity import pages as identity_pages
+from services.registry.reports import pages as reports_pages
+from services.registry.structure import pages as structure_pages
+from shared.principal import Principal
+from shared.web.connection import Reading
+from shared.web.pages import Pages
+
+
+def desk_routes(pages: Pages) -> APIRouter:
+    """My desk: what waits for the signed-in person, by role; other services' cards load into it."""
+    router = pages.router()
+    person = Annotated[Principal, Depends(pages.person)]
+
+    @router.get("/desk")
+    async def my_desk(request: Request, principal: person, conn: Reading) -> HTMLResponse:
+        return pages.render(request, "desk.html", desk=await desk(conn, principal))
+
+    return router
+
+
+def routers(pages: Pages) -> list[APIRouter]:
+    """Every registry page router."""
+    return [identity_pages.routes(pages), desk_routes(pages), decisions_pages.routes(pages),
+            reports_pages.routes(pages), structure_pages.routes(pages)]

@@ -1,0 +1,84 @@
+"""People and their appointments to bodies: keyword-only queries."""
+
+import uuid
+
+from sqlalchemy import func, select, update
+from sqlalchemy.dialects.postgresql import insert
+from sqlalchemy.ext.asyncio import AsyncConnection
+
+from services.registry.tables import accounts, appointments, bodies, people
+
+
+async def create_person(conn: AsyncConnection, *, name: str, mobile: str | None, email: str | None) -> uuid.UUID:
+    """Insert a person (already normalised and validated)."""
+    person_id = uuid.uuid4()
+    await conn.execute(people.insert().values(id=person_id, name=name, mobile=mobile, email=email))
+    return person_id
+
+
+async def get_person(conn: AsyncConnection, *, person_id: uuid.UUID) -> dict | None:
+    """A person with their active appointments."""
+    row = (await conn.execute(select(people).where(people.c.id == person_id))).mappings().first()
+    return {**row, "memberships": await memberships_of(conn, person_id=person_id)} if row else None
+
+
+async def person_exists(conn: AsyncConnection, *, person_id: uuid.UUID) -> bool:
+    """True when the person is registered."""
+    return (await conn.execute(select(people.c.id).where(people.c.id == person_id))).first() is not None
+
+
+async def memberships_of(conn: AsyncConnection, *, person_id: uuid.UUID) -> list[dict]:
+    """Active appointments with each body's kind and district (as tokens carry them)."""
+    rows = await conn.execute(
+        select(appointments.c.id.label("appointment_id"), appointments.c.body_code.label("body"),
+               appointments.c.role, bodies.c.kind, bodies.c.district)
+        .join(bodies, bodies.c.code == appointments.c.body_code)
+        .where(appointments.c.person_id == person_id, appointments.c.removed_at.is_(None), bodies.c.active)
+        .order_by(appointments.c.body_code, appointments.c.role))
+    return [dict(r) for r in rows.mappings()]
+
+
+async def appoint(conn: AsyncConnection, *, person_id: uuid.UUID, body_code: str, role: str,
+                  by: str) -> uuid.UUID | None:
+    """Record an appointment; None when the person already holds that role in that body."""
+    appointment_id = uuid.uuid4()
+    result = await conn.execute(
+        insert(appointments).values(id=appointment_id, person_id=person_id, body_code=body_code, role=role,
+                                    appointed_by=by)
+        .on_conflict_do_nothing(index_elements=["person_id", "body_code", "role"],
+                                index_where=appointments.c.removed_at.is_(None))
+        .returning(appointments.c.id))
+    return result.scalar()
+
+
+async def end_appointment(conn: AsyncConnection, *, appointment_id: uuid.UUID, body_code: str,
+                          by: str) -> dict | None:
+    """Mark an active appointment to the body removed; returns it, or None when there was none."""
+    row = (await conn.execute(
+        update(appointments).where(appointments.c.id == appointment_id, appointments.c.body_code == body_code,
+                                   appointments.c.removed_at.is_(None))
+        .values(removed_at=func.now(), removed_by=by).returning(appointments))).mappings().first()
+    return dict(row) if row else None
+
+
+async def body_members(conn: AsyncConnection, *, body_code: str) -> list[dict]:
+    """People currently appointed to a body."""
+    rows = await conn.execute(
+        select(appointments.c.id.label("appointment_id"), appointments.c.role, appointments.c.appointed_at,
+               people.c.id.label("person_id"), people.c.name)
+        .join(people, people.c.id == appointments.c.person_id)
+        .where(appointments.c.body_code == body_code, appointments.c.removed_at.is_(None))
+        .order_by(appointments.c.appointed_at))
+    return [dict(r) for r in rows.mappings()]
+
+
+async def district_staff(conn: AsyncConnection, *, district: int) -> list[dict]:
+    """People with an account appointed to a body of the district, with the body and role (no contact details)."""
+    rows = await conn.execute(
+        select(people.c.name, accounts.c.username, appointments.c.role, bodies.c.kind, bodies.c.name_fa.label("body"))
+        .join(appointments, appointments.c.person_id == people.c.id)
+        .join(bodies, bodies.c.code == appointments.c.body_code)
+        .join(accounts, accounts.c.person_id == people.c.id)
+        .where(bodies.c.district == district, bodies.c.active, appointments.c.removed_at.is_(None), accounts.c.active)
+        .order_by(bodies.c.code, appointments.c.role, people.c.name))
+    return [dict(r) for r in rows.mappings()]

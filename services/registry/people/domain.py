@@ -1,0 +1,32 @@
+"""Pure rules about people: their contact details, canonical and checked."""
+
+import re
+
+from shared.persian import canonical_mobile, normalize_text
+from shared.refusals import Kind, Refusal
+
+EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[A-Za-z]{2,}", re.ASCII)
+
+
+def canonical_contact(name: str, mobile: str | None, email: str | None) -> tuple[str, str | None, str | None]:
+    """Normalised name, canonical mobile (09...) and lower-case email; refusals per field."""
+    name = normalize_text(name)
+    if len(name) < 2:
+        raise Refusal(Kind.INVALID, "invalid_name", "نام را کامل بنویسید.", "The name is missing.")
+    if mobile:
+        try:
+            mobile = canonical_mobile(mobile)
+        except ValueError:
+            raise Refusal(Kind.INVALID, "invalid_mobile", "شماره همراه معتبر نیست.",
+                          "The mobile number is not valid.") from None
+    if email:
+        email = email.strip().lower()
+        if not EMAIL.fullmatch(email):
+            raise Refusal(Kind.INVALID, "invalid_email", "نشانی ایمیل معتبر نیست.", "The email address is not valid.")
+    return name, mobile or None, email or None
+
+
+def already_appointed() -> Refusal:
+    """The person holds the role in the body already."""
+    return Refusal(Kind.CONFLICT, "already_appointed", "این شخص همین نقش را در این نهاد دارد.",
+                   "The person already holds this role in this body.")

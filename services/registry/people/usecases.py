@@ -1,0 +1,84 @@
+"""People use cases: registering people and appointing them to bodies, with their events."""
+
+import uuid
+
+from sqlalchemy.ext.asyncio import AsyncConnection
+
+from services.registry.people import db
+from services.registry.people.domain import already_appointed, canonical_contact
+from services.registry.permissions import PERMISSIONS, Capability, may_appoint
+from services.registry.structure.domain import Body
+from services.registry.structure.usecases import active_body
+from services.registry.tables import outbox
+from shared.contracts.registry import MemberAppointed, MemberRemoved, PersonRegistered
+from shared.messaging.outbox import add_events
+from shared.principal import Principal
+from shared.refusals import forbidden, not_found
+
+
+async def register_person(conn: AsyncConnection, *, name: str, mobile: str | None, email: str | None) -> uuid.UUID:
+    """Store a person and queue PersonRegistered (for callers that checked who may)."""
+    name, mobile, email = canonical_contact(name, mobile, email)
+    person_id = await db.create_person(conn, name=name, mobile=mobile, email=email)
+    await add_events(conn, outbox, [PersonRegistered(person_id=person_id, name=name, mobile=mobile, email=email)])
+    return person_id
+
+
+async def register(conn: AsyncConnection, principal: Principal, *, name: str, mobile: str | None,
+                   email: str | None) -> dict:
+    """Register a person with contact details (festival secretary or a district secretary); returns the person."""
+    PERMISSIONS.require(principal, Capability.REGISTER_PEOPLE)
+    person_id = await register_person(conn, name=name, mobile=mobile, email=email)
+    return await db.get_person(conn, person_id=person_id)
+
+
+async def person(conn: AsyncConnection, principal: Principal, person_id: uuid.UUID) -> dict:
+    """A person's contact details and memberships (the person themself, or city-wide staff; hidden from others)."""
+    if principal.subject != str(person_id):
+        PERMISSIONS.require(principal, Capability.READ_PEOPLE, refusal=not_found("شخص", "Person"))
+    found = await db.get_person(conn, person_id=person_id)
+    if found is None:
+        raise not_found("شخص", "Person")
+    return found
+
+
+async def members(conn: AsyncConnection, principal: Principal, body_code: str) -> list[dict]:
+    """Who currently sits on an active body, with their roles."""
+    PERMISSIONS.require(principal, Capability.SEE_MEMBERS)
+    await active_body(conn, body_code)
+    return await db.body_members(conn, body_code=body_code)
+
+
+async def appoint(conn: AsyncConnection, principal: Principal, *, person_id: uuid.UUID, body_code: str,
+                  role: str) -> uuid.UUID:
+    """Appoint a person to a body if the caller may (permissions.may_appoint); queues MemberAppointed."""
+    body = await active_body(conn, body_code)
+    if not may_appoint(principal, kind=body.kind, district=body.district):
+        raise forbidden()
+    if not await db.person_exists(conn, person_id=person_id):
+        raise not_found("شخص", "Person")
+    return await seat(conn, person_id=person_id, body=body, role=role, by=principal.subject)
+
+
+async def seat(conn: AsyncConnection, *, person_id: uuid.UUID, body: Body, role: str, by: str) -> uuid.UUID:
+    """Record the appointment and queue MemberAppointed (for callers that checked who may)."""
+    appointment_id = await db.appoint(conn, person_id=person_id, body_code=body.code, role=role, by=by)
+    if appointment_id is None:
+        raise already_appointed()
+    await add_events(conn, outbox, [MemberAppointed(
+        appointment_id=appointment_id, person_id=person_id, body_code=body.code, body_kind=body.kind, role=role,
+        district=body.district)])
+    return appointment_id
+
+
+async def remove(conn: AsyncConnection, principal: Principal, *, body_code: str, appointment_id: uuid.UUID) -> None:
+    """End an appointment if the caller may; the record stays. Queues MemberRemoved."""
+    body = await active_body(conn, body_code)
+    if not may_appoint(principal, kind=body.kind, district=body.district):
+        raise forbidden()
+    ended = await db.end_appointment(conn, appointment_id=appointment_id, body_code=body.code, by=principal.subject)
+    if ended is None:
+        raise not_found("انتصاب", "Appointment")
+    await add_events(conn, outbox, [MemberRemoved(
+        appointment_id=appointment_id, person_id=ended["person_id"], body_code=body.code, body_kind=body.kind,
+        role=ended["role"], district=body.district)])

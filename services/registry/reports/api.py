@@ -1,0 +1,84 @@
+"""Report routes: district reports, the city report, and the monitoring table."""
+
+import uuid
+from datetime import date, datetime
+
+from fastapi import APIRouter
+from pydantic import BaseModel, Field
+
+from services.registry.reports import usecases
+from services.registry.web import SignedIn
+from shared.models import StrictModel
+from shared.web.connection import Reading, Transaction
+
+router = APIRouter(tags=["reports"])
+
+
+class ReportIn(StrictModel):
+    period_start: str = Field(description="Jalali date, e.g. 1405/08/01")
+    period_end: str = Field(description="Jalali date, e.g. 1405/08/30 (inclusive)")
+    achievements: str = Field(default="", max_length=20_000)
+    shortcomings: str = Field(default="", max_length=20_000)
+
+
+class ReportOut(BaseModel):
+    id: uuid.UUID
+    district: int | None
+    period_start: date
+    period_end: date
+    figures: dict
+    achievements: str
+    shortcomings: str
+    cites: list[uuid.UUID]
+    filed_by: str
+    filed_at: datetime
+
+
+class DecisionCounts(BaseModel):
+    addressed: int
+    acknowledged: int
+    pending: int
+    overdue: int
+
+
+class DistrictAtAGlance(BaseModel):
+    district: int
+    works_received: int
+    decisions: DecisionCounts
+    last_report_at: datetime | None
+
+
+@router.post("/districts/{district}/reports", status_code=201)
+async def file_district_report(district: int, body: ReportIn, principal: SignedIn, conn: Transaction) -> ReportOut:
+    """A district secretariat files its report; figures come from the events the registry received."""
+    return ReportOut(**await usecases.file_district_report(conn, principal, district, **body.model_dump()))
+
+
+@router.get("/districts/{district}/reports")
+async def district_reports(district: int, principal: SignedIn, conn: Reading) -> list[ReportOut]:
+    """A district's reports, newest first."""
+    return [ReportOut(**row) for row in await usecases.district_reports(conn, principal, district)]
+
+
+@router.get("/monitoring")
+async def monitoring(principal: SignedIn, conn: Reading) -> list[DistrictAtAGlance]:
+    """All 22 districts at a glance: decisions acknowledged, pending and overdue; works; last report."""
+    return [DistrictAtAGlance(**row) for row in await usecases.monitoring(conn, principal)]
+
+
+@router.post("/city-reports", status_code=201)
+async def file_city_report(body: ReportIn, principal: SignedIn, conn: Transaction) -> ReportOut:
+    """The central secretariat compiles the city report from the districts' latest reports, citing them."""
+    return ReportOut(**await usecases.compile_city_report(conn, principal, **body.model_dump()))
+
+
+@router.get("/city-reports")
+async def city_reports(principal: SignedIn, conn: Reading) -> list[ReportOut]:
+    """City reports, newest first (committees, council, city-wide staff)."""
+    return [ReportOut(**row) for row in await usecases.city_reports(conn, principal)]
+
+
+@router.get("/reports/{report_id}")
+async def report(report_id: uuid.UUID, principal: SignedIn, conn: Reading) -> ReportOut:
+    """One report, for its district's staff or those who oversee the districts."""
+    return ReportOut(**await usecases.report(conn, principal, report_id))

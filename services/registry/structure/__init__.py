@@ -1,0 +1,1 @@
+"""Structure: the festival's bodies and neighbourhoods, from the declarative file and staff edits."""

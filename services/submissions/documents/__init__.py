@@ -1,0 +1,1 @@
+"""A work's documents: attached (checked on content), listed, downloaded and removed."""

@@ -1,0 +1,1 @@
+"""The public status lookup by tracking code and the submitter's mobile number."""

@@ -1,0 +1,1 @@
+"""Works: intake, edits, withdrawal, the staff's lists and export, and the status moves the evaluation reports."""

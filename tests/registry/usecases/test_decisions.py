@@ -1,0 +1,67 @@
+"""Decision use cases on a real database: what is refused stores nothing, and each district answers for itself."""
+
+from datetime import UTC, datetime, timedelta
+
+import pytest
+from sqlalchemy import func, select
+from sqlalchemy.ext.asyncio import AsyncConnection
+
+from services.registry.decisions import usecases as decisions
+from services.registry.tables import decisions as decisions_table
+from services.registry.tables import outbox
+from shared.contracts.decisions import CloseTier, OpenTier
+from shared.refusals import Refusal
+from tests.support.personas import PERSONAS
+
+CHAIR, CENTRAL = PERSONAS["council.chair"].principal(), PERSONAS["central.staff"].principal()
+STAFF_7, STAFF_12 = PERSONAS["staff.d07"].principal(), PERSONAS["staff.d12"].principal()
+
+
+async def issue(conn: AsyncConnection, parameters=None, districts=(7,), principal=CHAIR) -> dict:
+    """A council decision to district 7 (actionable when it has parameters)."""
+    return await decisions.issue(
+        conn, principal, title="مصوبه آزمایشی", text="متن", issuing_body="policy-council",
+        kind="actionable" if parameters else "directive", all_districts=False, districts=list(districts),
+        committees=[], ack_deadline_date=None, ack_deadline_at=datetime.now(UTC) + timedelta(days=1),
+        parameters=parameters)
+
+
+async def stored(conn: AsyncConnection) -> tuple[int, int]:
+    """How many decisions and outbox events there are."""
+    return ((await conn.execute(select(func.count()).select_from(decisions_table))).scalar_one(),
+            (await conn.execute(select(func.count()).select_from(outbox))).scalar_one())
+
+
+@pytest.mark.parametrize("action", [CloseTier(edition="1405", tier=1, district=7), OpenTier(edition="1405", tier=2)])
+async def test_a_tier_action_nothing_would_carry_out_is_refused_and_stores_nothing(
+        conn: AsyncConnection, action: OpenTier) -> None:
+    before = await stored(conn)
+    with pytest.raises(Refusal) as refused:
+        await issue(conn, action)
+    assert refused.value.code == "action_not_supported"
+    assert await stored(conn) == before
+    assert (await issue(conn, OpenTier(edition="1405", tier=1, district=7)))["districts"] == [7]
+
+
+async def test_a_decision_goes_down_step_by_step_and_each_district_answers_for_itself(conn: AsyncConnection) -> None:
+    decision_id = (await issue(conn, districts=(7, 12)))["id"]
+    with pytest.raises(Refusal) as early:
+        await decisions.answer(conn, STAFF_7, decision_id, district=7, step="acknowledge", note="")
+    assert early.value.code == "cannot_acknowledge"
+    with pytest.raises(Refusal) as not_central:
+        await decisions.relay(conn, STAFF_7, decision_id, districts=None, notes={})
+    assert not_central.value.code == "forbidden"
+
+    assert await decisions.relay(conn, CENTRAL, decision_id, districts=None, notes={7: " یادداشت "}) == [7, 12]
+    with pytest.raises(Refusal) as foreign:
+        await decisions.answer(conn, STAFF_12, decision_id, district=7, step="acknowledge", note="")
+    assert foreign.value.code == "not_district_staff"
+    await decisions.answer(conn, STAFF_7, decision_id, district=7, step="acknowledge", note="دریافت شد")
+
+    seen_by_7 = await decisions.decision(conn, STAFF_7, decision_id)
+    assert [(r["district"], r["status"], r["relay_note"]) for r in seen_by_7["per_district"]] == [
+        (7, "acknowledged", "یادداشت")]
+    assert (await decisions.decision(conn, CHAIR, decision_id))["summary"] == {
+        "counts": {"acknowledged": 1, "relayed": 1}, "overdue": []}
+    assert [d["id"] for d in await decisions.decisions(conn, STAFF_12, district=None, limit=50, offset=0)
+            ].count(decision_id) == 1

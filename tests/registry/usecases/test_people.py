@@ -1,0 +1,74 @@
+"""People, account and organisation use cases on a real database: who may appoint where, and refusals that
+leave nothing behind."""
+
+import pytest
+from sqlalchemy import func, select
+from sqlalchemy.ext.asyncio import AsyncConnection
+
+from services.registry.identity import usecases as identity
+from services.registry.organisations import usecases as organisations
+from services.registry.organisations.domain import Organisation
+from services.registry.people import usecases as people
+from services.registry.tables import people as people_table
+from shared.refusals import Refusal
+from tests.support.personas import PERSONAS
+
+SECRETARY, SECRETARY_7 = PERSONAS["festival.secretary"].principal(), PERSONAS["secretary.d07"].principal()
+STAFF_7 = PERSONAS["staff.d07"].principal()
+
+
+async def refused(coroutine) -> str:
+    """The code of the refusal the use case answers with."""
+    with pytest.raises(Refusal) as refusal:
+        await coroutine
+    return refusal.value.code
+
+
+async def test_appointments_follow_the_table_and_a_removal_names_its_body(conn: AsyncConnection) -> None:
+    person = (await people.register(conn, SECRETARY_7, name="  عضو   تازه ", mobile="۰۹۱۲۱۱۱۲۲۳۳", email=None))
+    assert person["name"] == "عضو تازه" and person["mobile"] == "09121112233"
+    assert await refused(people.appoint(conn, SECRETARY, person_id=person["id"],
+                                        body_code="district-07-executive", role="member")) == "forbidden"
+    appointment = await people.appoint(conn, SECRETARY_7, person_id=person["id"], body_code="district-07-executive",
+                                       role="member")
+    assert await refused(people.appoint(conn, SECRETARY_7, person_id=person["id"], body_code="district-07-executive",
+                                        role="member")) == "already_appointed"
+    assert await refused(people.remove(conn, SECRETARY_7, body_code="district-07-young-citizens",
+                                       appointment_id=appointment)) == "not_found"
+    await people.remove(conn, SECRETARY_7, body_code="district-07-executive", appointment_id=appointment)
+    assert (await people.person(conn, SECRETARY, person["id"]))["memberships"] == []
+    assert await refused(people.person(conn, STAFF_7, person["id"])) == "not_found"
+
+
+async def test_an_account_refused_for_one_appointment_leaves_no_person_behind(conn: AsyncConnection) -> None:
+    count = select(func.count()).select_from(people_table)
+    before = (await conn.execute(count)).scalar_one()
+    with pytest.raises(Refusal) as refusal:
+        async with conn.begin_nested():  # as a route's transaction: the refusal rolls it back
+            await identity.create_account(
+                conn, SECRETARY_7, username="staff.mixed", password="long-enough-password", name="کارمند",
+                mobile=None, email=None, memberships=[("district-07", "staff"), ("jury", "juror")])
+    assert refusal.value.code == "forbidden"
+    assert (await conn.execute(count)).scalar_one() == before
+    assert await refused(identity.create_account(
+        conn, STAFF_7, username="staff.bare", password="long-enough-password", name="کارمند", mobile=None,
+        email=None, memberships=[])) == "forbidden"
+
+
+async def test_organisations_stay_in_their_district_and_keep_legal_ids_unique(conn: AsyncConnection) -> None:
+    sara = Organisation(code="sara-test", kind="neighbourhood_centre", name_fa="سرای محله", district=7)
+    assert await refused(organisations.register(conn, SECRETARY_7, Organisation(
+        **{**sara.__dict__, "code": "sara-other", "district": 3}))) == "forbidden"
+    assert (await organisations.register(conn, SECRETARY_7, sara)).district == 7
+    assert await refused(organisations.register(conn, SECRETARY, sara)) == "organisation_exists"
+    ngo = Organisation(code="ngo-test", kind="ngo", name_fa="انجمن", legal_entity_id="10380284790")
+    await organisations.register(conn, SECRETARY, ngo)
+    assert await refused(organisations.register(conn, SECRETARY, Organisation(
+        **{**ngo.__dict__, "code": "ngo-copy"}))) == "legal_entity_id_taken"
+    account, person = await organisations.open_account(conn, SECRETARY_7, "sara-test", username="sara.rep",
+                                                       password="long-enough-password", name="نماینده",
+                                                       mobile=None, email=None)
+    assert account and person
+    assert await refused(organisations.open_account(conn, SECRETARY_7, "sara-test", username="sara.rep",
+                                                    password="long-enough-password", name="نماینده",
+                                                    mobile=None, email=None)) == "username_taken"
