@@ -45,6 +45,8 @@ def install_request_middleware(app: FastAPI, metrics: Metrics) -> None:
             response = await call_next(request)
             status = response.status_code
             response.headers["x-request-id"] = request_id
+            # The server's own time (W3C Server-Timing): what bench/pages.py measures, and browsers' dev tools show.
+            response.headers["server-timing"] = f"app;dur={(time.perf_counter() - started) * 1000:.1f}"
             return response
         finally:
             route = getattr(request.scope.get("route"), "path", "unmatched")
