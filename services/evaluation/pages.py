@@ -7,7 +7,7 @@ from fastapi import APIRouter, Request
 from fastapi.responses import Response
 
 from services.evaluation.usecases import council
-from shared.persian import format_jalali_long, to_ascii_digits
+from shared.persian import to_ascii_digits
 from shared.web.connection import Reading
 from shared.web.pages import Pages
 
@@ -32,8 +32,6 @@ def by_category(published: list[dict]) -> list[dict]:
 def build_router(pages: Pages) -> APIRouter:
     """The public results pages, rendered with this service's Pages (built in main.py from the settings)."""
     router = pages.router()
-    # Citizens read the month's name more easily than its number (e.g. ۶ آذر ۱۴۰۵).
-    pages.env.filters.setdefault("jalali_long", format_jalali_long)
 
     async def show(request: Request, conn: Reading, edition: str | None) -> Response:
         editions = await council.published_editions(conn)

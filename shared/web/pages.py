@@ -18,7 +18,7 @@ from pydantic import ValidationError
 
 from shared.auth import TokenVerifier
 from shared.errors import STATUS
-from shared.persian import format_jalali_date, format_jalali_datetime, to_persian_digits
+from shared.persian import format_jalali_date, format_jalali_datetime, format_jalali_long, to_persian_digits
 from shared.principal import Principal
 from shared.refusals import Kind, Refusal
 from shared.web.session import CSRF_FIELD, bearer_or_cookie, csrf_ok, csrf_token_of, remember_csrf
@@ -57,6 +57,11 @@ def jalali(value: datetime | None, with_time: bool = False) -> str:
     return format_jalali_datetime(value) if with_time else format_jalali_date(value)
 
 
+def jalali_long(value: datetime | None) -> str:
+    """A moment as a Jalali date with the month's name (۶ آذر ۱۴۰۵); a dash when missing."""
+    return format_jalali_long(value) if value is not None else "—"
+
+
 def field_errors(error: ValidationError) -> dict[str, str]:
     """Field name -> a Persian message, from a pydantic validation error of a form's model."""
     errors: dict[str, str] = {}
@@ -82,7 +87,7 @@ class Pages:
         self.env = Environment(loader=ChoiceLoader([FileSystemLoader(templates), FileSystemLoader(SHARED_TEMPLATES)]),
                                autoescape=select_autoescape(default=True), undefined=StrictUndefined,
                                trim_blocks=True, lstrip_blocks=True)
-        self.env.filters.update(fa=persian_number, jalali=jalali)
+        self.env.filters.update(fa=persian_number, jalali=jalali, jalali_long=jalali_long)
         self.env.globals.update(url=self.url, service=service, csrf_field=CSRF_FIELD)
 
     def url(self, service: str, path: str = "/") -> str:
