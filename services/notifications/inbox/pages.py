@@ -3,11 +3,13 @@ count the shared navigation loads, and the card on registry's "my desk". Every r
 inbox use cases, which keep each person to their own items."""
 
 import uuid
+from collections.abc import Awaitable
 from pathlib import Path
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from sqlalchemy.ext.asyncio import AsyncConnection
 
 from services.notifications.inbox import usecases
 from shared.persian import to_ascii_digits
@@ -56,7 +58,7 @@ def build_router(pages: Pages) -> APIRouter:
     router = pages.router()
     Person = Annotated[Principal, Depends(pages.person)]
 
-    async def listing(conn, principal: Principal, page: int) -> dict:
+    async def listing(conn: AsyncConnection, principal: Principal, page: int) -> dict:
         total = await usecases.inbox_size(conn, principal)
         last = max((total + PAGE_SIZE - 1) // PAGE_SIZE, 1)
         page = min(page, last)
@@ -78,10 +80,11 @@ def build_router(pages: Pages) -> APIRouter:
     async def read(request: Request, item_id: str, principal: Person, conn: Transaction) -> Response:
         """Mark one of one's own items read: the list again for htmx (with the navigation's count), else back."""
         await pages.require_csrf(request)
-        await usecases.mark_read(conn, principal, _item(item_id))
+        item = _item(item_id)
+        await usecases.mark_read(conn, principal, item)
         page = page_number(str((await request.form()).get("page", "")))
         if request.headers.get("hx-request") != "true":
-            return back_to(page, f"#item-{item_id}")
+            return back_to(page, f"#item-{item}")
         listed = await listing(conn, principal, page)
         return pages.render(request, "inbox_update.html", notice="پیام خوانده‌شده علامت خورد.", **listed)
 
@@ -122,7 +125,7 @@ def _item(text: str) -> uuid.UUID:
         raise not_found("پیام", "Inbox item") from None
 
 
-async def _quietly(awaitable) -> int | None:
+async def _quietly(awaitable: Awaitable[int]) -> int | None:
     """A count for a fragment; an account that has no inbox (refused) simply has nothing to show."""
     try:
         return await awaitable
