@@ -43,7 +43,9 @@ def run_all(_args: argparse.Namespace) -> int:
     try:
         for process in processes:
             process.wait_ready(timeout=120)
-        print(f"\nHami is ready in {time.monotonic() - started:.1f}s:", flush=True)
+        print(f"\nHami is ready in {time.monotonic() - started:.1f}s. Open {processes[0].url}/ in a browser "
+              "(the festival's pages; staff sign in there).", flush=True)
+        print("JSON APIs for other systems:", flush=True)
         for process in processes:
             print(f"  {process.name:<14} {process.url}/docs", flush=True)
         print("Ctrl-C stops everything.", flush=True)
