@@ -44,9 +44,11 @@ def system(servers: Servers, amqp_url: str, tmp_path_factory: pytest.TempPathFac
     asyncio.run(drop_databases(servers, running.prefix))
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def browser():
-    """Headless Chromium (Debian's package) for the page tests."""
+    """Headless Chromium (Debian's package) for a module of page tests. Per module, not per session: Playwright's
+    sync API keeps an event loop running in this thread while it is open, which later asyncio.run calls and
+    async tests of other modules cannot share."""
     with chromium() as running:
         yield running
 

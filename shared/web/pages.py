@@ -67,7 +67,13 @@ def field_errors(error: ValidationError) -> dict[str, str]:
     errors: dict[str, str] = {}
     for item in error.errors():
         field = ".".join(str(part) for part in item["loc"]) or "form"
-        errors.setdefault(field, FIELD_PROBLEMS.get(item["type"], GENERAL_PROBLEM))
+        kind = item["type"]
+        if kind == "string_too_short" and not str(item.get("input", "")).strip():
+            kind = "missing"  # an empty box is a missing answer, not a short one
+        message = FIELD_PROBLEMS.get(kind, GENERAL_PROBLEM)
+        if kind == "string_too_long" and "max_length" in item.get("ctx", {}):
+            message = f"این بخش بیش از {persian_number(item['ctx']['max_length'])} نویسه است."
+        errors.setdefault(field, message)
     return errors
 
 

@@ -19,7 +19,7 @@ from services.registry.decisions.domain import (
     unknown_committees,
 )
 from services.registry.permissions import PERMISSIONS, Capability, may_issue_for, not_district_staff
-from services.registry.structure.db import active_body_codes
+from services.registry.structure.db import active_body_codes, load_body
 from services.registry.structure.usecases import active_body
 from services.registry.tables import outbox
 from shared.contracts.decisions import DecisionAction
@@ -164,4 +164,6 @@ async def district_decision(conn: AsyncConnection, principal: Principal, decisio
     row = next((r for r in found["per_district"] if r["district"] == district), None)
     if row is None:
         raise _no_decision()
-    return {**found, "row": row, "next_step": NEXT_STEP.get(row["status"]), "overdue": is_overdue(row)}
+    issuer = await load_body(conn, code=found["issuing_body"])
+    return {**found, "row": row, "next_step": NEXT_STEP.get(row["status"]), "overdue": is_overdue(row),
+            "issuer_name": issuer.name_fa if issuer else found["issuing_body"]}

@@ -21,6 +21,8 @@ from shared.web.pages import Pages, field_errors, refusal_errors
 
 District = Annotated[int | None, Query(ge=1, le=22)]
 FIELDS = ("period_start", "period_end", "achievements", "shortcomings")
+# How long each typed text may be (the input model's limit, told in the hint).
+TEXT_LIMIT = next(m.max_length for m in ReportIn.model_fields["shortcomings"].metadata if hasattr(m, "max_length"))
 # Where the period's refusals belong on the form.
 PERIOD_FIELDS = {"invalid_date": "period_start", "invalid_period": "period_end"}
 
@@ -49,7 +51,8 @@ def routes(pages: Pages) -> APIRouter:
         if not (period_start and period_end):
             form = await usecases.suggested_period(conn, principal, chosen)
         figures, errors = await figures_or_errors(conn, principal, chosen, form)
-        return pages.render(request, "report_new.html", district=chosen, figures=figures, errors=errors, form=form)
+        return pages.render(request, "report_new.html", district=chosen, figures=figures, errors=errors, form=form,
+                            text_limit=TEXT_LIMIT)
 
     @router.get("/district/reports/figures")
     async def figures(request: Request, principal: person, conn: Reading, district: int = Query(ge=1, le=22),
@@ -73,7 +76,7 @@ def routes(pages: Pages) -> APIRouter:
             figures, period_errors = await figures_or_errors(conn, principal, district, form)
             return pages.render(request, "report_new.html", status=400 if isinstance(problem, ValidationError)
                                 else STATUS[problem.kind], district=district, figures=figures, form=form,
-                                errors={**period_errors, **errors})
+                                errors={**period_errors, **errors}, text_limit=TEXT_LIMIT)
         return RedirectResponse(pages.url("registry", f"/district/reports/{filed['id']}?filed=1"), status_code=303)
 
     @router.get("/district/reports/{report_id}")

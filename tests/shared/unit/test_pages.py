@@ -96,3 +96,20 @@ def test_after_sign_in_only_our_own_pages_are_destinations(tmp_path: Path) -> No
     assert pages.safe_next("http://hami.example/desk") == "http://hami.example/desk"
     for hostile in ("https://evil.example/", "//evil.example/x", "javascript:alert(1)", None, ""):
         assert pages.safe_next(hostile) == "http://hami.example/desk"
+
+
+def test_form_problems_are_plain_persian_and_name_their_limit() -> None:
+    from pydantic import BaseModel, Field, ValidationError
+
+    from shared.web.pages import field_errors
+
+    class Report(BaseModel):
+        title: str = Field(min_length=3)
+        text: str = Field(max_length=10)
+
+    try:
+        Report(title="  ", text="x" * 11)
+    except ValidationError as error:
+        assert field_errors(error) == {"title": "این بخش را پر کنید.", "text": "این بخش بیش از ۱۰ نویسه است."}
+    else:
+        raise AssertionError("the model accepted what it must refuse")
