@@ -26,12 +26,13 @@ from shared.web.pages import mount_static
 
 
 def routers(settings: SubmissionsSettings) -> list[APIRouter]:
-    """Every route of the service, JSON and pages, sharing the document limits and the tracking lookup's
-    limiter. The staff views come before the works: /works/export.csv must not be read as /works/{work_id}."""
+    """Every route of the service, pages and JSON, sharing the document limits and the tracking lookup's
+    limiter. The pages come first: the tracking page answers browsers at the JSON lookup's address. The staff
+    views come before the works: /works/export.csv must not be read as /works/{work_id}."""
     limits = DocumentLimits(max_bytes=settings.max_document_bytes, max_per_work=settings.max_documents_per_work)
     limiter = TokenBucketLimiter(per_minute=settings.track_per_minute, burst=settings.track_burst)
-    return [calls_api.router, views_api.router, works_api.router, documents_api.build_router(limits),
-            tracking_api.build_router(limiter), *page_routers(settings, limits, limiter)]
+    return [*page_routers(settings, limits, limiter), calls_api.router, views_api.router, works_api.router,
+            documents_api.build_router(limits), tracking_api.build_router(limiter)]
 
 
 def deadline_closer(engine: AsyncEngine):

@@ -1,15 +1,17 @@
 """Who may do what in submissions: each capability and the bodies and roles that hold it.
 
 The use cases ask this table (so routes, pages and consumers cannot forget); tests/submissions/test_access.py reads
-it to know what to expect. Today's powers, unchanged (issue #11 tightens them): anyone appointed in a district
-acts for that district's works, city-wide staff see every district and run the calls, and an organisation's own
-account acts for its organisation's works. Editions, calls and the tracking lookup are public.
+it to know what to expect: anyone appointed in a district acts for that district's works (issue #11 narrows this
+further), but only the district's own secretariat (its office staff and secretary) lists and exports them, never
+a committee member, who judges only what is assigned to them; city-wide staff see every district and run the
+calls, and an organisation's own account acts for its organisation's works. Editions, calls and the tracking
+lookup are public.
 """
 
 from enum import StrEnum
 
-from shared.permissions import ANYONE_OF_THE_DISTRICT, CITY_WIDE_STAFF, PermissionTable, rule
-from shared.principal import Principal
+from shared.permissions import ANYONE_OF_THE_DISTRICT, CITY_WIDE_STAFF, PermissionTable, holder, rule
+from shared.principal import BodyKind, Principal
 from shared.refusals import Kind, Refusal
 
 
@@ -30,7 +32,7 @@ class Capability(StrEnum):
 # organisation's works only (may_on_work checks the ownership).
 WORKS_OF_THE_DISTRICT = rule(ANYONE_OF_THE_DISTRICT, organisation_accounts=True)
 SEEN_BY_THE_DISTRICT_AND_THE_CITY = rule(CITY_WIDE_STAFF, ANYONE_OF_THE_DISTRICT, organisation_accounts=True)
-VIEWS = rule(CITY_WIDE_STAFF, ANYONE_OF_THE_DISTRICT)
+VIEWS = rule(CITY_WIDE_STAFF, holder({BodyKind.DISTRICT_SECRETARIAT}, same_district=True))
 
 PERMISSIONS = PermissionTable(Capability, {
     Capability.MANAGE_CALLS: rule(CITY_WIDE_STAFF),

@@ -19,8 +19,7 @@ from services.evaluation.permissions import PERMISSIONS, Capability
 from shared.contracts.submissions import WorkReceived
 from tests.support.bus import publish_event
 from tests.support.evaluation import evaluation, projected
-from tests.support.notifications_personas import every_persona_token
-from tests.support.personas import PERSONAS, Persona
+from tests.support.personas import PERSONAS, Persona, persona_tokens
 from tests.support.system import System
 from tests.support.waiting import wait_for
 
@@ -45,7 +44,7 @@ def assigned(persona: Persona) -> bool:
 @pytest.fixture(scope="module")
 def scene(system: System) -> Scene:
     """Every persona signed in, a work of district 7 received, and its round opened by the district's manager."""
-    tokens = every_persona_token(system)  # each appointed by whoever may appoint them
+    tokens = persona_tokens(system)  # each appointed by whoever may appoint them
     for username, persona in PERSONAS.items():
         if assigned(persona):  # evaluation must know them before the round draws its evaluators
             person = uuid.UUID(jwt.decode(tokens[username], options={"verify_signature": False})["sub"])

@@ -11,9 +11,8 @@ import pytest
 
 from services.notifications.permissions import PERMISSIONS, Capability
 from tests.support import notify_stack as stacks
-from tests.support.notifications_personas import every_persona_token
 from tests.support.notify_stack import NotifyStack
-from tests.support.personas import PERSONAS
+from tests.support.personas import PERSONAS, persona_tokens
 from tests.support.system import bearer
 
 notify_stack = stacks.notify_stack
@@ -66,7 +65,7 @@ def _template(path: str) -> str:
 @pytest.fixture(scope="module")
 def tokens(notify_stack: NotifyStack) -> dict[str, str]:
     """A signed-in token for every persona."""
-    return every_persona_token(notify_stack.system)
+    return persona_tokens(notify_stack.system)
 
 
 def test_every_route_is_in_the_matrix_or_deliberately_open(notify_stack: NotifyStack) -> None:

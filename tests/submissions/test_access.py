@@ -16,7 +16,7 @@ from services.submissions.permissions import PERMISSIONS, Capability, may_on_wor
 from services.submissions.tracking.domain import new_tracking_code
 from shared.principal import Principal
 from tests.support.files import PDF
-from tests.support.personas import PERSONAS
+from tests.support.personas import PERSONAS, persona_tokens
 from tests.support.submissions import (
     call_body,
     ensure_open_call,
@@ -28,7 +28,6 @@ from tests.support.submissions_accounts import (
     as_organisation,
     organisation_principal,
     organisation_token,
-    persona_tokens,
 )
 from tests.support.system import System, bearer
 

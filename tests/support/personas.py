@@ -3,8 +3,10 @@ can ask a service's permissions table what to expect and then check what the run
 
 from dataclasses import dataclass
 
-from shared.principal import Membership, Principal
-from tests.support.system import System
+import httpx
+
+from shared.principal import DISTRICT_COMMITTEE_KINDS, BodyKind, Membership, Principal
+from tests.support.system import STAFF_PASSWORD, System, bearer
 
 
 @dataclass(frozen=True)
@@ -38,9 +40,19 @@ PERSONAS: dict[str, Persona] = {persona.username: persona for persona in (
 
 
 def persona_token(system: System, username: str) -> str:
-    """Create (once) the persona's account and sign it in."""
+    """Create (once) the persona's account, appointed by whoever may appoint it, and sign it in: the festival
+    secretary is the administrator the registry creates on first start; a district committee's member is
+    appointed by their district's secretary; everyone else by the festival secretary."""
     persona = PERSONAS[username]
-    return system.account_token(persona.username, persona.body, persona.role)
+    if persona.kind == BodyKind.FESTIVAL_SECRETARY:
+        return system.token()
+    appointer = system.district_secretary_token(persona.district) if persona.kind in DISTRICT_COMMITTEE_KINDS \
+        else system.token()
+    response = httpx.post(f"{system.url('registry')}/accounts", headers=bearer(appointer), timeout=10, json={
+        "username": persona.username, "password": STAFF_PASSWORD, "name": "کارمند جشنواره",
+        "memberships": [{"body": persona.body, "role": persona.role}]})
+    assert response.status_code in (201, 409), response.text
+    return system.token(persona.username, STAFF_PASSWORD)
 
 
 def persona_tokens(system: System) -> dict[str, str]:

@@ -8,9 +8,8 @@ from datetime import UTC, datetime, timedelta
 import httpx
 import jwt
 
-from services.registry.permissions import may_appoint
 from shared.principal import Principal
-from tests.support.personas import PERSONAS, Persona, persona_token
+from tests.support.personas import PERSONAS, persona_token
 from tests.support.system import STAFF_PASSWORD, System, bearer
 
 ORGANISATION = "organisation.d07"  # the representative of a district 7 institution: no membership at all
@@ -80,8 +79,8 @@ def caller(name: str, token: str, principal: Principal) -> Caller:
 def build_world(system: System, client: httpx.Client) -> World:
     """Every persona signed in, an organisation's representative, and the things the operations act on."""
     world = World(system, client)
-    for username, persona in sorted(PERSONAS.items(), key=lambda item: item[1].kind == "executive_committee"):
-        world.callers[username] = caller(username, signed_in(world, persona), persona.principal())
+    for username, persona in PERSONAS.items():
+        world.callers[username] = caller(username, persona_token(system, username), persona.principal())
     world.ids["decision"] = world.new_decision()
     world.ids["person"] = world.new_person()
     world.ids["body"] = world.made("POST", "/bodies", "festival.secretary", {
@@ -97,24 +96,6 @@ def build_world(system: System, client: httpx.Client) -> World:
     world.callers[ORGANISATION] = caller(ORGANISATION, token, Principal(
         subject="", username=username, name="", memberships=[], organisation=world.ids["organisation"]))
     return world
-
-
-def signed_in(world: World, persona: Persona) -> str:
-    """The persona's token. The festival secretary is the administrator the registry creates on first start; a
-    district committee's member is appointed by their district's secretary (the festival secretary, who creates the
-    other personas, may appoint neither)."""
-    secretary = PERSONAS["festival.secretary"]
-    if persona == secretary:
-        return world.system.token()
-    if may_appoint(secretary.principal(), kind=persona.kind, district=persona.district):
-        return persona_token(world.system, persona.username)
-    district_secretary = next(name for name, p in PERSONAS.items() if p.district == persona.district
-                              and p.kind == "district_secretariat" and p.role == "secretary")
-    response = world.call("POST", "/accounts", world.callers[district_secretary].token, {
-        "username": persona.username, "password": STAFF_PASSWORD, "name": "عضو کمیته",
-        "memberships": [{"body": persona.body, "role": persona.role}]})
-    assert response.status_code in (201, 409), response.text
-    return world.system.token(persona.username, STAFF_PASSWORD)
 
 
 def local_institution(district: int) -> dict:

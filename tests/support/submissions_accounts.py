@@ -6,31 +6,8 @@ import uuid
 import httpx
 
 from shared.principal import Principal
-from tests.support.personas import PERSONAS, persona_token
 from tests.support.submissions import mobile, national_id
 from tests.support.system import STAFF_PASSWORD, System, bearer
-
-# Personas persona_token cannot make (the registry refuses the festival secretary those two appointments): the
-# festival secretary is the administrator account itself, and the district secretary appoints in its committees.
-ADMINISTRATOR, APPOINTED_BY_THEIR_SECRETARY = "festival.secretary", {"member.d07": 7}
-
-
-def persona_tokens(system: System) -> dict[str, str]:
-    """A token for every persona of tests/support/personas.py."""
-    tokens = {}
-    for username, persona in PERSONAS.items():
-        if username == ADMINISTRATOR:
-            tokens[username] = system.token()
-        elif username in APPOINTED_BY_THEIR_SECRETARY:
-            secretary = system.district_secretary_token(APPOINTED_BY_THEIR_SECRETARY[username])
-            created = httpx.post(f"{system.url('registry')}/accounts", headers=bearer(secretary), json={
-                "username": username, "password": STAFF_PASSWORD, "name": "عضو کمیته",
-                "memberships": [{"body": persona.body, "role": persona.role}]})
-            assert created.status_code in (201, 409), created.text
-            tokens[username] = system.token(username, STAFF_PASSWORD)
-        else:
-            tokens[username] = persona_token(system, username)
-    return tokens
 
 
 def organisation_token(system: System, code: str) -> str:

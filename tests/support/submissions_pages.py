@@ -8,12 +8,13 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
+import httpx
 from playwright.sync_api import Browser, BrowserContext, Page
 
 from shared.persian import to_ascii_digits, to_persian_digits
 from tests.support.files import PDF
-from tests.support.submissions import national_id
-from tests.support.system import System
+from tests.support.submissions import NEIGHBOURHOODS, mobile, national_id
+from tests.support.system import System, bearer
 
 SESSION_COOKIE = "hami_session"
 
@@ -25,9 +26,11 @@ def beside_the_browser(function: Callable[..., Any], *args: Any) -> Any:
         return pool.submit(function, *args).result()
 
 
-def signed_in(browser: Browser, system: System, token: str | None) -> BrowserContext:
-    """A fresh browser (its own cookies), signed in with the token when one is given."""
-    context = browser.new_context(locale="fa-IR", accept_downloads=True)
+def signed_in(browser: Browser, system: System, token: str | None, *, address: str | None = None) -> BrowserContext:
+    """A fresh browser (its own cookies), signed in with the token when one is given; with an address, as if it
+    came through the proxy from that client (the tracking lookup's rate limit counts per client)."""
+    context = browser.new_context(locale="fa-IR", accept_downloads=True,
+                                  extra_http_headers={"X-Forwarded-For": address} if address else None)
     if token:
         context.add_cookies([{"name": SESSION_COOKIE, "value": token, "url": system.url("submissions")}])
     return context
@@ -66,3 +69,34 @@ def invalid_national_id() -> str:
 def unique_number() -> str:
     """A number in Persian digits that tells this run's work apart from others in titles."""
     return persian(str(random.randrange(1000, 10_000)))
+
+
+def enter_work(page: Page, *, title: str, national: str, phone: str, document: Path) -> None:
+    """Fill the work form of district 7 as the clerk types it (a PDF chosen) and send it."""
+    page.select_option("#field-category", "welfare")
+    page.fill("#field-title", title)
+    page.fill("#field-summary", "زنان محله هر هفته با هم لباس می‌دوزند و به خانواده‌های نیازمند می‌دهند.")
+    page.select_option("#field-neighbourhood", NEIGHBOURHOODS[7])
+    page.fill("#field-beneficiaries", persian("45"))
+    page.fill("#field-name", "زهرا احمدی")
+    page.fill("#field-national_id", national)
+    page.fill("#field-mobile", phone)
+    page.set_input_files("#field-documents", str(document))
+    page.click("main button[type=submit]")
+
+
+def district_7_work(system: System, token: str) -> dict:
+    """A work of district 7 entered through the JSON route (as its office's staff, by the token)."""
+    body = {"district": 7, "neighbourhood": NEIGHBOURHOODS[7], "category": "participation",
+            "title": f"باغچهٔ مشترک کوچه {unique_number()}", "summary": "همسایه‌ها زمین خالی را باغچه کردند.",
+            "submitter": {"name": "مریم کاظمی", "national_id": national_id(), "mobile": mobile()}}
+    response = httpx.post(f"{system.url('submissions')}/works", json=body, headers=bearer(token), timeout=10)
+    assert response.status_code == 201, response.text
+    return response.json()
+
+
+def look_up(page: Page, code: str, phone: str) -> None:
+    """Ask the tracking page for a work, as a citizen types its code and mobile."""
+    page.fill("#field-code", code)
+    page.fill("#field-mobile", phone)
+    page.click("main button[type=submit]")

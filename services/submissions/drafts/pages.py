@@ -80,6 +80,7 @@ def build_router(pages: Pages, limits: DocumentLimits) -> APIRouter:
         form = await read_form(request, limits)
         await pages.require_csrf(request)
         fields, files = text_fields(form), await chosen_files(form, limits)
+        await form.close()  # the spooled uploads are read: their temporary files go now
         draft_id = an_id(fields.get("draft"))
         keep = frozenset(filter(None, map(an_id, form.getlist("keep"))))
         district = int(digits) if (digits := number(fields.get("district")) or "").isdigit() else None

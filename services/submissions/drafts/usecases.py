@@ -64,10 +64,15 @@ class DraftProblems(Refusal):
         self.problems = problems
 
 
+def entry_districts(principal: Principal) -> list[int]:
+    """The districts the person may enter a citizen's work for (none for someone who enters no works)."""
+    return [d for d in DISTRICTS if may_on_work(principal, Capability.ENTER_WORKS, district=d, organisation=None)]
+
+
 async def entry_choices(conn: AsyncConnection, principal: Principal, district: int | None, *,
                         now: datetime) -> EntryChoices:
     """The choices of the work form for the person; refused to someone who enters works for no district."""
-    districts = [d for d in DISTRICTS if may_on_work(principal, Capability.ENTER_WORKS, district=d, organisation=None)]
+    districts = entry_districts(principal)
     if not districts:
         raise forbidden()
     if district is None and len(districts) == 1:

@@ -9,6 +9,7 @@ from fastapi.responses import HTMLResponse
 
 from services.submissions.calls.usecases import current_call
 from services.submissions.domain import CATEGORIES, STATUSES
+from services.submissions.drafts.usecases import entry_districts
 from services.submissions.permissions import Capability
 from services.submissions.projections.usecases import neighbourhoods_of
 from services.submissions.views import usecases
@@ -58,7 +59,7 @@ def build_router(pages: Pages) -> APIRouter:
         return pages.render(
             request, "works_list.html", district=district, rows=rows, total=total, page=page,
             pages_count=max(1, -(-total // PAGE_SIZE)), counts=counts, filters=filters, categories=categories,
-            statuses=STATUSES, neighbourhoods=hoods, district_choices=choices,
+            statuses=STATUSES, neighbourhoods=hoods, district_choices=choices, may_enter=bool(entry_districts(person)),
             query_string=lambda **change: urlencode({**filters, **change}),
             export_query=urlencode(filters))
 
@@ -72,6 +73,7 @@ def build_router(pages: Pages) -> APIRouter:
             rows, total = await usecases.entered_since(conn, person, today)
         except Refusal:
             return pages.render(request, "desk_card.html", allowed=False)
-        return pages.render(request, "desk_card.html", allowed=True, rows=rows, total=total)
+        return pages.render(request, "desk_card.html", allowed=True, rows=rows, total=total,
+                            may_enter=bool(entry_districts(person)))
 
     return router

@@ -20,6 +20,7 @@ from services.submissions.projections.usecases import neighbourhoods_of
 from services.submissions.works import usecases
 from services.submissions.works.overview import WorkOverview, work_overview
 from services.submissions.works.schemas import WithdrawIn, WorkPatch
+from shared.persian import to_persian_digits
 from shared.principal import Principal
 from shared.refusals import Refusal
 from shared.web.connection import Reading, engine_of
@@ -36,7 +37,8 @@ def stored_form(overview: WorkOverview) -> dict[str, str]:
                  "national_id": work["submitter_national_id"], "mobile": work["submitter_mobile"]}
     if work["submitter_kind"] == "organisation":
         submitter["representative"] = dict(submitter)
-    return form_of({**{key: work[key] for key in EDITED}, "submitter": submitter})
+    form = form_of({**{key: work[key] for key in EDITED}, "submitter": submitter})
+    return form | {key: to_persian_digits(form[key]) for key in ("national_id", "mobile", "beneficiaries")}
 
 
 def build_router(pages: Pages) -> APIRouter:
@@ -105,7 +107,7 @@ def build_router(pages: Pages) -> APIRouter:
         except Refusal as refusal:
             if refusal.kind not in SHOWN_ON_FORM:
                 raise
-            errors = {"reason" if refusal.code == "invalid_reason" else "form": refusal.fa}
+            errors = {"form": refusal.fa}
         else:
             return RedirectResponse(f"{work_page(work_id)}?done=withdrawn", status_code=303)
         async with engine_of(request).connect() as conn:

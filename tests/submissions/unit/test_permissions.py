@@ -1,12 +1,13 @@
-"""The permissions table keeps today's powers (issue #11 tightens them): anyone appointed in a district acts for
-its works, city-wide staff see every district and run the calls, an organisation's account acts only for its
-own organisation's works, and nobody else holds anything."""
+"""The permissions table: anyone appointed in a district acts for its works (issue #11 narrows this), only the
+district's secretariat lists and exports them, city-wide staff see every district and run the calls, an
+organisation's account acts only for its own organisation's works, and nobody else holds anything."""
 
 from services.submissions.permissions import PERMISSIONS, Capability, may_on_work
 from shared.principal import Principal
 from tests.support.personas import PERSONAS
 
 OF_DISTRICT_7 = {"staff.d07", "secretary.d07", "member.d07"}
+SECRETARIAT_7 = {"staff.d07", "secretary.d07"}
 CITY_WIDE = {"festival.secretary", "central.staff"}
 
 
@@ -22,12 +23,12 @@ def test_district_7_works_are_entered_changed_and_withdrawn_by_anyone_appointed_
         assert on_work(capability) == OF_DISTRICT_7
 
 
-def test_works_and_their_lists_are_seen_by_their_district_and_city_wide_staff() -> None:
+def test_works_are_seen_by_their_district_but_listed_only_by_its_secretariat_and_city_wide_staff() -> None:
     assert on_work(Capability.SEE_WORKS) == OF_DISTRICT_7 | CITY_WIDE
     for capability in (Capability.LIST_WORKS, Capability.EXPORT_WORKS):
         assert {u for u, p in PERSONAS.items() if PERMISSIONS.may(p.principal(), capability)} == CITY_WIDE
         assert {u for u, p in PERSONAS.items()
-                if PERMISSIONS.may(p.principal(), capability, district=7)} == OF_DISTRICT_7 | CITY_WIDE
+                if PERMISSIONS.may(p.principal(), capability, district=7)} == SECRETARIAT_7 | CITY_WIDE
 
 
 def test_calls_are_run_by_city_wide_staff_only() -> None:
