@@ -72,7 +72,8 @@ def field_errors(error: ValidationError) -> dict[str, str]:
             kind = "missing"  # an empty box is a missing answer, not a short one
         message = FIELD_PROBLEMS.get(kind, GENERAL_PROBLEM)
         if kind == "string_too_long" and "max_length" in item.get("ctx", {}):
-            message = f"این بخش بیش از {persian_number(item['ctx']['max_length'])} نویسه است."
+            limit = f"{item['ctx']['max_length']:,}".replace(",", "٬")  # the Persian thousands separator
+            message = f"این بخش بیش از {persian_number(limit)} نویسه است."
         errors.setdefault(field, message)
     return errors
 

@@ -185,7 +185,7 @@ def test_the_district_files_its_report_after_a_refused_input(context: BrowserCon
     page.fill("#field-shortcomings", "کمبود داور و فضای برگزاری. " * 800)  # past 20,000 characters
     page.click("text=ثبت و فرستادن گزارش")
 
-    expect(page.locator("#error-shortcomings")).to_have_text("این بخش بلندتر از حد مجاز است.")
+    expect(page.locator("#error-shortcomings")).to_have_text("این بخش بیش از ۲۰٬۰۰۰ نویسه است.")
     expect(page.locator("#error-summary a[href='#field-shortcomings']")).to_be_visible()
     expect(page.locator("#field-achievements")).to_have_value("جشن محله در سه سرا برگزار شد.")
     expect(page.locator("#field-period_end")).to_have_value("۱۴۰۵/۰۸/۳۰")
