@@ -9,8 +9,8 @@ import jwt
 from fastapi import Depends, Request
 
 from shared.principal import Principal
-from shared.refusals import Kind, Refusal, not_authenticated
-from shared.web.session import SAFE_METHODS, bearer_or_cookie, csrf_ok
+from shared.refusals import not_authenticated
+from shared.web.session import SAFE_METHODS, bearer_or_cookie, csrf_ok, csrf_refusal
 
 AUDIENCE = "hami"
 ALGORITHM = "ES256"
@@ -73,8 +73,7 @@ async def signed_in(request: Request) -> Principal:
     if not token:
         raise not_authenticated()
     if from_cookie and request.method not in SAFE_METHODS and not await csrf_ok(request):
-        raise Refusal(Kind.FORBIDDEN, "csrf_failed", "فرم منقضی شده است؛ صفحه را دوباره باز کنید و بفرستید.",
-                      "The form is stale or was not sent from this site; reload the page and try again.")
+        raise csrf_refusal()
     verifier: TokenVerifier = request.app.state.token_verifier
     return await verifier.verify(token)
 

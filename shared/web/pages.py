@@ -20,8 +20,8 @@ from shared.auth import TokenVerifier
 from shared.errors import STATUS
 from shared.persian import format_jalali_date, format_jalali_datetime, format_jalali_long, to_persian_digits
 from shared.principal import Principal
-from shared.refusals import Kind, Refusal
-from shared.web.session import CSRF_FIELD, bearer_or_cookie, csrf_ok, csrf_token_of, remember_csrf
+from shared.refusals import Refusal
+from shared.web.session import CSRF_FIELD, bearer_or_cookie, csrf_ok, csrf_refusal, csrf_token_of, remember_csrf
 
 HERE = Path(__file__).resolve().parent
 STATIC = HERE / "static"
@@ -134,7 +134,8 @@ class Pages:
 
     def safe_next(self, target: str | None) -> str:
         """Where to go after signing in: only our own pages (never another site)."""
-        if target:
+        # Browsers read a backslash as a slash (slash-backslash is "//", another site): such targets are refused.
+        if target and not any(char in target for char in "\\\t\r\n"):
             parts = urlsplit(target)
             ours = [urlsplit(base) for base in self.site_urls.values()]
             if (not parts.scheme and not parts.netloc and target.startswith("/") and not target.startswith("//")) \
@@ -145,8 +146,7 @@ class Pages:
     async def require_csrf(self, request: Request) -> None:
         """Refuse a form post that did not come from our own page."""
         if not await csrf_ok(request):
-            raise Refusal(Kind.FORBIDDEN, "csrf_failed", "فرم منقضی شده است؛ صفحه را دوباره باز کنید و بفرستید.",
-                          "The form is stale or was not sent from this site; reload the page and try again.")
+            raise csrf_refusal()
 
     def router(self) -> APIRouter:
         """A router for this service's pages: refusals become Persian pages, a missing session the sign-in."""

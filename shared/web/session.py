@@ -11,6 +11,8 @@ from hmac import compare_digest
 
 from fastapi import Request, Response
 
+from shared.refusals import Kind, Refusal
+
 SESSION_COOKIE = "hami_session"
 CSRF_COOKIE = "hami_csrf"
 CSRF_FIELD = "csrf_token"
@@ -45,6 +47,12 @@ async def csrf_ok(request: Request) -> bool:
             ("application/x-www-form-urlencoded", "multipart/form-data")):
         sent = str((await request.form()).get(CSRF_FIELD, ""))
     return len(expected) >= 32 and compare_digest(expected, sent)
+
+
+def csrf_refusal() -> Refusal:
+    """A change that did not prove it came from our own page."""
+    return Refusal(Kind.FORBIDDEN, "csrf_failed", "فرم منقضی شده است؛ صفحه را دوباره باز کنید و بفرستید.",
+                   "The form is stale or was not sent from this site; reload the page and try again.")
 
 
 def remember_csrf(request: Request, response: Response, *, secure: bool) -> None:

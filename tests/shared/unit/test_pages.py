@@ -94,7 +94,8 @@ def test_after_sign_in_only_our_own_pages_are_destinations(tmp_path: Path) -> No
                   secure_cookies=True)
     assert pages.safe_next("/submissions/office/works") == "/submissions/office/works"
     assert pages.safe_next("http://hami.example/desk") == "http://hami.example/desk"
-    for hostile in ("https://evil.example/", "//evil.example/x", "javascript:alert(1)", None, ""):
+    for hostile in ("https://evil.example/", "//evil.example/x", "/\\evil.example/x", "/\t/evil.example",
+                    "javascript:alert(1)", None, ""):
         assert pages.safe_next(hostile) == "http://hami.example/desk"
 
 
