@@ -4,9 +4,10 @@ rules stay in the use cases and the domain."""
 
 from collections.abc import Iterable, Mapping
 
-from fastapi import HTTPException, Request
+from fastapi import Request
 from pydantic import ValidationError
 from starlette.datastructures import FormData, UploadFile
+from starlette.exceptions import HTTPException  # what request.form() raises for a broken form (FastAPI's is a subclass)
 
 from services.submissions.documents.api import MULTIPART_OVERHEAD
 from services.submissions.documents.domain import too_large
