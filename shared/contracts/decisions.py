@@ -77,6 +77,19 @@ class ApproveResults(_Action):
     category: str | None = None
 
 
+# Who may issue an actionable decision, one that changes the festival: the policy council, through its chair or its
+# secretary. Specialised committees and the festival secretary issue directives and notices only. Registry checks
+# this when a decision is issued, and every consuming service checks it again on the authority the event carries.
+ACTIONABLE_ISSUER_KIND = "policy_council"
+ACTIONABLE_ISSUER_ROLES = frozenset({"chair", "secretary"})
+
+
+def may_issue_actionable(issuer_kind: str | None, issuer_role: str | None) -> bool:
+    """True when a body of this kind, through a person in this role, may issue a decision that changes the
+    festival (unknown authority: no)."""
+    return issuer_kind == ACTIONABLE_ISSUER_KIND and issuer_role in ACTIONABLE_ISSUER_ROLES
+
+
 DecisionAction = Annotated[
     OpenCall | CloseCall | SetQuotas | SetRubric | OpenTier | CloseTier | ApproveResults,
     Field(discriminator="action"),

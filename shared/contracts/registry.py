@@ -89,6 +89,10 @@ class DecisionIssued(_Decision):
     committees: list[str]
     ack_deadline: datetime
     parameters: DecisionAction | None = None
+    # The authority it was issued with (the issuing body's kind, the issuer's role in it): consumers act on an
+    # actionable decision only when shared.contracts.decisions.may_issue_actionable says so.
+    issuer_kind: str | None = None
+    issuer_role: str | None = None
 
 
 class DecisionRelayed(_Decision):

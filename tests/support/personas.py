@@ -31,6 +31,7 @@ PERSONAS: dict[str, Persona] = {persona.username: persona for persona in (
     Persona("festival.secretary", "festival-secretary", "festival_secretary", "secretary"),
     Persona("committee.welfare.chair", "committee-welfare", "specialised_committee", "chair"),
     Persona("jury.juror", "jury", "jury_committee", "juror"),
+    Persona("jury.secretary", "jury", "jury_committee", "secretary"),
     Persona("central.staff", "central-secretariat", "central_secretariat", "staff"),
     Persona("staff.d07", "district-07", "district_secretariat", "staff", 7),
     Persona("secretary.d07", "district-07", "district_secretariat", "secretary", 7),
