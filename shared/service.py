@@ -30,6 +30,7 @@ from shared.messaging.topology import declare_service_topology, declare_topology
 from shared.migrate import migrate
 from shared.observability import Metrics, health_router, install_request_middleware
 from shared.settings import ServiceSettings
+from shared.web.guard import RequestGuard
 
 log = structlog.get_logger("service")
 CHECK_TIMEOUT = 3.0
@@ -213,6 +214,7 @@ def assemble(
     app.state.token_verifier = token_verifier or TokenVerifier(
         http_jwks(settings.registry_url), issuer=settings.token_issuer)
     install_error_handlers(app)
+    app.add_middleware(RequestGuard)
     install_request_middleware(app, runtime.metrics)
     allow_festival_origins(app, settings.site_urls.values())
     app.include_router(health_router(runtime.readiness, runtime.refresh_metrics, runtime.metrics))
