@@ -9,7 +9,7 @@ import jwt
 from fastapi import Depends, Request
 
 from shared.principal import Principal
-from shared.refusals import not_authenticated
+from shared.refusals import Kind, Refusal, not_authenticated
 from shared.web.session import SAFE_METHODS, bearer_or_cookie, csrf_ok, csrf_refusal
 
 AUDIENCE = "hami"
@@ -24,16 +24,17 @@ class TokenVerifier:
         fetch_jwks: Callable[[], Awaitable[dict]],
         *,
         issuer: str,
+        versions: Callable[[str], Awaitable[int]] | None = None,
         cache_seconds: float = 300.0,
         min_refetch_seconds: float = 1.0,
     ) -> None:
-        self._fetch, self._issuer = fetch_jwks, issuer
+        self._fetch, self._issuer, self._versions = fetch_jwks, issuer, versions
         self._cache_seconds, self._min_refetch = cache_seconds, min_refetch_seconds
         self._keys: dict[str, jwt.PyJWK] = {}
         self._fetched_at = float("-inf")
 
     async def verify(self, token: str) -> Principal:
-        """The principal in a valid token; Refusal 401 otherwise."""
+        """The principal in a valid token that was not revoked since it was issued; Refusal 401 otherwise."""
         try:
             kid = jwt.get_unverified_header(token).get("kid", "")
             key = await self._key(kid)
@@ -43,6 +44,8 @@ class TokenVerifier:
             )
         except (jwt.PyJWTError, KeyError, ValueError, httpx.HTTPError) as error:
             raise not_authenticated() from error
+        if self._versions is not None and _version(claims) < await self._versions(claims["sub"]):
+            raise access_revoked()
         return Principal(subject=claims["sub"], username=claims.get("username", ""),
                          name=claims.get("name", ""), memberships=claims.get("memberships", []),
                          organisation=claims.get("organisation"))
@@ -55,6 +58,19 @@ class TokenVerifier:
             self._keys = {k["kid"]: jwt.PyJWK(k) for k in jwks.get("keys", [])}
             self._fetched_at = time.monotonic()
         return self._keys[kid]
+
+
+def _version(claims: dict) -> int:
+    """The token's account version (`tv`); tokens issued before versions existed count as version 0."""
+    version = claims.get("tv", 0)
+    return version if isinstance(version, int) else -1
+
+
+def access_revoked() -> Refusal:
+    """A token issued before its holder's access was cut (deactivated, new password, appointment ended)."""
+    return Refusal(Kind.NOT_AUTHENTICATED, "access_revoked",
+                   "دسترسی شما پس از ورود تغییر کرده است؛ دوباره وارد شوید.",
+                   "Your access changed after you signed in; sign in again.")
 
 
 def http_jwks(registry_url: str) -> Callable[[], Awaitable[dict]]:

@@ -27,6 +27,27 @@ def make_engine(database_url: str, *, pool_size: int = 5, max_overflow: int = 5)
     return create_async_engine(database_url, pool_size=pool_size, max_overflow=max_overflow, pool_pre_ping=True)
 
 
+def runtime_role_name(service: str, prefix: str = "hami_") -> str:
+    """The role a service runs as when its migrations run as the database's owner: hami_<service>_app."""
+    return f"{prefix}{service}_app"
+
+
+def with_user(database_url: str, user: str) -> str:
+    """The same URL for another role, without the first role's password (the new role brings its own)."""
+    url = make_url(database_url)
+    return url._replace(username=user, password=None).render_as_string(hide_password=False)
+
+
+def user_of(database_url: str) -> str | None:
+    """The role a URL connects as."""
+    return make_url(database_url).username
+
+
+def has_password(database_url: str) -> bool:
+    """True when the URL carries a non-empty password."""
+    return bool(make_url(database_url).password)
+
+
 def asyncpg_dsn(database_url: str) -> str:
     """The same URL in the form asyncpg understands."""
     return make_url(database_url).set(drivername="postgresql").render_as_string(hide_password=False)

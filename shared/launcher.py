@@ -12,6 +12,8 @@ from typing import IO
 
 import httpx
 
+from shared.db import runtime_role_name, with_user
+
 SERVICES = ("registry", "submissions", "evaluation", "notifications")
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -82,9 +84,12 @@ class ServiceProcess:
 
 def service_env(name: str, *, database_server: str, amqp_url: str, ports: dict[str, int],
                 database_prefix: str = "hami_", extra: dict[str, str] | None = None) -> dict[str, str]:
-    """Environment for one service: its own database, the broker, its port and registry's URL."""
+    """Environment for one service: its own database (migrated as the server URL's role, the owner; used as a role
+    that owns nothing, created by the migration), the broker, its port and registry's URL."""
+    owner = f"{database_server.rstrip('/')}/{database_prefix}{name}"
     return {
-        "HAMI_DATABASE_URL": f"{database_server.rstrip('/')}/{database_prefix}{name}",
+        "HAMI_MIGRATION_DATABASE_URL": owner,
+        "HAMI_DATABASE_URL": with_user(owner, runtime_role_name(name)),
         "HAMI_AMQP_URL": amqp_url,
         "HAMI_HTTP_PORT": str(ports[name]),
         "HAMI_REGISTRY_URL": f"http://127.0.0.1:{ports['registry']}",

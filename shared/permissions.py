@@ -59,6 +59,9 @@ def rule(*holders: Holder, organisation_accounts: bool = False, anyone_signed_in
 CITY_WIDE_STAFF = holder({BodyKind.FESTIVAL_SECRETARY, BodyKind.CENTRAL_SECRETARIAT})
 ANYONE_OF_THE_DISTRICT = holder(None, same_district=True)
 DISTRICT_SECRETARY = holder({BodyKind.DISTRICT_SECRETARIAT}, {Role.SECRETARY}, same_district=True)
+# The district's festival office: its secretariat's staff and secretary. Not the members of its committees: they
+# are evaluators, not district staff, and see only the works a round gives them.
+DISTRICT_OFFICE = holder({BodyKind.DISTRICT_SECRETARIAT}, {Role.STAFF, Role.SECRETARY}, same_district=True)
 FESTIVAL_SECRETARY = holder({BodyKind.FESTIVAL_SECRETARY})
 CENTRAL_SECRETARIAT = holder({BodyKind.CENTRAL_SECRETARIAT})
 

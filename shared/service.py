@@ -27,8 +27,9 @@ from shared.messaging.broker import make_broker
 from shared.messaging.inbox import EventConsumer, subscribe
 from shared.messaging.outbox import OutboxRelay, backlog
 from shared.messaging.topology import declare_service_topology, declare_topology, service_queues
-from shared.migrate import migrate
+from shared.migrate import migrate, owned_by
 from shared.observability import Metrics, health_router, install_request_middleware
+from shared.revocation import current_version
 from shared.settings import ServiceSettings
 from shared.web.guard import RequestGuard
 
@@ -195,7 +196,11 @@ def assemble(
 
     async def start_database() -> None:
         if settings.migrate_on_start:
-            await migrate(parts.name, settings.database_url)
+            await migrate(parts.name, settings.migration_database_url or settings.database_url,
+                          runtime_role=settings.runtime_role)
+        if settings.env == "production" and (owned := await owned_by(settings.database_url)):
+            # Its owner could drop the ledger's append-only trigger: run as the role that owns nothing.
+            raise RuntimeError(f"production refuses a database role that owns {', '.join(owned)}")
         if prepare is not None:
             await prepare()
 
@@ -212,7 +217,7 @@ def assemble(
     app = FastAPI(title=title, description=description, version="0.1.0", lifespan=lifespan, root_path=root_path)
     app.state.runtime = runtime
     app.state.token_verifier = token_verifier or TokenVerifier(
-        http_jwks(settings.registry_url), issuer=settings.token_issuer)
+        http_jwks(settings.registry_url), issuer=settings.token_issuer, versions=projected_versions(parts.engine))
     install_error_handlers(app)
     app.add_middleware(RequestGuard)
     install_request_middleware(app, runtime.metrics)
@@ -221,6 +226,14 @@ def assemble(
     for router in routers:
         app.include_router(router)
     return app
+
+
+def projected_versions(engine: AsyncEngine) -> Callable[[str], Awaitable[int]]:
+    """The lowest token version each person may still use, from the service's token_versions projection."""
+    async def lowest_accepted(person_id: str) -> int:
+        async with engine.connect() as conn:
+            return await current_version(conn, person_id)
+    return lowest_accepted
 
 
 def allow_festival_origins(app: FastAPI, site_urls: Iterable[str]) -> None:
@@ -248,9 +261,11 @@ async def _retry_while_unreachable(step: Callable[[], Awaitable[None]], what: st
     while True:
         try:
             return await step()
-        except (OSError, asyncpg.CannotConnectNowError, DBAPIError) as error:
-            if isinstance(error, DBAPIError) and not error.connection_invalidated and \
-                    not isinstance(error.orig, OSError | asyncpg.CannotConnectNowError):
+        except (OSError, asyncpg.CannotConnectNowError, asyncpg.TooManyConnectionsError, DBAPIError) as error:
+            # No free connection slot is as passing as a server still starting (a runtime role, unlike a
+            # superuser, has no reserved slot).
+            if isinstance(error, DBAPIError) and not error.connection_invalidated and not isinstance(
+                    error.orig, OSError | asyncpg.CannotConnectNowError | asyncpg.TooManyConnectionsError):
                 raise
             log.warning(f"{what}.unavailable", error=repr(error), retry_in=delay)
             await asyncio.sleep(delay)
@@ -260,4 +275,4 @@ async def _retry_while_unreachable(step: Callable[[], Awaitable[None]], what: st
 def serve(create_app: Callable[[ServiceSettings], FastAPI], settings: ServiceSettings) -> None:
     """Run the service under uvicorn; SIGTERM stops intake, drains in-flight work and exits."""
     uvicorn.run(create_app(settings), host=settings.http_host, port=settings.http_port, log_config=None,
-                timeout_graceful_shutdown=settings.graceful_timeout)
+                timeout_graceful_shutdown=settings.graceful_timeout, forwarded_allow_ips=settings.trusted_proxies)

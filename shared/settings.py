@@ -18,6 +18,9 @@ class ServiceSettings(BaseSettings):
 
     env: Literal["development", "production"] = "development"
     database_url: str
+    # Set: migrations run as this role (the owner), the service as database_url's role, which then owns nothing
+    # (shared/migrate.py grants it what it needs); unset: one role does both (development defaults).
+    migration_database_url: str | None = None
     amqp_url: str = DEFAULT_AMQP_URL
     http_host: str = "127.0.0.1"
     http_port: int
@@ -31,26 +34,42 @@ class ServiceSettings(BaseSettings):
     migrate_on_start: bool = True
     prefetch: int = 50
     graceful_timeout: float = 20.0
+    # Reverse proxies whose X-Forwarded-For (and -Proto) uvicorn believes, comma-separated addresses or networks.
+    # Nobody by default (uvicorn alone would trust 127.0.0.1): the client's address drives the sign-in throttle and
+    # the tracking lookup's rate limit, so anyone able to set it could spread their tries over made-up addresses.
+    trusted_proxies: str = ""
     # Passwords put into the URLs above, so they can come from secret files (hami_database_password, ...).
     database_password: SecretStr | None = None
+    migration_database_password: SecretStr | None = None
     amqp_password: SecretStr | None = None
 
     @model_validator(mode="after")
     def _insert_passwords(self) -> Self:
         if self.database_password is not None:
             self.database_url = with_password(self.database_url, self.database_password.get_secret_value())
+        if self.migration_database_password is not None and self.migration_database_url:
+            self.migration_database_url = with_password(self.migration_database_url,
+                                                        self.migration_database_password.get_secret_value())
         if self.amqp_password is not None:
             self.amqp_url = with_password(self.amqp_url, self.amqp_password.get_secret_value())
         return self
 
     def default_secrets(self) -> list[str]:
-        """Names of settings still holding a development default; refused in production."""
-        return ["amqp_url"] if "guest:guest@" in self.amqp_url else []
+        """Names of settings still holding a development default or a weak value; refused in production."""
+        names = ["amqp_url"] if "guest:guest@" in self.amqp_url else []
+        # A database URL without a password only works where the server trusts every local connection.
+        return names + [name for name in ("database_url", "migration_database_url")
+                        if (url := getattr(self, name)) and not urlsplit(url).password]
+
+    @property
+    def runtime_role(self) -> str | None:
+        """The role migrations grant the service's tables to: database_url's, when migrations run as another."""
+        return urlsplit(self.database_url).username if self.migration_database_url else None
 
     @model_validator(mode="after")
     def _refuse_default_secrets_in_production(self) -> Self:
         if self.env == "production" and (names := self.default_secrets()):
-            raise ValueError(f"production mode refuses default secrets: {', '.join(names)}")
+            raise ValueError(f"production mode refuses default or weak secrets: {', '.join(names)}")
         return self
 
     @classmethod

@@ -143,6 +143,22 @@ class PersonRegistered(Event):
     name: str
     mobile: str | None = None
     email: str | None = None
+    # The organisations the person speaks for or belongs to (an organisation account's holder: that organisation's
+    # code), all of them as of this event: evaluation never gives them a work those organisations submitted.
+    organisations: list[str] = []
+
+
+class AccessRevoked(Event):
+    """A person's earlier tokens no longer count (account deactivated, password changed or reset, an appointment
+    ended, their organisation deactivated): every service refuses a token whose version is below this one."""
+
+    service: ClassVar[str] = "registry"
+    entity: ClassVar[str] = "person"
+    action: ClassVar[str] = "access_revoked"
+
+    person_id: UUID
+    token_version: int
+    reason: str
 
 
 class _Membership(Event):
@@ -209,9 +225,27 @@ class ReportFiled(Event):
     cites: list[UUID] = []
 
 
+class LedgerCheckpointed(Event):
+    """Public: the registry signed the festival ledger's head, so other systems hold a witness of the chain; its
+    `signature` is a compact JWS (ES256, header kid and typ hami-ledger-checkpoint) of {"hash", "seq", "signed_at"},
+    checked against the registry's keys."""
+
+    service: ClassVar[str] = "registry"
+    entity: ClassVar[str] = "ledger"
+    action: ClassVar[str] = "checkpointed"
+    public: ClassVar[bool] = True
+
+    seq: int
+    hash: str
+    signed_at: datetime
+    kid: str
+    signature: str
+
+
 EVENTS: tuple[type[Event], ...] = (
     BodyCreated, BodyChanged, BodyDeactivated,
     NeighbourhoodCreated, NeighbourhoodDeactivated, NeighbourhoodReactivated,
     DecisionIssued, DecisionRelayed, DecisionAcknowledged, DecisionImplemented, DecisionOverdue,
     PersonRegistered, MemberAppointed, MemberRemoved, OrganisationRegistered, OrganisationChanged, ReportFiled,
+    LedgerCheckpointed,
 )

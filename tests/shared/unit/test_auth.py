@@ -73,3 +73,22 @@ def test_passwords_are_hashed_with_argon2_and_checked() -> None:
     assert password_matches(hashed, "a long passphrase")
     assert not password_matches(hashed, "wrong")
     assert not password_matches(None, "anything")  # unknown user: same work, still no
+
+
+async def test_a_token_older_than_its_holders_version_is_refused_as_revoked() -> None:
+    keys = KeySet()
+    lowest = {"7d1c": 0}
+
+    async def versions(person_id: str) -> int:
+        return lowest.get(person_id, 0)
+
+    verifier = TokenVerifier(keys.fetch, issuer=ISSUER, versions=versions)
+    before = keys.token()  # issued with the account's version 0 (no `tv` key in ACCOUNT: version 0)
+    assert (await verifier.verify(before)).username == "staff.d07"
+    lowest["7d1c"] = 1
+    with pytest.raises(Refusal) as refused:
+        await verifier.verify(before)
+    assert refused.value.code == "access_revoked"
+    after = issue_token(kid=keys.rows[0]["kid"], private_pem=keys.rows[0]["private_pem"], issuer=ISSUER,
+                        account={**ACCOUNT, "token_version": 1}, minutes=30)
+    assert (await verifier.verify(after)).username == "staff.d07"

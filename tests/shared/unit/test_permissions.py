@@ -48,7 +48,8 @@ def test_a_service_configures_and_reads_only_its_own_queues() -> None:
 
 
 def test_a_service_publishes_only_where_its_contracts_go() -> None:
-    assert not _may(permissions("registry")[1], PUBLIC_EXCHANGE)  # registry has no public events
+    assert not _may(permissions("notifications")[1], PUBLIC_EXCHANGE)  # notifications has no public events
+    assert _may(permissions("registry")[1], PUBLIC_EXCHANGE)  # the ledger's checkpoints
     assert _may(permissions("evaluation")[1], PUBLIC_EXCHANGE)
     assert not _may(permissions("evaluation")[2], PUBLIC_EXCHANGE)  # and binds nothing there
     topics = {(row["user"], row["exchange"]): row["write"] for row in definitions()["topic_permissions"]}
