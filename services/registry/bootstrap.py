@@ -19,12 +19,15 @@ async def _lock(conn: AsyncConnection) -> None:
     await conn.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": BOOTSTRAP_LOCK})
 
 
-async def ensure_signing_key(engine: AsyncEngine) -> None:
-    """Create a signing key when none is active."""
+async def ensure_signing_key(engine: AsyncEngine, *, key_encryption_key: str) -> None:
+    """Encrypt private keys still stored in the clear, and create a signing key when none is active."""
     async with engine.begin() as conn:
         await _lock(conn)
+        if sealed := await identity.seal_stored_keys(conn, key_encryption_key=key_encryption_key):
+            log.info("identity.signing_keys_encrypted", count=sealed)
         if not await identity.has_active_key(conn):
-            log.info("identity.signing_key_created", kid=await identity.add_signing_key(conn))
+            kid = await identity.add_signing_key(conn, key_encryption_key=key_encryption_key)
+            log.info("identity.signing_key_created", kid=kid)
 
 
 async def ensure_admin(engine: AsyncEngine, *, username: str, password: str, name: str) -> None:

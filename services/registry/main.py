@@ -8,8 +8,9 @@ from services.registry.decisions import api as decisions_api
 from services.registry.decisions.usecases import flag_overdue
 from services.registry.handlers import TABLE, record_in_ledger
 from services.registry.identity import api as identity_api
-from services.registry.identity.usecases import public_keys
+from services.registry.identity.usecases import lowest_accepted_version, public_keys
 from services.registry.ledger import api as ledger_api
+from services.registry.ledger.usecases import checkpoint
 from services.registry.organisations import api as organisations_api
 from services.registry.page_kit import registry_pages
 from services.registry.people import api as people_api
@@ -36,10 +37,14 @@ def create_app(settings: RegistrySettings | None = None) -> FastAPI:
         async with parts.engine.connect() as conn:
             return await public_keys(conn, token_minutes=settings.token_minutes)
 
+    async def own_token_versions(person_id: str) -> int:
+        async with parts.engine.connect() as conn:
+            return await lowest_accepted_version(conn, person_id)
+
     async def prepare() -> None:
         if settings.load_structure_on_start:
             await load_structure(parts.engine, settings.structure_file)
-        await ensure_signing_key(parts.engine)
+        await ensure_signing_key(parts.engine, key_encryption_key=settings.key_encryption_key.get_secret_value())
         await ensure_admin(parts.engine, username=settings.admin_username, password=settings.admin_password,
                            name=settings.admin_name)
 
@@ -47,11 +52,17 @@ def create_app(settings: RegistrySettings | None = None) -> FastAPI:
         async with parts.engine.begin() as conn:
             await flag_overdue(conn)
 
+    async def ledger_checkpoint() -> None:
+        async with parts.engine.begin() as conn:
+            await checkpoint(conn, key_encryption_key=settings.key_encryption_key.get_secret_value())
+
     app = assemble(
         parts, title="Hami registry", routers=ROUTERS, prepare=prepare,
-        periodic=[(settings.overdue_check_seconds, overdue_acknowledgements)],
+        periodic=[(settings.overdue_check_seconds, overdue_acknowledgements),
+                  (settings.ledger_checkpoint_seconds, ledger_checkpoint)],
         consumer=EventConsumer("registry", parts.engine, tables.inbox, TABLE.bind(), catch_all=record_in_ledger),
-        token_verifier=TokenVerifier(own_jwks, issuer=settings.token_issuer, min_refetch_seconds=0),
+        token_verifier=TokenVerifier(own_jwks, issuer=settings.token_issuer, min_refetch_seconds=0,
+                                     versions=own_token_versions),
         description="سازمان جشنواره، هویت کارکنان، مصوبات و گزارش‌ها — the festival's organisation and staff identity.",
     )
     app.state.settings = settings

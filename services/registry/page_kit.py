@@ -43,6 +43,12 @@ async def form_fields(request: Request, *names: str) -> dict[str, str]:
     return {name: str(form.get(name, "")) for name in names}
 
 
+def form_district(value: str) -> int:
+    """The district a form's hidden field names (0 when it names none: refused later as no district of anyone's).
+    ASCII digits only: str.isdigit() also passes «²», which int() refuses."""
+    return int(value) if value.isascii() and value.isdigit() and len(value) <= 2 else 0
+
+
 def filled(form: dict[str, str], *names: str) -> dict[str, str]:
     """The fields someone filled in: an empty box is a field not given (so it reads «fill this in»)."""
     return {name: form[name] for name in names if form[name].strip()}

@@ -6,6 +6,7 @@ from shared.permissions import (
     ANYONE_OF_THE_DISTRICT,
     CENTRAL_SECRETARIAT,
     CITY_WIDE_STAFF,
+    DISTRICT_OFFICE,
     DISTRICT_SECRETARY,
     PermissionTable,
     holder,
@@ -20,9 +21,12 @@ class Capability(StrEnum):
 
     ROTATE_SIGNING_KEYS = "rotate_signing_keys"
     CREATE_ACCOUNTS = "create_accounts"  # a staff account without an appointment (appointments: APPOINT_*)
+    DEACTIVATE_ACCOUNTS = "deactivate_accounts"  # about the district the account belongs to (account_district)
+    RESET_PASSWORDS = "reset_passwords"  # likewise
+    CHANGE_OWN_PASSWORD = "change_own_password"
     REGISTER_PEOPLE = "register_people"
     READ_PEOPLE = "read_people"  # anyone reads their own record; this is for reading others'
-    SEE_MEMBERS = "see_members"
+    SEE_MEMBERS = "see_members"  # about the body's district; a body's own members see it too (may_see_members)
     APPOINT_IN_DISTRICT = "appoint_in_district"  # any body of the district
     APPOINT_TO_FESTIVAL_BODIES = "appoint_to_festival_bodies"  # FESTIVAL_SECRETARY_APPOINTS below
     MANAGE_BODIES = "manage_bodies"
@@ -61,9 +65,12 @@ C = Capability
 PERMISSIONS = PermissionTable(Capability, {
     C.ROTATE_SIGNING_KEYS: rule(THE_FESTIVAL_SECRETARY),
     C.CREATE_ACCOUNTS: rule(THE_FESTIVAL_SECRETARY),
+    C.DEACTIVATE_ACCOUNTS: rule(THE_FESTIVAL_SECRETARY, DISTRICT_SECRETARY),
+    C.RESET_PASSWORDS: rule(THE_FESTIVAL_SECRETARY, DISTRICT_SECRETARY),
+    C.CHANGE_OWN_PASSWORD: rule(anyone_signed_in=True),
     C.REGISTER_PEOPLE: rule(THE_FESTIVAL_SECRETARY, ANY_DISTRICT_SECRETARY),
     C.READ_PEOPLE: rule(CITY_WIDE_STAFF),
-    C.SEE_MEMBERS: rule(anyone_signed_in=True),
+    C.SEE_MEMBERS: rule(CITY_WIDE_STAFF, OVERSIGHT, DISTRICT_OFFICE),
     C.APPOINT_IN_DISTRICT: rule(DISTRICT_SECRETARY),
     C.APPOINT_TO_FESTIVAL_BODIES: rule(THE_FESTIVAL_SECRETARY),
     C.MANAGE_BODIES: rule(THE_FESTIVAL_SECRETARY),
@@ -72,12 +79,14 @@ PERMISSIONS = PermissionTable(Capability, {
     C.CREATE_ORGANISATION_ACCOUNTS: rule(THE_FESTIVAL_SECRETARY, DISTRICT_SECRETARY),
     C.ISSUE_DECISIONS: rule(ISSUER),
     C.READ_ALL_DECISIONS: rule(CITY_WIDE_STAFF, OVERSIGHT),
+    # The district's committees act on what is addressed to their district, so they read it; they neither
+    # acknowledge it nor report it carried out (the office does).
     C.READ_DISTRICT_DECISIONS: rule(CITY_WIDE_STAFF, OVERSIGHT, ANYONE_OF_THE_DISTRICT),
     C.RELAY_DECISIONS: rule(CENTRAL_SECRETARIAT),
-    C.ACKNOWLEDGE_DECISIONS: rule(ANYONE_OF_THE_DISTRICT),
-    C.REPORT_IMPLEMENTED: rule(ANYONE_OF_THE_DISTRICT),
-    C.FILE_DISTRICT_REPORTS: rule(ANYONE_OF_THE_DISTRICT),
-    C.READ_DISTRICT_REPORTS: rule(CITY_WIDE_STAFF, OVERSIGHT, ANYONE_OF_THE_DISTRICT),
+    C.ACKNOWLEDGE_DECISIONS: rule(DISTRICT_OFFICE),
+    C.REPORT_IMPLEMENTED: rule(DISTRICT_OFFICE),
+    C.FILE_DISTRICT_REPORTS: rule(DISTRICT_SECRETARY),
+    C.READ_DISTRICT_REPORTS: rule(CITY_WIDE_STAFF, OVERSIGHT, DISTRICT_OFFICE),
     C.COMPILE_CITY_REPORTS: rule(CENTRAL_SECRETARIAT),
     C.READ_CITY_REPORTS: rule(CITY_WIDE_STAFF, OVERSIGHT),
     C.SEE_MONITORING: rule(CITY_WIDE_STAFF, OVERSIGHT),
@@ -85,9 +94,10 @@ PERMISSIONS = PermissionTable(Capability, {
 })
 
 
-# A district's festival offices (its neighbourhoods, institutions and staff accounts with their roles): its own
-# people and city-wide staff; not a route of the JSON API, so not a capability the access matrix calls.
-SEE_DISTRICT_OFFICES = rule(CITY_WIDE_STAFF, ANYONE_OF_THE_DISTRICT)
+# A district's festival offices (its neighbourhoods, institutions and staff accounts with their usernames and
+# roles): its own office and city-wide staff; not a route of the JSON API, so not a capability the access matrix
+# calls.
+SEE_DISTRICT_OFFICES = rule(CITY_WIDE_STAFF, DISTRICT_OFFICE)
 
 
 def may_appoint(principal: Principal, *, kind: str, district: int | None) -> bool:
@@ -97,13 +107,34 @@ def may_appoint(principal: Principal, *, kind: str, district: int | None) -> boo
         kind in FESTIVAL_SECRETARY_APPOINTS and PERMISSIONS.may(principal, C.APPOINT_TO_FESTIVAL_BODIES))
 
 
+def may_see_members(principal: Principal, *, body_code: str, district: int | None) -> bool:
+    """Who sits on a body: those the table lets see the body's district (or every body), and the body's own
+    members; organisation accounts hold no membership, so never."""
+    return PERMISSIONS.may(principal, C.SEE_MEMBERS, district=district) or principal.is_member(body_code)
+
+
 def may_issue_for(principal: Principal, body_code: str) -> bool:
     """Issuing a decision in a body's name: only the roles the person holds in that very body count."""
-    own = principal.model_copy(update={"memberships": [m for m in principal.memberships if m.body == body_code]})
-    return PERMISSIONS.may(own, C.ISSUE_DECISIONS)
+    return issuing_role(principal, body_code) is not None
+
+
+def issuing_role(principal: Principal, body_code: str) -> str | None:
+    """The role in which the person speaks for the body (chair before secretary), or None when they may not."""
+    for role in (Role.CHAIR, Role.SECRETARY):
+        own = principal.model_copy(update={"memberships": [
+            m for m in principal.memberships if m.body == body_code and m.role == role]})
+        if PERMISSIONS.may(own, C.ISSUE_DECISIONS):
+            return role.value
+    return None
 
 
 def not_district_staff() -> Refusal:
     """The refusal for a district's own work (its steps on decisions, its reports) asked by someone else."""
     return Refusal(Kind.FORBIDDEN, "not_district_staff", "شما کارکن این منطقه نیستید.",
                    "You are not staff of this district.")
+
+
+def not_district_secretary() -> Refusal:
+    """The refusal for filing a district's report by anyone but that district's secretary."""
+    return Refusal(Kind.FORBIDDEN, "not_district_secretary", "گزارش منطقه را فقط دبیر همان منطقه ثبت می‌کند.",
+                   "Only the district's secretary files its reports.")

@@ -2,10 +2,16 @@
 
 from pathlib import Path
 
+from pydantic import SecretStr
+
 from shared.settings import ServiceSettings
 
 DEPLOY_DIR = Path(__file__).resolve().parents[2] / "deploy"
 DEFAULT_ADMIN_PASSWORD = "change-me-secretary"
+# Development only: production refuses it (the secret file hami_key_encryption_key holds the real one).
+DEVELOPMENT_KEY_ENCRYPTION_KEY = "hami-development-key-encryption-key"
+MIN_ADMIN_PASSWORD = 12
+MIN_KEY_ENCRYPTION_KEY = 16
 
 
 class RegistrySettings(ServiceSettings):
@@ -20,8 +26,18 @@ class RegistrySettings(ServiceSettings):
     admin_name: str = "دبیر جشنواره"
     token_minutes: int = 30
     overdue_check_seconds: float = 60.0
+    # The private signing keys are stored encrypted with this key.
+    key_encryption_key: SecretStr = SecretStr(DEVELOPMENT_KEY_ENCRYPTION_KEY)
+    # How often the ledger's head is signed and published (when it moved), so other systems hold witnesses.
+    ledger_checkpoint_seconds: float = 60.0
 
     def default_secrets(self) -> list[str]:
-        """The first administrator's password must be set in production."""
+        """The first administrator's password (set, at least 12 characters) and the key-encryption key must be set in
+        production."""
         defaults = super().default_secrets()
-        return defaults + (["admin_password"] if self.admin_password == DEFAULT_ADMIN_PASSWORD else [])
+        if self.admin_password == DEFAULT_ADMIN_PASSWORD or len(self.admin_password) < MIN_ADMIN_PASSWORD:
+            defaults.append("admin_password")
+        key = self.key_encryption_key.get_secret_value()
+        if key == DEVELOPMENT_KEY_ENCRYPTION_KEY or len(key) < MIN_KEY_ENCRYPTION_KEY:
+            defaults.append("key_encryption_key")
+        return defaults

@@ -91,13 +91,28 @@ accounts = Table(
     Column("organisation_code", Text, ForeignKey("organisations.code")),  # the organisation it speaks for
     Column("active", Boolean, nullable=False, server_default="true"),
     Column("created_at", DateTime(timezone=True), nullable=False, server_default=func.now()),
+    # Raised whenever the person loses access (deactivated, password changed or reset, appointment ended): tokens
+    # carry it (tv), and a token older than the account's version is no longer honoured.
+    Column("token_version", Integer, nullable=False, server_default="0"),
 )
 
+# Failed sign-ins of a username from one client (an address, or an IPv6 /64): the lock holds only for that pair.
 sign_in_failures = Table(
     "sign_in_failures", metadata,
-    Column("username", Text, primary_key=True),
+    Column("username", Text, nullable=False),
+    Column("client", Text, nullable=False),
     Column("failures", Integer, nullable=False),
     Column("last_failed_at", DateTime(timezone=True), nullable=False),
+    Column("locked_until", DateTime(timezone=True)),
+    PrimaryKeyConstraint("username", "client"),
+)
+
+# Failed sign-ins from one client whatever the username, in a window: password spraying locks the client.
+sign_in_clients = Table(
+    "sign_in_clients", metadata,
+    Column("client", Text, primary_key=True),
+    Column("window_started", DateTime(timezone=True), nullable=False),
+    Column("failures", Integer, nullable=False),
     Column("locked_until", DateTime(timezone=True)),
 )
 
@@ -171,4 +186,14 @@ ledger = Table(
     Column("recorded_at", DateTime(timezone=True), nullable=False),
     Column("prev_hash", Text, nullable=False),
     Column("hash", Text, nullable=False),
+)
+
+# the ledger's checkpoints: its head hash at a seq, signed with the registry's key (append-only, like the ledger)
+ledger_checkpoints = Table(
+    "ledger_checkpoints", metadata,
+    Column("seq", BigInteger, primary_key=True, autoincrement=False),
+    Column("hash", Text, nullable=False),
+    Column("signed_at", DateTime(timezone=True), nullable=False),
+    Column("kid", Text, nullable=False),
+    Column("signature", Text, nullable=False),
 )

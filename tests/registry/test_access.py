@@ -8,7 +8,7 @@ import httpx
 import pytest
 
 from services.registry.main import ROUTERS
-from services.registry.permissions import PERMISSIONS, Capability, may_appoint, may_issue_for
+from services.registry.permissions import PERMISSIONS, Capability, may_appoint, may_issue_for, may_see_members
 from shared.principal import BodyKind, Principal
 from tests.support.personas import PERSONAS
 from tests.support.registry_access import (
@@ -20,7 +20,7 @@ from tests.support.registry_access import (
     fresh,
     local_institution,
 )
-from tests.support.system import STAFF_PASSWORD, System
+from tests.support.system import ADMIN_PASSWORD, STAFF_PASSWORD, System
 
 C = Capability
 CALLERS = (*PERSONAS, ORGANISATION, "anonymous")
@@ -54,6 +54,11 @@ def account(body: str | None) -> dict:
             "memberships": [{"body": body, "role": "staff"}] if body else []}
 
 
+def staff_account(world: World, path: str) -> str:
+    """A path about a new district 7 staff account (made by the festival secretary): /accounts/{id}<path>."""
+    return f"/accounts/{world.made('POST', '/accounts', 'festival.secretary', account('district-07'))['id']}{path}"
+
+
 def decision_path(suffix: str) -> Callable[[World], tuple[str, dict | None]]:
     """A request about the shared decision to district 7 (never relayed, so each district step is out of order)."""
     return lambda w: (f"/decisions/{w.ids['decision']}{suffix}", {})
@@ -68,14 +73,30 @@ OPERATIONS: dict[str, Operation] = {
         "POST", "/accounts", C.APPOINT_IN_DISTRICT,
         lambda p: may_appoint(p, kind=BodyKind.DISTRICT_SECRETARIAT, district=7),
         lambda w: ("/accounts", account("district-07")), 201),
+    "deactivate a district 7 staff account": Operation(
+        "POST", "/accounts/{account_id}/deactivate", C.DEACTIVATE_ACCOUNTS, may(C.DEACTIVATE_ACCOUNTS, 7),
+        lambda w: (staff_account(w, "/deactivate"), None)),
+    "reset a district 7 staff account's password": Operation(
+        "POST", "/accounts/{account_id}/password", C.RESET_PASSWORDS, may(C.RESET_PASSWORDS, 7),
+        lambda w: (staff_account(w, "/password"), {"new_password": "a-new-long-password"}), 204),
+    # The current password is checked before the new one is refused for being the same: nothing changes.
+    "change one's own password": Operation(
+        "POST", "/auth/password", C.CHANGE_OWN_PASSWORD, may(C.CHANGE_OWN_PASSWORD),
+        lambda w: ("/auth/password", {"current_password": w.ids["password"], "new_password": w.ids["password"]}),
+        422),
     "register a person": Operation("POST", "/people", C.REGISTER_PEOPLE, may(C.REGISTER_PEOPLE),
                                    lambda w: ("/people", {"name": "شخص تازه"}), 201),
     "read another person": Operation("GET", "/people/{person_id}", C.READ_PEOPLE, may(C.READ_PEOPLE),
                                      lambda w: (f"/people/{w.ids['person']}", None), denied=404),
     "read oneself": Operation("GET", "/people/{person_id}", None, lambda p: True,
                               lambda w: (f"/people/{w.ids['self']}", None)),
-    "see a body's members": Operation("GET", "/bodies/{code}/members", C.SEE_MEMBERS, may(C.SEE_MEMBERS),
-                                      lambda w: ("/bodies/jury/members", None)),
+    "see the jury's members": Operation(
+        "GET", "/bodies/{code}/members", C.SEE_MEMBERS,
+        lambda p: may_see_members(p, body_code="jury", district=None), lambda w: ("/bodies/jury/members", None)),
+    "see district 7's executive committee's members": Operation(
+        "GET", "/bodies/{code}/members", C.SEE_MEMBERS,
+        lambda p: may_see_members(p, body_code="district-07-executive", district=7),
+        lambda w: ("/bodies/district-07-executive/members", None)),
     "appoint to the jury": Operation(
         "POST", "/bodies/{code}/members", C.APPOINT_TO_FESTIVAL_BODIES,
         lambda p: may_appoint(p, kind=BodyKind.JURY_COMMITTEE, district=None),
@@ -180,6 +201,7 @@ def test_access(world: World, operation: str, who: str) -> None:
     op = OPERATIONS[operation]
     known = world.callers.get(who)
     world.ids["self"] = known.principal.subject if known else world.ids["person"]
+    world.ids["password"] = ADMIN_PASSWORD if who == "festival.secretary" else STAFF_PASSWORD
     path, body = op.request(world)
 
     response = world.call(op.method, path, known.token if known else None, body)
@@ -187,5 +209,6 @@ def test_access(world: World, operation: str, who: str) -> None:
     expected = 401 if known is None else op.success if op.allowed(known.principal) else op.denied
     assert response.status_code == expected, f"{who} {operation}: {response.text}"
     if expected in (401, 403, 404):
-        codes = {401: {"not_authenticated"}, 403: {"forbidden", "not_district_staff"}, 404: {"not_found"}}
+        codes = {401: {"not_authenticated"}, 403: {"forbidden", "not_district_staff", "not_district_secretary"},
+                 404: {"not_found"}}
         assert response.json()["error"]["code"] in codes[expected]

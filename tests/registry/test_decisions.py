@@ -6,7 +6,7 @@ from datetime import UTC, datetime, timedelta
 import httpx
 import pytest
 
-from tests.support.system import System, bearer
+from tests.support.system import STAFF_PASSWORD, System, bearer
 from tests.support.waiting import wait_for
 
 OPEN_CALL = {"action": "open_call", "edition": "1399",  # not the edition other tests submit to
@@ -91,6 +91,7 @@ def test_a_district_marks_a_decision_implemented_only_after_acknowledging(system
     ({"kind": "whim"}, 422, "unknown_decision_kind"),
     ({"committees": ["no-such-committee"]}, 422, "unknown_body"),
     ({"issuing_body": "district-07"}, 403, "forbidden"),
+    ({"issuing_body": "committee-welfare"}, 403, "forbidden"),  # the chair of the council is not the committee's
     ({"parameters": {**OPEN_CALL, "action": "close_everything"}}, 422, "invalid_input"),
     ({"parameters": {"action": "close_tier", "edition": "1399", "tier": 1, "district": 7}}, 422,
      "action_not_supported"),
@@ -117,3 +118,42 @@ def test_only_issuers_issue_only_central_relays_and_districts_answer_for_themsel
     assert foreign.status_code == 403 and foreign.json()["error"]["code"] == "not_district_staff"
     mine = httpx.get(f"{system.url('registry')}/decisions/{decision_id}", headers=bearer(staff12)).json()
     assert [r["district"] for r in mine["per_district"]] == [12]  # not district 7's row
+
+
+def test_the_festival_secretary_and_committees_issue_directives_not_actionable_decisions(
+        system: System, council: dict) -> None:
+    jury_secretary = system.account_token("dabir.davari", "jury", "secretary", "دبیر کمیتهٔ داوری")
+    for token, body in ((system.token(), "festival-secretary"), (jury_secretary, "jury")):
+        before = count_decisions(system)
+        refused = post(system, "/decisions", token, decision(issuing_body=body))
+        assert refused.status_code == 403, refused.text
+        error = refused.json()["error"]
+        assert error["code"] == "not_actionable_issuer" and error["message_fa"] and error["message_en"]
+        assert count_decisions(system) == before
+        directive = post(system, "/decisions", token, decision(issuing_body=body, kind="directive", parameters=None))
+        assert directive.status_code == 201, directive.text
+
+    issued = post(system, "/decisions", council["chair"], decision(all_districts=False, districts=[4]))
+    assert issued.status_code == 201
+    event = wait_for(lambda: asyncio.run(system.fetchval(
+        "registry", "SELECT payload::text FROM ledger WHERE event_type = 'registry.decision.issued' "
+        "AND exchange = 'hami.internal' AND payload->>'decision_id' = $1", issued.json()["id"])))
+    assert '"issuer_kind": "policy_council"' in event and '"issuer_role": "chair"' in event
+
+
+def test_a_district_committee_member_reads_the_districts_decisions_but_does_not_answer_them(
+        system: System, council: dict) -> None:
+    secretary = system.district_secretary_token(6)
+    appointed = post(system, "/accounts", secretary, {  # a district committee's members are its secretary's to appoint
+        "username": "ozv.ejraei.06", "password": STAFF_PASSWORD, "name": "عضو کمیتهٔ اجرایی",
+        "memberships": [{"body": "district-06-executive", "role": "member"}]})
+    assert appointed.status_code in (201, 409), appointed.text
+    member = system.token("ozv.ejraei.06", STAFF_PASSWORD)
+    decision_id = post(system, "/decisions", council["chair"], decision(
+        all_districts=False, districts=[6], kind="directive", parameters=None)).json()["id"]
+    post(system, f"/decisions/{decision_id}/relay", council["central"])
+    read = httpx.get(f"{system.url('registry')}/decisions/{decision_id}", headers=bearer(member))
+    assert read.status_code == 200 and [r["district"] for r in read.json()["per_district"]] == [6]
+    refused = post(system, f"/decisions/{decision_id}/districts/6/acknowledge", member)
+    assert refused.status_code == 403 and refused.json()["error"]["code"] == "not_district_staff"
+    assert post(system, f"/decisions/{decision_id}/districts/6/acknowledge", secretary).status_code == 200

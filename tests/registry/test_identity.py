@@ -9,7 +9,8 @@ import httpx
 import jwt
 import pytest
 
-from services.registry.identity.crypto import issue_token, new_signing_key
+from services.registry.identity.crypto import issue_token, new_signing_key, open_private_key
+from services.registry.settings import DEVELOPMENT_KEY_ENCRYPTION_KEY
 from tests.support.system import STAFF_PASSWORD, System, bearer
 from tests.support.waiting import wait_for
 
@@ -31,7 +32,7 @@ def registry_key(system: System) -> tuple[str, str]:
         "registry", "SELECT json_build_array(kid, private_pem)::text FROM signing_keys "
         "WHERE retired_at IS NULL ORDER BY created_at DESC LIMIT 1"))
     kid, pem = json.loads(row)
-    return kid, pem
+    return kid, open_private_key(pem, DEVELOPMENT_KEY_ENCRYPTION_KEY)  # stored encrypted (the test system's dev key)
 
 
 @pytest.mark.parametrize("service", PROTECTED)
@@ -63,20 +64,22 @@ def test_after_key_rotation_old_and_new_tokens_both_work_everywhere(system: Syst
         wait_for(lambda s=service: accepted(system, s, new), timeout=5)  # an unknown kid refetches the JWKS
 
 
-def test_repeated_failed_sign_ins_lock_the_username(system: System) -> None:
+def test_repeated_failed_sign_ins_lock_the_username_at_that_client(system: System) -> None:
     system.account_token("staff.throttled", "district-09", "staff")
-    url = f"{system.url('registry')}/auth/token"
-    wrong = [httpx.post(url, json={"username": "staff.throttled", "password": "wrong-password"}) for _ in range(5)]
+    url, client = f"{system.url('registry')}/auth/token", {"X-Forwarded-For": "203.0.113.17"}
+    wrong = [httpx.post(url, json={"username": "staff.throttled", "password": "wrong-password"}, headers=client)
+             for _ in range(5)]
     assert [r.status_code for r in wrong] == [401] * 5
     assert wrong[0].json()["error"]["code"] == "bad_credentials"
 
-    locked = httpx.post(url, json={"username": "staff.throttled", "password": STAFF_PASSWORD})
+    locked = httpx.post(url, json={"username": "staff.throttled", "password": STAFF_PASSWORD}, headers=client)
 
     assert locked.status_code == 429
     error = locked.json()["error"]
     assert error["code"] == "too_many_attempts" and 0 < error["details"]["retry_after"] <= 60
-    other = httpx.post(url, json={"username": "staff.d07-unknown", "password": "x"})
+    other = httpx.post(url, json={"username": "staff.d07-unknown", "password": "x"}, headers=client)
     assert other.status_code == 401  # other usernames are not affected
+    assert system.token("staff.throttled", STAFF_PASSWORD)  # nor the same username elsewhere (test_throttle.py)
 
 
 def test_appointments_and_removals_are_events_and_shape_the_token(system: System) -> None:
@@ -89,7 +92,7 @@ def test_appointments_and_removals_are_events_and_shape_the_token(system: System
     person = httpx.get(f"{system.url('registry')}/people/{person_id}", headers=admin).json()
     assert person["mobile"] == "09121112233" and person["email"] == "juror.one@example.org"
     claims = jwt.decode(system.token("juror.one", STAFF_PASSWORD), options={"verify_signature": False})
-    assert [(m["body"], m["role"]) for m in claims["memberships"]] == [("jury", "juror")]
+    assert [(m["body"], m["role"]) for m in claims["memberships"]] == [("jury", "juror")] and claims["tv"] == 0
 
     members = httpx.get(f"{system.url('registry')}/bodies/jury/members", headers=admin).json()
     appointment = next(m for m in members if m["person_id"] == person_id)
@@ -97,7 +100,7 @@ def test_appointments_and_removals_are_events_and_shape_the_token(system: System
                            headers=admin)
     assert removed.status_code == 204
     claims = jwt.decode(system.token("juror.one", STAFF_PASSWORD), options={"verify_signature": False})
-    assert claims["memberships"] == []
+    assert claims["memberships"] == [] and claims["tv"] == 1  # tokens from before the removal are revoked
 
     def events() -> list[str]:
         rows = asyncio.run(system.fetchval(
@@ -105,10 +108,11 @@ def test_appointments_and_removals_are_events_and_shape_the_token(system: System
             "WHERE payload->>'person_id' = $1", person_id))
         return list(rows)
 
-    story = wait_for(lambda: (e := events()) and "registry.member.removed" in e and e)
-    # Events of one transaction may reach the ledger in either order; the removal came in a later one.
+    story = wait_for(lambda: (e := events()) and len(e) == 4 and e)
+    # Events of one transaction may reach the ledger in either order; the removal (which cuts off the tokens that
+    # carried the appointment) came in a later one.
     assert sorted(story[:2]) == ["registry.member.appointed", "registry.person.registered"]
-    assert story[2:] == ["registry.member.removed"]
+    assert sorted(story[2:]) == ["registry.member.removed", "registry.person.access_revoked"]
 
 
 @pytest.mark.parametrize(("body", "code"), [

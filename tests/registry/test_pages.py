@@ -23,7 +23,7 @@ from tests.support.registry_pages import (
     sign_in,
     with_session,
 )
-from tests.support.system import ADMIN_PASSWORD, ADMIN_USERNAME, System
+from tests.support.system import ADMIN_PASSWORD, ADMIN_USERNAME, STAFF_PASSWORD, System
 from tests.support.waiting import wait_for
 
 D = to_persian_digits(str(DISTRICT))
@@ -279,3 +279,32 @@ def test_city_wide_staff_see_the_districts_acknowledgements_on_their_desk(contex
     page.click(f"text=منطقهٔ {D}")
     expect(page.locator("h1")).to_have_text(f"دفترهای جشنواره در منطقهٔ {D}")
     expect(page.locator("main")).to_contain_text(SECRETARY[0])
+
+
+def test_each_role_sees_on_the_pages_only_what_the_table_lets_it_do(registry: Registry) -> None:
+    member = ("ozv.elmi.mantaghe14", "district-14-scientific", "member", "نرگس احمدی")
+    created = registry.post("/accounts", "secretary", {"username": member[0], "password": STAFF_PASSWORD,
+                                                       "name": member[3], "memberships": [{"body": member[1],
+                                                                                           "role": member[2]}]})
+    assert created.status_code in (201, 409), created.text
+    title = fresh_title("جشن کتاب محله")
+    decision_id = registry.decision(title)
+
+    def page(path: str, token: str) -> httpx.Response:
+        return httpx.get(f"{registry.base}{path}", cookies={"hami_session": token}, timeout=30)
+
+    committee = registry.system.token(member[0], STAFF_PASSWORD)
+    desk = page("/desk", committee)  # the district's decisions to read, nothing to acknowledge or report
+    assert desk.status_code == 200 and f"/district/decisions?district={DISTRICT}" in desk.text
+    assert "منتظر تأیید دریافت —" not in desk.text and "/district/offices" not in desk.text
+    assert "/district/reports/new" not in desk.text
+    decision = page(f"/district/decisions/{decision_id}?district={DISTRICT}", committee)
+    assert decision.status_code == 200 and title in decision.text and "تأیید دریافت مصوبه" not in decision.text
+    assert page(f"/district/offices?district={DISTRICT}", committee).status_code == 403
+    assert page(f"/district/reports/new?district={DISTRICT}", committee).status_code == 403
+
+    staff = registry.tokens["staff"]  # the office acknowledges, but the report is the secretary's
+    assert "تأیید دریافت مصوبه" in page(f"/district/decisions/{decision_id}?district={DISTRICT}", staff).text
+    assert "/district/reports/new" not in page("/desk", staff).text
+    assert page(f"/district/reports/new?district={DISTRICT}", staff).status_code == 403
+    assert "/district/reports/new" in page("/desk", registry.tokens["secretary"]).text

@@ -36,8 +36,8 @@ def test_district_figures_match_the_events_and_the_city_report_lists_all_22(syst
     wait_for(lambda: ledger_count(system, district) == before + 4)
 
     today = format_jalali_date(events[0].occurred_at, persian_digits=False)
-    staff = bearer(system.district_staff_token(district))
-    filed = httpx.post(f"{system.url('registry')}/districts/{district}/reports", headers=staff, json={
+    secretary = bearer(system.district_secretary_token(district))
+    filed = httpx.post(f"{system.url('registry')}/districts/{district}/reports", headers=secretary, json={
         "period_start": today, "period_end": today, "achievements": "برگزاری سه کارگاه",
         "shortcomings": "کمبود داوطلب"})
 
@@ -62,12 +62,16 @@ def test_district_figures_match_the_events_and_the_city_report_lists_all_22(syst
     assert monitoring[district - 1]["last_report_at"] is not None
 
 
-def test_a_district_cannot_report_for_another_or_read_the_monitoring_table(system: System) -> None:
-    staff = bearer(system.district_staff_token(19))
+def test_only_the_districts_secretary_files_its_report_and_nobody_there_reads_the_monitoring_table(
+        system: System) -> None:
+    staff, secretary = (bearer(system.district_staff_token(19)), bearer(system.district_secretary_token(19)))
     body = {"period_start": "1405/08/01", "period_end": "1405/08/30"}
-    refused = httpx.post(f"{system.url('registry')}/districts/3/reports", headers=staff, json=body)
-    assert refused.status_code == 403 and refused.json()["error"]["code"] == "not_district_staff"
+    for who, district in ((secretary, 3), (staff, 19), (staff, 3)):
+        refused = httpx.post(f"{system.url('registry')}/districts/{district}/reports", headers=who, json=body)
+        assert refused.status_code == 403 and refused.json()["error"]["code"] == "not_district_secretary"
     assert httpx.get(f"{system.url('registry')}/monitoring", headers=staff).status_code == 403
+    assert httpx.get(f"{system.url('registry')}/districts/19/reports", headers=staff).status_code == 200  # it reads
+    staff = secretary
     backwards = httpx.post(f"{system.url('registry')}/districts/19/reports", headers=staff,
                            json={"period_start": "1405/08/30", "period_end": "1405/08/01"})
     assert backwards.status_code == 422 and backwards.json()["error"]["code"] == "invalid_period"

@@ -87,7 +87,7 @@ def build_world(system: System, client: httpx.Client) -> World:
         "code": fresh("access-"), "kind": "working_group", "name_fa": "کارگروه آزمون دسترسی",
         "parent_code": "festival-secretary"})["code"]
     world.ids["organisation"] = world.made("POST", "/organisations", "festival.secretary", local_institution(7))["code"]
-    world.ids["district_report"] = world.made("POST", "/districts/7/reports", "staff.d07", PERIOD)["id"]
+    world.ids["district_report"] = world.made("POST", "/districts/7/reports", "secretary.d07", PERIOD)["id"]
     world.ids["city_report"] = world.made("POST", "/city-reports", "central.staff", PERIOD)["id"]
     username = fresh("org")
     world.made("POST", f"/organisations/{world.ids['organisation']}/accounts", "festival.secretary", {

@@ -13,7 +13,8 @@ import httpx
 import jwt
 from playwright.sync_api import BrowserContext, Page
 
-from services.registry.identity.crypto import issue_token
+from services.registry.identity.crypto import issue_token, open_private_key
+from services.registry.settings import DEVELOPMENT_KEY_ENCRYPTION_KEY
 from shared.persian import to_persian_digits
 from shared.web.session import SESSION_COOKIE
 from tests.support.system import STAFF_PASSWORD, System, bearer
@@ -99,6 +100,7 @@ def expired_token(system: System, token: str) -> str:
     claims = jwt.decode(token, options={"verify_signature": False})
     account = {"id": claims["sub"], "username": claims["username"], "name": claims["name"],
                "memberships": claims["memberships"]}
+    pem = open_private_key(pem, DEVELOPMENT_KEY_ENCRYPTION_KEY)  # stored encrypted (the test system's dev key)
     return issue_token(kid=kid, private_pem=pem, issuer=claims["iss"], account=account, minutes=5,
                        now=time.time() - 3600)
 

@@ -7,6 +7,7 @@ from fastapi import APIRouter, Query
 from pydantic import BaseModel, Field, model_validator
 
 from services.registry.decisions import usecases
+from services.registry.fields import Code, District, DistrictInPath, DistrictInQuery, Line, Text, has_unstorable
 from services.registry.web import SignedIn
 from shared.contracts.decisions import DecisionAction
 from shared.models import StrictModel
@@ -16,14 +17,15 @@ router = APIRouter(tags=["decisions"])
 
 
 class DecisionIn(StrictModel):
-    title: str = Field(min_length=3, max_length=300)
-    text: str = Field(min_length=3, max_length=20_000)
-    issuing_body: str
-    kind: str
+    title: Line = Field(min_length=3, max_length=300)
+    text: Text = Field(min_length=3, max_length=20_000)
+    issuing_body: Code
+    kind: Line = Field(max_length=50)
     all_districts: bool = False
     districts: list[int] = Field(default_factory=list, max_length=22)
-    committees: list[str] = Field(default_factory=list, max_length=10)
-    ack_deadline: str | None = Field(default=None, description="Jalali date, e.g. 1405/09/15 (end of that day)")
+    committees: list[Code] = Field(default_factory=list, max_length=10)
+    ack_deadline: Line | None = Field(default=None, max_length=40,
+                                      description="Jalali date, e.g. 1405/09/15 (end of that day)")
     ack_deadline_at: datetime | None = Field(default=None, description="or an exact instant (ISO 8601)")
     parameters: DecisionAction | None = None
 
@@ -33,14 +35,34 @@ class DecisionIn(StrictModel):
             raise ValueError("give exactly one of ack_deadline (Jalali date) and ack_deadline_at")
         return self
 
+    @model_validator(mode="after")
+    def _storable_parameters(self) -> "DecisionIn":
+        # The parameters are stored as JSONB, which refuses a NUL: their texts (category names, criteria) are lines.
+        if self.parameters is not None and any(has_unstorable(text, line_breaks=False)
+                                               for text in _texts(self.parameters.model_dump(mode="json"))):
+            raise ValueError("control characters are not allowed in the parameters")
+        return self
+
+
+def _texts(value: object) -> list[str]:
+    """Every string inside a JSON value, keys included."""
+    if isinstance(value, str):
+        return [value]
+    if isinstance(value, dict):
+        return [t for k, v in value.items() for t in (*_texts(k), *_texts(v))]
+    if isinstance(value, list):
+        return [t for item in value for t in _texts(item)]
+    return []
+
 
 class StepIn(StrictModel):
-    note: str = Field(default="", max_length=5000)
+    note: Text = Field(default="", max_length=5000)
 
 
 class RelayIn(StrictModel):
-    districts: list[int] | None = Field(default=None, description="default: every addressed district")
-    notes: dict[int, str] = Field(default_factory=dict, description="district -> its own note")
+    districts: list[District] | None = Field(default=None, max_length=22,
+                                             description="default: every addressed district")
+    notes: dict[District, Text] = Field(default_factory=dict, description="district -> its own note")
 
 
 class Issued(BaseModel):
@@ -108,8 +130,9 @@ async def issue(body: DecisionIn, principal: SignedIn, conn: Transaction) -> Iss
 
 
 @router.get("/decisions")
-async def list_decisions(principal: SignedIn, conn: Reading, district: int | None = None,
-                         limit: int = Query(50, ge=1, le=200), offset: int = Query(0, ge=0)) -> list[DecisionOut]:
+async def list_decisions(principal: SignedIn, conn: Reading, district: DistrictInQuery = None,
+                         limit: int = Query(50, ge=1, le=200),
+                         offset: int = Query(0, ge=0, le=1_000_000)) -> list[DecisionOut]:
     """Decisions newest first; district staff see those addressed to their district."""
     found = await usecases.decisions(conn, principal, district=district, limit=limit, offset=offset)
     return [DecisionOut(**row) for row in found]
@@ -129,7 +152,7 @@ async def relay(decision_id: uuid.UUID, body: RelayIn, principal: SignedIn, conn
 
 
 @router.post("/decisions/{decision_id}/districts/{district}/acknowledge")
-async def acknowledge(decision_id: uuid.UUID, district: int, body: StepIn, principal: SignedIn,
+async def acknowledge(decision_id: uuid.UUID, district: DistrictInPath, body: StepIn, principal: SignedIn,
                       conn: Transaction) -> StepTaken:
     """The district secretariat acknowledges the relayed decision."""
     await usecases.answer(conn, principal, decision_id, district=district, step="acknowledge", note=body.note)
@@ -137,7 +160,7 @@ async def acknowledge(decision_id: uuid.UUID, district: int, body: StepIn, princ
 
 
 @router.post("/decisions/{decision_id}/districts/{district}/implemented")
-async def implemented(decision_id: uuid.UUID, district: int, body: StepIn, principal: SignedIn,
+async def implemented(decision_id: uuid.UUID, district: DistrictInPath, body: StepIn, principal: SignedIn,
                       conn: Transaction) -> StepTaken:
     """The district secretariat reports the decision carried out."""
     await usecases.answer(conn, principal, decision_id, district=district, step="implement", note=body.note)

@@ -4,7 +4,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from shared.contracts.base import DISTRICTS
-from shared.contracts.decisions import CloseTier, DecisionAction, OpenTier
+from shared.contracts.decisions import CloseTier, DecisionAction, OpenTier, may_issue_actionable
 from shared.persian import tehran_day_end_utc
 from shared.refusals import Kind, Refusal
 
@@ -68,6 +68,17 @@ def ack_deadline(jalali_date: str | None, instant: datetime | None, now: datetim
         raise Refusal(Kind.INVALID, "deadline_passed", "مهلت پاسخ باید در آینده باشد.",
                       "The deadline must be in the future.")
     return deadline
+
+
+def check_authority(kind: str, issuer_kind: str, issuer_role: str) -> None:
+    """An actionable decision changes the festival: only the policy council, through its chair or secretary, issues
+    one; the festival secretary and the committees issue directives and notices."""
+    if kind == "actionable" and not may_issue_actionable(issuer_kind, issuer_role):
+        raise Refusal(Kind.FORBIDDEN, "not_actionable_issuer",
+                      "مصوبهٔ اجرایی را فقط رئیس یا دبیر شورای سیاست‌گذاری صادر می‌کند؛ این نهاد دستورالعمل یا "
+                      "اطلاعیه صادر می‌کند.",
+                      "Only the policy council's chair or secretary issues actionable decisions; this body issues "
+                      "directives and notices.", {"issuer_kind": issuer_kind, "issuer_role": issuer_role})
 
 
 def unknown_committees(unknown: set[str]) -> Refusal:

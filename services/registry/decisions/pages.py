@@ -10,7 +10,7 @@ from pydantic import ValidationError
 
 from services.registry.decisions import usecases
 from services.registry.decisions.api import StepIn
-from services.registry.page_kit import about_the_form, chosen_district, form_fields, in_transaction
+from services.registry.page_kit import about_the_form, chosen_district, form_district, form_fields, in_transaction
 from services.registry.web import Engine
 from shared.errors import STATUS
 from shared.principal import Principal
@@ -55,9 +55,8 @@ def routes(pages: Pages) -> APIRouter:
                         engine: Engine) -> Response:
         await pages.require_csrf(request)
         form = await form_fields(request, "district", "note")
-        if step not in STEPS or not form["district"].isdigit():
+        if step not in STEPS or not (district := form_district(form["district"])):
             return RedirectResponse(pages.url("registry", "/district/decisions"), status_code=303)
-        district = int(form["district"])
         try:
             note = StepIn(note=form["note"]).note
             await in_transaction(engine, lambda tx: usecases.answer(

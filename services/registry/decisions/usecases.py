@@ -12,13 +12,14 @@ from services.registry.decisions.domain import (
     ack_deadline,
     addressed_districts,
     check_action,
+    check_authority,
     check_kind,
     is_overdue,
     next_status,
     summarise,
     unknown_committees,
 )
-from services.registry.permissions import PERMISSIONS, Capability, may_issue_for, not_district_staff
+from services.registry.permissions import PERMISSIONS, Capability, issuing_role, not_district_staff
 from services.registry.structure.db import active_body_codes, load_body
 from services.registry.structure.usecases import active_body
 from services.registry.tables import outbox
@@ -47,14 +48,16 @@ def _no_decision() -> Refusal:
 async def issue(conn: AsyncConnection, principal: Principal, *, title: str, text: str, issuing_body: str, kind: str,
                 all_districts: bool, districts: list[int], committees: list[str], ack_deadline_date: str | None,
                 ack_deadline_at: datetime | None, parameters: DecisionAction | None) -> dict:
-    """Issue a decision in a body's name (its chair or secretary); returns its id, districts and deadline."""
+    """Issue a decision in a body's name (its chair or secretary; an actionable one only the policy council's);
+    returns its id, districts and deadline. The event carries the authority it was issued with."""
     check_kind(kind, parameters is not None)
     check_action(parameters)
     districts = addressed_districts(all_districts, districts)
     deadline = ack_deadline(ack_deadline_date, ack_deadline_at, datetime.now(UTC))
     issuer = await active_body(conn, issuing_body)
-    if not may_issue_for(principal, issuer.code):
+    if (role := issuing_role(principal, issuer.code)) is None:
         raise forbidden()
+    check_authority(kind, issuer.kind, role)
     if unknown := set(committees) - await active_body_codes(conn, codes=committees):
         raise unknown_committees(unknown)
     decision_id = uuid.uuid4()
@@ -64,9 +67,9 @@ async def issue(conn: AsyncConnection, principal: Principal, *, title: str, text
               "parameters": parameters.model_dump(mode="json") if parameters else None,
               "issued_by": principal.subject}
     await db.insert_decision(conn, values=values)
-    event = DecisionIssued(decision_id=decision_id, parameters=parameters, **{
-        k: values[k] for k in ("title", "text", "issuing_body", "kind", "all_districts", "districts", "committees",
-                               "ack_deadline")})
+    event = DecisionIssued(decision_id=decision_id, parameters=parameters, issuer_kind=issuer.kind, issuer_role=role,
+                           **{k: values[k] for k in ("title", "text", "issuing_body", "kind", "all_districts",
+                                                     "districts", "committees", "ack_deadline")})
     await add_events(conn, outbox, [event], correlation_id=str(decision_id))
     return {"id": decision_id, "districts": districts, "ack_deadline": deadline}
 
@@ -158,12 +161,15 @@ async def district_decisions(conn: AsyncConnection, principal: Principal, distri
 
 async def district_decision(conn: AsyncConnection, principal: Principal, decision_id: uuid.UUID,
                             district: int) -> dict:
-    """A decision as one district sees it: its text and the district's own row, with the next step and whether it
-    is overdue; hidden (not found) from whoever may not read that district's copy."""
+    """A decision as one district sees it: its text and the district's own row, with the next step, whether this
+    person may take it, and whether it is overdue; hidden (not found) from whoever may not read that district's
+    copy."""
     found = await decision(conn, principal, decision_id)
     row = next((r for r in found["per_district"] if r["district"] == district), None)
     if row is None:
         raise _no_decision()
     issuer = await load_body(conn, code=found["issuing_body"])
-    return {**found, "row": row, "next_step": NEXT_STEP.get(row["status"]), "overdue": is_overdue(row),
+    step = NEXT_STEP.get(row["status"])
+    may_take_step = step is not None and PERMISSIONS.may(principal, STEP_CAPABILITIES[step], district=district)
+    return {**found, "row": row, "next_step": step, "overdue": is_overdue(row), "may_take_step": may_take_step,
             "issuer_name": issuer.name_fa if issuer else found["issuing_body"]}

@@ -6,7 +6,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from pydantic import ValidationError
 
 from services.registry.identity import usecases
-from services.registry.identity.api import SignIn
+from services.registry.identity.api import SignIn, client_of
 from services.registry.page_kit import filled, form_fields
 from services.registry.web import Engine, Settings
 from shared.errors import STATUS
@@ -39,7 +39,9 @@ def routes(pages: Pages) -> APIRouter:
         try:
             body = SignIn(**filled(form, "username", "password"))
             token = await usecases.sign_in(engine, username=body.username, password=body.password,
-                                           issuer=settings.token_issuer, token_minutes=settings.token_minutes)
+                                           client=client_of(request), issuer=settings.token_issuer,
+                                           token_minutes=settings.token_minutes,
+                                           key_encryption_key=settings.key_encryption_key.get_secret_value())
         except ValidationError as error:
             return sign_in_page(request, form, field_errors(error), status=400)
         except Refusal as refusal:  # wrong credentials or locked: one message at the top, nothing more

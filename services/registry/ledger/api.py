@@ -31,6 +31,7 @@ class LedgerEntry(PublicEvent):
 
 class VerdictOut(BaseModel):
     checked: int
+    checkpoints: int
     first_broken_seq: int | None
     reason: str | None
     ok: bool
@@ -56,10 +57,12 @@ async def query(
 
 @router.get("/ledger/verify")
 async def verify(principal: SignedIn, conn: Reading) -> VerdictOut:
-    """Walk the hash chain; reports the first row rewritten behind the application's back."""
+    """Walk the hash chain and check it against its signed checkpoints; reports the first row rewritten behind the
+    application's back (or, when every hash was recomputed, the rows between the last checkpoint that holds and
+    the first that does not)."""
     verdict = await usecases.verify_ledger(conn, principal)
-    return VerdictOut(checked=verdict.checked, first_broken_seq=verdict.first_broken_seq, reason=verdict.reason,
-                      ok=verdict.ok)
+    return VerdictOut(checked=verdict.checked, checkpoints=verdict.checkpoints,
+                      first_broken_seq=verdict.first_broken_seq, reason=verdict.reason, ok=verdict.ok)
 
 
 @router.get("/public-events")

@@ -1,4 +1,4 @@
-"""The festival ledger table: append (chained, serialised), query and count; keyword-only."""
+"""The festival ledger table and its checkpoints: append (chained, serialised), query and count; keyword-only."""
 
 from datetime import UTC, datetime
 
@@ -6,10 +6,11 @@ from sqlalchemy import Integer, cast, func, select, text
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from services.registry.ledger.domain import GENESIS, seal
-from services.registry.tables import ledger
+from services.registry.tables import ledger, ledger_checkpoints
 from shared.messaging.topology import INTERNAL_EXCHANGE
 
 LEDGER_LOCK = 7_405_003
+CHECKPOINT_LOCK = 7_405_004
 
 
 async def append(conn: AsyncConnection, *, values: dict) -> None:
@@ -70,3 +71,37 @@ async def count_by_district(conn: AsyncConnection, *, event_type: str) -> dict[i
         ledger.c.event_type == event_type, ledger.c.exchange == INTERNAL_EXCHANGE, district.is_not(None))
         .group_by(district))
     return {row[0]: row[1] for row in await conn.execute(statement)}
+
+
+async def head(conn: AsyncConnection) -> dict | None:
+    """The newest row's seq and hash (None for an empty ledger)."""
+    row = (await conn.execute(select(ledger.c.seq, ledger.c.hash).order_by(ledger.c.seq.desc()).limit(1))).first()
+    return {"seq": row.seq, "hash": row.hash} if row else None
+
+
+async def recorded_since(conn: AsyncConnection, *, after_seq: int, besides: str) -> bool:
+    """True when a row of another type than `besides` came after the position."""
+    statement = select(ledger.c.seq).where(ledger.c.seq > after_seq, ledger.c.event_type != besides).limit(1)
+    return (await conn.execute(statement)).first() is not None
+
+
+async def lock_checkpoints(conn: AsyncConnection) -> None:
+    """Replicas checkpoint one at a time (for the rest of the transaction)."""
+    await conn.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": CHECKPOINT_LOCK})
+
+
+async def add_checkpoint(conn: AsyncConnection, *, checkpoint: dict) -> None:
+    """Keep a signed checkpoint."""
+    await conn.execute(ledger_checkpoints.insert().values(**checkpoint))
+
+
+async def checkpoints(conn: AsyncConnection) -> list[dict]:
+    """Every checkpoint, in seq order."""
+    rows = await conn.execute(select(ledger_checkpoints).order_by(ledger_checkpoints.c.seq))
+    return [dict(r) for r in rows.mappings()]
+
+
+async def last_checkpoint(conn: AsyncConnection) -> dict | None:
+    """The newest checkpoint."""
+    row = (await conn.execute(select(ledger_checkpoints).order_by(ledger_checkpoints.c.seq.desc()).limit(1)))
+    return dict(found) if (found := row.mappings().first()) else None

@@ -1,13 +1,29 @@
-"""Ledger use cases: keep every event, let city-wide staff query and verify it, and feed public events out."""
+"""Ledger use cases: keep every event, sign its head now and then (checkpoints other systems keep as witnesses),
+let city-wide staff query and verify it, and feed public events out."""
 
-from datetime import datetime
+from collections.abc import Iterable
+from datetime import UTC, datetime
 
 from sqlalchemy.ext.asyncio import AsyncConnection
 
+from services.registry.identity import db as identity_db
+from services.registry.identity.crypto import open_private_key, sign_statement, signed_payload
 from services.registry.ledger import db
-from services.registry.ledger.domain import GENESIS, Verdict, public_page, verify
+from services.registry.ledger.domain import (
+    CHECKPOINT_KIND,
+    GENESIS,
+    Verdict,
+    as_checkpoint,
+    check_anchors,
+    public_page,
+    statement,
+    verify,
+)
 from services.registry.permissions import PERMISSIONS, Capability
+from services.registry.tables import outbox
+from shared.contracts.registry import LedgerCheckpointed
 from shared.messaging.inbox import Envelope
+from shared.messaging.outbox import add_events
 from shared.messaging.topology import PUBLIC_EXCHANGE
 from shared.principal import Principal
 
@@ -38,15 +54,51 @@ async def verify_ledger(conn: AsyncConnection, principal: Principal) -> Verdict:
     return await verify_chain(conn)
 
 
-async def verify_chain(conn: AsyncConnection) -> Verdict:
-    """Verify the whole chain in batches; the first broken row is reported."""
-    verdict, prev_hash, after = Verdict(0), GENESIS, 0
+async def verify_chain(conn: AsyncConnection, witnesses: Iterable[dict] = ()) -> Verdict:
+    """Verify the whole chain in batches, then against its checkpoints: the stored ones and those witnesses (other
+    systems) hold, each signature checked with the registry's public keys. The first problem is reported."""
+    stored, witnessed = await db.checkpoints(conn), [as_checkpoint(w) for w in witnesses]
+    wanted = {c["seq"] for c in (*stored, *witnessed)}
+    verdict, prev_hash, after, chain = Verdict(0), GENESIS, 0, {}
     while rows := await db.query(conn, after_seq=after, limit=VERIFY_BATCH):
         verdict = verify(rows, prev_hash, verdict.checked)
         if not verdict.ok:
             return verdict
+        chain.update((row["seq"], row["hash"]) for row in rows if row["seq"] in wanted)
         prev_hash, after = rows[-1]["hash"], rows[-1]["seq"]
-    return verdict
+    keys = {row["kid"]: row["public_jwk"] for row in await identity_db.signing_key_rows(conn)}
+
+    def signed(checkpoint: dict) -> bool:
+        jwk = keys.get(checkpoint["kid"])
+        return jwk is not None and signed_payload(checkpoint["signature"], jwk, kind=CHECKPOINT_KIND) == statement(
+            checkpoint["seq"], checkpoint["hash"], checkpoint["signed_at"])
+
+    return check_anchors(verdict, chain=chain, last_seq=after, stored=stored, witnessed=witnessed, signed=signed)
+
+
+async def checkpoint(conn: AsyncConnection, *, key_encryption_key: str) -> dict | None:
+    """Sign the ledger's head with the active signing key, keep the checkpoint and publish it (LedgerCheckpointed,
+    public), unless nothing but checkpoints was recorded since the last one; returns the checkpoint made."""
+    await db.lock_checkpoints(conn)
+    head, last = await db.head(conn), await db.last_checkpoint(conn)
+    if head is None or (last is not None and not await db.recorded_since(
+            conn, after_seq=last["seq"], besides=LedgerCheckpointed.event_type())):
+        return None
+    key = next((k for k in await identity_db.signing_key_rows(conn) if k["retired_at"] is None), None)
+    if key is None:  # the registry makes its first key on start; nothing can be signed before
+        return None
+    signed_at = datetime.now(UTC)
+    made = {**head, "signed_at": signed_at, "kid": key["kid"], "signature": sign_statement(
+        statement(head["seq"], head["hash"], signed_at), kid=key["kid"],
+        private_pem=open_private_key(key["private_pem"], key_encryption_key), kind=CHECKPOINT_KIND)}
+    await db.add_checkpoint(conn, checkpoint=made)
+    await add_events(conn, outbox, [LedgerCheckpointed(**made)])
+    return made
+
+
+async def checkpoints(conn: AsyncConnection) -> list[dict]:
+    """The checkpoints kept, oldest first (what an operator hands to a witness)."""
+    return await db.checkpoints(conn)
 
 
 async def public_events(conn: AsyncConnection, *, after_seq: int, limit: int) -> dict:

@@ -2,10 +2,12 @@
 
 import uuid
 from datetime import datetime
+from typing import Annotated
 
-from fastapi import APIRouter
+from fastapi import APIRouter, Query
 from pydantic import BaseModel, Field
 
+from services.registry.fields import DistrictInQuery, Line
 from services.registry.organisations import usecases
 from services.registry.organisations.domain import Organisation
 from services.registry.web import SignedIn
@@ -16,26 +18,26 @@ router = APIRouter(tags=["structure"])
 
 
 class OrganisationIn(StrictModel):
-    code: str
-    kind: str
-    name_fa: str = Field(min_length=2, max_length=300)
-    legal_entity_id: str | None = Field(default=None, max_length=20)
+    code: Line = Field(max_length=100)
+    kind: Line = Field(max_length=50)
+    name_fa: Line = Field(min_length=2, max_length=300)
+    legal_entity_id: Line | None = Field(default=None, max_length=20)
     district: int | None = None
-    neighbourhood_code: str | None = None
+    neighbourhood_code: Line | None = Field(default=None, max_length=100)
 
 
 class OrganisationPatch(StrictModel):
-    name_fa: str | None = Field(default=None, min_length=2, max_length=300)
-    neighbourhood_code: str | None = None
+    name_fa: Line | None = Field(default=None, min_length=2, max_length=300)
+    neighbourhood_code: Line | None = Field(default=None, max_length=100)
     active: bool | None = None
 
 
 class OrganisationAccountIn(StrictModel):
     username: str = Field(pattern=r"^[a-z0-9._-]{3,50}$")
-    password: str = Field(min_length=10, max_length=200)
-    name: str = Field(min_length=2, max_length=200, description="the representative's name")
-    mobile: str | None = Field(default=None, max_length=20)
-    email: str | None = Field(default=None, max_length=200)
+    password: Line = Field(min_length=10, max_length=200)
+    name: Line = Field(min_length=2, max_length=200, description="the representative's name")
+    mobile: Line | None = Field(default=None, max_length=20)
+    email: Line | None = Field(default=None, max_length=200)
 
 
 class OrganisationState(BaseModel):
@@ -66,7 +68,8 @@ class OrganisationAccountOut(BaseModel):
 
 
 @router.get("/organisations")
-async def organisations(conn: Reading, district: int | None = None, kind: str | None = None) -> list[OrganisationOut]:
+async def organisations(conn: Reading, district: DistrictInQuery = None,
+                        kind: Annotated[Line | None, Query(max_length=50)] = None) -> list[OrganisationOut]:
     """Local institutions and partner organisations."""
     return [OrganisationOut(**row) for row in await usecases.listing(conn, district=district, kind=kind)]
 
@@ -89,5 +92,5 @@ async def organisation_account(code: str, body: OrganisationAccountIn, principal
 
 @router.patch("/organisations/{code}")
 async def change(code: str, patch: OrganisationPatch, principal: SignedIn, conn: Transaction) -> OrganisationState:
-    """Rename, move or (de)activate an organisation."""
+    """Rename, move or (de)activate an organisation (deactivated, its accounts can no longer sign in)."""
     return OrganisationState.of(await usecases.change(conn, principal, code, patch.model_dump(exclude_unset=True)))

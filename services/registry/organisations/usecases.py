@@ -4,6 +4,7 @@ import uuid
 
 from sqlalchemy.ext.asyncio import AsyncConnection
 
+from services.registry.identity import db as identity_db
 from services.registry.identity import usecases as identity
 from services.registry.organisations import db
 from services.registry.organisations.domain import (
@@ -38,10 +39,15 @@ async def register(conn: AsyncConnection, principal: Principal, organisation: Or
 
 
 async def change(conn: AsyncConnection, principal: Principal, code: str, changes: dict) -> Organisation:
-    """Rename, move or (de)activate an organisation (who may register one in its district)."""
+    """Rename, move or (de)activate an organisation (who may register one in its district). Deactivated, its
+    accounts can no longer sign in and the tokens they hold are revoked."""
     stored = await _stored(conn, code)
     PERMISSIONS.require(principal, Capability.MANAGE_ORGANISATIONS, district=stored.district)
-    return await _store(conn, changed(stored, changes), OrganisationChanged)
+    organisation = await _store(conn, changed(stored, changes), OrganisationChanged)
+    if stored.active and not organisation.active:
+        await identity.revoke_access(conn, await identity_db.organisation_people(conn, organisation_code=code),
+                                     "organisation_deactivated")
+    return organisation
 
 
 async def open_account(conn: AsyncConnection, principal: Principal, code: str, *, username: str, password: str,
@@ -52,7 +58,8 @@ async def open_account(conn: AsyncConnection, principal: Principal, code: str, *
         raise not_found("نهاد", "Organisation")
     PERMISSIONS.require(principal, Capability.CREATE_ORGANISATION_ACCOUNTS, district=organisation.district)
     await identity.claim_username(conn, username)
-    person_id = await people.register_person(conn, name=name, mobile=mobile, email=email)
+    # Evaluation never gives this person a work their organisation submitted (the event names it).
+    person_id = await people.register_person(conn, name=name, mobile=mobile, email=email, organisations=[code])
     account_id = await identity.store_account(conn, username=username, password=password, person_id=person_id,
                                               organisation_code=code)
     return account_id, person_id

@@ -6,6 +6,7 @@ from datetime import datetime
 from fastapi import APIRouter
 from pydantic import BaseModel, Field
 
+from services.registry.fields import Line
 from services.registry.people import usecases
 from services.registry.web import SignedIn
 from shared.models import StrictModel
@@ -16,9 +17,9 @@ router = APIRouter(tags=["people"])
 
 
 class PersonIn(StrictModel):
-    name: str = Field(min_length=2, max_length=200)
-    mobile: str | None = Field(default=None, max_length=20)
-    email: str | None = Field(default=None, max_length=200)
+    name: Line = Field(min_length=2, max_length=200)
+    mobile: Line | None = Field(default=None, max_length=20)
+    email: Line | None = Field(default=None, max_length=200)
 
 
 class AppointmentIn(StrictModel):
@@ -69,7 +70,8 @@ async def person(person_id: uuid.UUID, principal: SignedIn, conn: Reading) -> Pe
 
 @router.get("/bodies/{code}/members")
 async def members(code: str, principal: SignedIn, conn: Reading) -> list[MemberOut]:
-    """Who currently sits on a body, with their roles."""
+    """Who currently sits on a body, with their roles (city-wide staff, the council and the festival's committees,
+    the district's office for its district's bodies, and the body's own members)."""
     return [MemberOut(**row) for row in await usecases.members(conn, principal, code)]
 
 

@@ -61,6 +61,13 @@ async def end_appointment(conn: AsyncConnection, *, appointment_id: uuid.UUID, b
     return dict(row) if row else None
 
 
+async def people_of_bodies(conn: AsyncConnection, *, body_codes: list[str]) -> list[uuid.UUID]:
+    """People with an active appointment to any of the bodies."""
+    rows = await conn.execute(select(appointments.c.person_id).distinct().where(
+        appointments.c.body_code.in_(body_codes), appointments.c.removed_at.is_(None)))
+    return list(rows.scalars())
+
+
 async def body_members(conn: AsyncConnection, *, body_code: str) -> list[dict]:
     """People currently appointed to a body."""
     rows = await conn.execute(

@@ -4,11 +4,12 @@ import uuid
 
 from sqlalchemy.ext.asyncio import AsyncConnection
 
+from services.registry.identity import usecases as identity
 from services.registry.people import db
 from services.registry.people.domain import already_appointed, canonical_contact
-from services.registry.permissions import PERMISSIONS, Capability, may_appoint
+from services.registry.permissions import PERMISSIONS, Capability, may_appoint, may_see_members
+from services.registry.structure import usecases as structure
 from services.registry.structure.domain import Body
-from services.registry.structure.usecases import active_body
 from services.registry.tables import outbox
 from shared.contracts.registry import MemberAppointed, MemberRemoved, PersonRegistered
 from shared.messaging.outbox import add_events
@@ -16,11 +17,13 @@ from shared.principal import Principal
 from shared.refusals import forbidden, not_found
 
 
-async def register_person(conn: AsyncConnection, *, name: str, mobile: str | None, email: str | None) -> uuid.UUID:
-    """Store a person and queue PersonRegistered (for callers that checked who may)."""
+async def register_person(conn: AsyncConnection, *, name: str, mobile: str | None, email: str | None,
+                          organisations: list[str] | None = None) -> uuid.UUID:
+    """Store a person and queue PersonRegistered, naming the organisations they speak for (callers checked who may)."""
     name, mobile, email = canonical_contact(name, mobile, email)
     person_id = await db.create_person(conn, name=name, mobile=mobile, email=email)
-    await add_events(conn, outbox, [PersonRegistered(person_id=person_id, name=name, mobile=mobile, email=email)])
+    await add_events(conn, outbox, [PersonRegistered(person_id=person_id, name=name, mobile=mobile, email=email,
+                                                     organisations=organisations or [])])
     return person_id
 
 
@@ -43,16 +46,18 @@ async def person(conn: AsyncConnection, principal: Principal, person_id: uuid.UU
 
 
 async def members(conn: AsyncConnection, principal: Principal, body_code: str) -> list[dict]:
-    """Who currently sits on an active body, with their roles."""
-    PERMISSIONS.require(principal, Capability.SEE_MEMBERS)
-    await active_body(conn, body_code)
-    return await db.body_members(conn, body_code=body_code)
+    """Who currently sits on an active body, with their roles: for city-wide staff and the bodies that oversee the
+    districts, a district's office for its district's bodies, and the body's own members."""
+    body = await structure.active_body(conn, body_code)
+    if not may_see_members(principal, body_code=body.code, district=body.district):
+        raise forbidden()
+    return await db.body_members(conn, body_code=body.code)
 
 
 async def appoint(conn: AsyncConnection, principal: Principal, *, person_id: uuid.UUID, body_code: str,
                   role: str) -> uuid.UUID:
     """Appoint a person to a body if the caller may (permissions.may_appoint); queues MemberAppointed."""
-    body = await active_body(conn, body_code)
+    body = await structure.active_body(conn, body_code)
     if not may_appoint(principal, kind=body.kind, district=body.district):
         raise forbidden()
     if not await db.person_exists(conn, person_id=person_id):
@@ -72,8 +77,9 @@ async def seat(conn: AsyncConnection, *, person_id: uuid.UUID, body: Body, role:
 
 
 async def remove(conn: AsyncConnection, principal: Principal, *, body_code: str, appointment_id: uuid.UUID) -> None:
-    """End an appointment if the caller may; the record stays. Queues MemberRemoved."""
-    body = await active_body(conn, body_code)
+    """End an appointment if the caller may; the record stays. Queues MemberRemoved, and the person's tokens are
+    revoked (they carry the role just lost)."""
+    body = await structure.active_body(conn, body_code)
     if not may_appoint(principal, kind=body.kind, district=body.district):
         raise forbidden()
     ended = await db.end_appointment(conn, appointment_id=appointment_id, body_code=body.code, by=principal.subject)
@@ -82,3 +88,4 @@ async def remove(conn: AsyncConnection, principal: Principal, *, body_code: str,
     await add_events(conn, outbox, [MemberRemoved(
         appointment_id=appointment_id, person_id=ended["person_id"], body_code=body.code, body_kind=body.kind,
         role=ended["role"], district=body.district)])
+    await identity.revoke_access(conn, [ended["person_id"]], "appointment_ended")

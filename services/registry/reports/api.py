@@ -6,6 +6,7 @@ from datetime import date, datetime
 from fastapi import APIRouter
 from pydantic import BaseModel, Field
 
+from services.registry.fields import DistrictInPath, Line, Text
 from services.registry.reports import usecases
 from services.registry.web import SignedIn
 from shared.models import StrictModel
@@ -15,10 +16,10 @@ router = APIRouter(tags=["reports"])
 
 
 class ReportIn(StrictModel):
-    period_start: str = Field(description="Jalali date, e.g. 1405/08/01")
-    period_end: str = Field(description="Jalali date, e.g. 1405/08/30 (inclusive)")
-    achievements: str = Field(default="", max_length=20_000)
-    shortcomings: str = Field(default="", max_length=20_000)
+    period_start: Line = Field(max_length=40, description="Jalali date, e.g. 1405/08/01")
+    period_end: Line = Field(max_length=40, description="Jalali date, e.g. 1405/08/30 (inclusive)")
+    achievements: Text = Field(default="", max_length=20_000)
+    shortcomings: Text = Field(default="", max_length=20_000)
 
 
 class ReportOut(BaseModel):
@@ -49,13 +50,14 @@ class DistrictAtAGlance(BaseModel):
 
 
 @router.post("/districts/{district}/reports", status_code=201)
-async def file_district_report(district: int, body: ReportIn, principal: SignedIn, conn: Transaction) -> ReportOut:
-    """A district secretariat files its report; figures come from the events the registry received."""
+async def file_district_report(district: DistrictInPath, body: ReportIn, principal: SignedIn,
+                               conn: Transaction) -> ReportOut:
+    """The district secretary files the district's report; figures come from the events the registry received."""
     return ReportOut(**await usecases.file_district_report(conn, principal, district, **body.model_dump()))
 
 
 @router.get("/districts/{district}/reports")
-async def district_reports(district: int, principal: SignedIn, conn: Reading) -> list[ReportOut]:
+async def district_reports(district: DistrictInPath, principal: SignedIn, conn: Reading) -> list[ReportOut]:
     """A district's reports, newest first."""
     return [ReportOut(**row) for row in await usecases.district_reports(conn, principal, district)]
 

@@ -9,7 +9,14 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from pydantic import ValidationError
 from sqlalchemy.ext.asyncio import AsyncConnection
 
-from services.registry.page_kit import about_the_form, chosen_district, filled, form_fields, in_transaction
+from services.registry.page_kit import (
+    about_the_form,
+    chosen_district,
+    filled,
+    form_district,
+    form_fields,
+    in_transaction,
+)
 from services.registry.reports import usecases
 from services.registry.reports.api import ReportIn
 from services.registry.web import Engine
@@ -65,7 +72,7 @@ def routes(pages: Pages) -> APIRouter:
     async def file_report(request: Request, principal: person, conn: Reading, engine: Engine) -> Response:
         await pages.require_csrf(request)
         form = await form_fields(request, "district", *FIELDS)
-        district = int(form["district"]) if form["district"].isdigit() else 0
+        district = form_district(form["district"])
         try:
             body = ReportIn(**filled(form, *FIELDS))
             filed = await in_transaction(engine, lambda tx: usecases.file_district_report(

@@ -9,7 +9,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 from services.registry.decisions import db as decisions_db
 from services.registry.decisions.domain import district_counts
 from services.registry.ledger import db as ledger_db
-from services.registry.permissions import PERMISSIONS, Capability, not_district_staff
+from services.registry.permissions import PERMISSIONS, Capability, not_district_secretary
 from services.registry.reports import db
 from services.registry.reports.domain import (
     COUNTED_EVENTS,
@@ -33,8 +33,10 @@ from shared.refusals import not_found
 
 async def file_district_report(conn: AsyncConnection, principal: Principal, district: int, *, period_start: str,
                                period_end: str, achievements: str, shortcomings: str) -> dict:
-    """A district files its report for a Jalali period; the figures come from the events the registry received."""
-    PERMISSIONS.require(principal, Capability.FILE_DISTRICT_REPORTS, district=district, refusal=not_district_staff())
+    """The district secretary files the district's report for a Jalali period; the figures come from the events the
+    registry received."""
+    PERMISSIONS.require(principal, Capability.FILE_DISTRICT_REPORTS, district=district,
+                        refusal=not_district_secretary())
     span = period(period_start, period_end)
     report = await db.insert_report(conn, values={
         "id": uuid.uuid4(), "district": district, "period_start": span.start, "period_end": span.end,
@@ -106,7 +108,8 @@ async def figures_for(conn: AsyncConnection, principal: Principal, district: int
                       period_end: str) -> dict:
     """The figures a district report for this period would carry, counted as filing counts them (for those who may
     file it), so the form can show them before it is sent."""
-    PERMISSIONS.require(principal, Capability.FILE_DISTRICT_REPORTS, district=district, refusal=not_district_staff())
+    PERMISSIONS.require(principal, Capability.FILE_DISTRICT_REPORTS, district=district,
+                        refusal=not_district_secretary())
     return await _district_figures(conn, district, period(period_start, period_end))
 
 

@@ -6,6 +6,7 @@ from typing import Annotated
 from fastapi import APIRouter, Depends
 from pydantic import BaseModel, Field, RootModel
 
+from services.registry.fields import Code, District, DistrictInQuery, Line
 from services.registry.permissions import Capability
 from services.registry.structure import usecases
 from services.registry.structure.domain import Body
@@ -21,15 +22,15 @@ StructureReloader = Annotated[Principal, Depends(allowed_to(Capability.RELOAD_ST
 
 
 class BodyIn(StrictModel):
-    code: str = Field(pattern=r"^[a-z0-9][a-z0-9-]{1,62}$")
-    kind: str = Field(min_length=2, max_length=50)
-    name_fa: str = Field(min_length=2, max_length=200)
-    parent_code: str
-    district: int | None = Field(default=None, ge=1, le=22)
+    code: Code
+    kind: Line = Field(min_length=2, max_length=50)
+    name_fa: Line = Field(min_length=2, max_length=200)
+    parent_code: Code
+    district: District | None = None
 
 
 class BodyPatch(StrictModel):
-    name_fa: str | None = Field(default=None, min_length=2, max_length=200)
+    name_fa: Line | None = Field(default=None, min_length=2, max_length=200)
     active: bool | None = None
 
 
@@ -67,7 +68,7 @@ class ReloadCounts(RootModel[dict[str, int]]):
 
 
 @router.get("/bodies")
-async def bodies(conn: Reading, district: int | None = None) -> list[BodyOut]:
+async def bodies(conn: Reading, district: DistrictInQuery = None) -> list[BodyOut]:
     """The festival's bodies, optionally of one district."""
     return [BodyOut(**row) for row in await usecases.bodies(conn, district=district)]
 
@@ -85,7 +86,7 @@ async def change_body(code: str, patch: BodyPatch, principal: BodyManager, conn:
 
 
 @router.get("/neighbourhoods")
-async def neighbourhoods(conn: Reading, district: int | None = None) -> list[NeighbourhoodOut]:
+async def neighbourhoods(conn: Reading, district: DistrictInQuery = None) -> list[NeighbourhoodOut]:
     """Neighbourhoods, optionally of one district."""
     return [NeighbourhoodOut(**row) for row in await usecases.neighbourhoods(conn, district=district)]
 

@@ -4,6 +4,8 @@ from pathlib import Path
 
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
+from services.registry.identity import db as identity_db
+from services.registry.identity import usecases as identity
 from services.registry.organisations import db as organisations_db
 from services.registry.organisations.domain import Organisation, plan_organisations
 from services.registry.people import db as people_db
@@ -21,7 +23,8 @@ from services.registry.structure.domain import (
 )
 from services.registry.structure.file import Structure, read_structure
 from services.registry.tables import outbox
-from shared.contracts.registry import BodyChanged, BodyCreated, BodyDeactivated
+from shared.contracts.base import Event
+from shared.contracts.registry import BodyChanged, BodyCreated, BodyDeactivated, OrganisationChanged
 from shared.messaging.outbox import add_events
 from shared.principal import Principal
 from shared.refusals import not_found
@@ -40,7 +43,21 @@ async def apply_structure(conn: AsyncConnection, structure: Structure) -> dict[s
             **{k: getattr(event, k) for k in organisations_db.FIELDS}), managed_by=STRUCTURE)
     events += organisation_events
     await add_events(conn, outbox, events)
+    await _cut_off(conn, events)
     return count_by_type(events)
+
+
+async def _cut_off(conn: AsyncConnection, events: list[Event]) -> None:
+    """Revoke the tokens of the members of deactivated bodies and of deactivated organisations' accounts: they
+    carry roles (or an organisation) that no longer stand."""
+    bodies_gone = [e.code for e in events if isinstance(e, BodyDeactivated)]
+    if bodies_gone:
+        await identity.revoke_access(conn, await people_db.people_of_bodies(conn, body_codes=bodies_gone),
+                                     "body_deactivated")
+    for event in events:
+        if isinstance(event, OrganisationChanged) and not event.active:
+            await identity.revoke_access(conn, await identity_db.organisation_people(
+                conn, organisation_code=event.code), "organisation_deactivated")
 
 
 async def load_structure(engine: AsyncEngine, path: Path) -> dict[str, int]:
@@ -85,7 +102,7 @@ async def add_body(conn: AsyncConnection, principal: Principal, body: Body) -> B
 
 async def change_body(conn: AsyncConnection, principal: Principal, code: str,
                       changes: dict) -> BodyChanged | BodyDeactivated:
-    """Rename or (de)activate a body (festival secretary)."""
+    """Rename or (de)activate a body (festival secretary); its members' tokens are revoked when it is deactivated."""
     PERMISSIONS.require(principal, Capability.MANAGE_BODIES)
     stored = await db.load_body(conn, code=code)
     if stored is None:
@@ -93,6 +110,7 @@ async def change_body(conn: AsyncConnection, principal: Principal, code: str,
     event = changed_body(stored, changes)
     await db.apply_structure_events(conn, events=[event], managed_by=STAFF)
     await add_events(conn, outbox, [event])
+    await _cut_off(conn, [event])
     return event
 
 

@@ -7,6 +7,7 @@ import pytest
 from services.registry.decisions.domain import (
     ack_deadline,
     check_action,
+    check_authority,
     district_counts,
     next_status,
     summarise,
@@ -63,3 +64,21 @@ def test_a_district_and_a_decision_at_a_glance() -> None:
     rows = [{"district": 3, "status": "relayed", "overdue_at": NOW}, {"district": 4, "status": "acknowledged",
                                                                       "overdue_at": NOW}]
     assert summarise(rows).overdue == [3] and summarise(rows).counts == {"relayed": 1, "acknowledged": 1}
+
+
+@pytest.mark.parametrize(("kind", "role"), [("policy_council", "chair"), ("policy_council", "secretary")])
+def test_the_council_through_its_chair_or_secretary_issues_actionable_decisions(kind: str, role: str) -> None:
+    check_authority("actionable", kind, role)
+
+
+@pytest.mark.parametrize(("kind", "role"), [
+    ("festival_secretary", "secretary"), ("specialised_committee", "chair"), ("jury_committee", "secretary"),
+    ("policy_council", "member"),
+])
+def test_everyone_else_issues_directives_and_notices_only(kind: str, role: str) -> None:
+    with pytest.raises(Refusal) as refused:
+        check_authority("actionable", kind, role)
+    assert refused.value.kind == Kind.FORBIDDEN and refused.value.code == "not_actionable_issuer"
+    assert refused.value.fa and refused.value.en and refused.value.details == {"issuer_kind": kind, "issuer_role": role}
+    for other in ("directive", "notice"):
+        check_authority(other, kind, role)

@@ -9,18 +9,21 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 from services.registry.decisions import usecases as decisions
 from services.registry.tables import decisions as decisions_table
 from services.registry.tables import outbox
-from shared.contracts.decisions import CloseTier, OpenTier
+from shared.contracts.decisions import CloseTier, OpenTier, SetQuotas
+from shared.principal import Membership, Principal
 from shared.refusals import Refusal
 from tests.support.personas import PERSONAS
 
 CHAIR, CENTRAL = PERSONAS["council.chair"].principal(), PERSONAS["central.staff"].principal()
 STAFF_7, STAFF_12 = PERSONAS["staff.d07"].principal(), PERSONAS["staff.d12"].principal()
+MEMBER_7 = PERSONAS["member.d07"].principal()
 
 
-async def issue(conn: AsyncConnection, parameters=None, districts=(7,), principal=CHAIR) -> dict:
-    """A council decision to district 7 (actionable when it has parameters)."""
+async def issue(conn: AsyncConnection, parameters=None, districts=(7,), principal=CHAIR,
+                body: str = "policy-council") -> dict:
+    """A decision to district 7 (actionable when it has parameters), the council's unless another body is named."""
     return await decisions.issue(
-        conn, principal, title="مصوبه آزمایشی", text="متن", issuing_body="policy-council",
+        conn, principal, title="مصوبه آزمایشی", text="متن", issuing_body=body,
         kind="actionable" if parameters else "directive", all_districts=False, districts=list(districts),
         committees=[], ack_deadline_date=None, ack_deadline_at=datetime.now(UTC) + timedelta(days=1),
         parameters=parameters)
@@ -65,3 +68,37 @@ async def test_a_decision_goes_down_step_by_step_and_each_district_answers_for_i
         "counts": {"acknowledged": 1, "relayed": 1}, "overdue": []}
     assert [d["id"] for d in await decisions.decisions(conn, STAFF_12, district=None, limit=50, offset=0)
             ].count(decision_id) == 1
+
+
+async def test_only_the_council_issues_actionable_decisions_and_the_event_says_in_what_authority(
+        conn: AsyncConnection) -> None:
+    quotas = SetQuotas(edition="1405", per_district=3)
+    for name, body in (("festival.secretary", "festival-secretary"), ("committee.welfare.chair", "committee-welfare"),
+                       ("jury.secretary", "jury")):
+        before = await stored(conn)
+        with pytest.raises(Refusal) as refused:
+            await issue(conn, quotas, principal=PERSONAS[name].principal(), body=body)
+        assert refused.value.code == "not_actionable_issuer", name
+        assert await stored(conn) == before
+        assert (await issue(conn, principal=PERSONAS[name].principal(), body=body))["districts"] == [7]  # a directive
+
+    secretary = Principal(subject="s", username="s", name="", memberships=[
+        Membership(body="policy-council", kind="policy_council", role="secretary")])
+    decision_id = (await issue(conn, quotas, principal=secretary))["id"]
+    payloads = (await conn.execute(select(outbox.c.payload).where(
+        outbox.c.event_type == "registry.decision.issued", outbox.c.exchange == "hami.internal"))).scalars().all()
+    issued = next(p for p in payloads if p["decision_id"] == str(decision_id))
+    assert (issued["issuer_kind"], issued["issuer_role"]) == ("policy_council", "secretary")
+
+
+async def test_a_district_committee_reads_its_districts_decisions_but_neither_acknowledges_nor_reports_them(
+        conn: AsyncConnection) -> None:
+    decision_id = (await issue(conn))["id"]
+    await decisions.relay(conn, CENTRAL, decision_id, districts=None, notes={})
+    seen = await decisions.district_decision(conn, MEMBER_7, decision_id, 7)
+    assert seen["next_step"] == "acknowledge" and seen["may_take_step"] is False
+    assert (await decisions.district_decision(conn, STAFF_7, decision_id, 7))["may_take_step"] is True
+    for step in ("acknowledge", "implement"):
+        with pytest.raises(Refusal) as refused:
+            await decisions.answer(conn, MEMBER_7, decision_id, district=7, step=step, note="")
+        assert refused.value.code == "not_district_staff"

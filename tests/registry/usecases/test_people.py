@@ -10,6 +10,7 @@ from services.registry.organisations import usecases as organisations
 from services.registry.organisations.domain import Organisation
 from services.registry.people import usecases as people
 from services.registry.tables import people as people_table
+from shared.principal import Principal
 from shared.refusals import Refusal
 from tests.support.personas import PERSONAS
 
@@ -72,3 +73,17 @@ async def test_organisations_stay_in_their_district_and_keep_legal_ids_unique(co
     assert await refused(organisations.open_account(conn, SECRETARY_7, "sara-test", username="sara.rep",
                                                     password="long-enough-password", name="نماینده",
                                                     mobile=None, email=None)) == "username_taken"
+
+
+async def test_members_lists_are_for_staff_who_need_them_never_for_organisation_accounts(
+        conn: AsyncConnection) -> None:
+    organisation = Principal(subject="o", username="org", name="", memberships=[], organisation="sara-test")
+    member_7 = PERSONAS["member.d07"].principal()
+    for body in ("district-07-executive", "district-07", "jury", "policy-council"):
+        assert await refused(people.members(conn, organisation, body)) == "forbidden", body
+    assert await refused(people.members(conn, member_7, "district-07-scientific")) == "forbidden"
+    assert await refused(people.members(conn, STAFF_7, "district-12-executive")) == "forbidden"
+    assert await refused(people.members(conn, STAFF_7, "jury")) == "forbidden"
+    for who, body in ((member_7, "district-07-executive"), (STAFF_7, "district-07-scientific"),
+                      (SECRETARY, "district-12-executive"), (PERSONAS["jury.juror"].principal(), "district-07")):
+        assert isinstance(await people.members(conn, who, body), list), (who.username, body)

@@ -3,6 +3,7 @@
 import uuid
 from datetime import UTC, datetime, timedelta
 
+import pytest
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
 from services.registry.decisions import usecases as decisions
@@ -10,10 +11,12 @@ from services.registry.ledger.usecases import record
 from services.registry.reports import usecases as reports
 from shared.messaging.inbox import Envelope
 from shared.persian import format_jalali_date
+from shared.refusals import Refusal
 from tests.support.personas import PERSONAS
 from tests.support.registry_db import statements
 
-CHAIR, CENTRAL, STAFF_7 = (PERSONAS[name].principal() for name in ("council.chair", "central.staff", "staff.d07"))
+CHAIR, CENTRAL, STAFF_7, SECRETARY_7 = (PERSONAS[name].principal() for name in (
+    "council.chair", "central.staff", "staff.d07", "secretary.d07"))
 # Before: one query for the last reports, then two per district (works received, decision counts) = 45.
 MONITORING_QUERIES = 3
 
@@ -61,7 +64,11 @@ async def test_a_district_report_counts_its_own_works_and_decisions(conn: AsyncC
         await received(conn, district, category)
     today = format_jalali_date(datetime.now(UTC), persian_digits=False)
 
-    report = await reports.file_district_report(conn, STAFF_7, 7, period_start=today, period_end=today,
+    with pytest.raises(Refusal) as refused:  # the district's staff acknowledge; only its secretary reports
+        await reports.file_district_report(conn, STAFF_7, 7, period_start=today, period_end=today, achievements="",
+                                           shortcomings="")
+    assert refused.value.code == "not_district_secretary"
+    report = await reports.file_district_report(conn, SECRETARY_7, 7, period_start=today, period_end=today,
                                                 achievements="", shortcomings="")
 
     figures = report["figures"]
