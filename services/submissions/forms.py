@@ -35,7 +35,7 @@ async def read_form(request: Request, limits: DocumentLimits) -> FormData:
     work may have could weigh; Starlette keeps it for the CSRF check."""
     cap = limits.max_per_work * (limits.max_bytes + MULTIPART_OVERHEAD) + TEXT_BUDGET
     declared = request.headers.get("content-length", "")
-    if not declared.isdigit():
+    if not (declared.isascii() and declared.isdigit()):
         raise Refusal(Kind.MALFORMED, "length_required", "درخواست بارگذاری معتبر نیست.",
                       "The form must declare its length.")
     if int(declared) > cap:
@@ -68,6 +68,19 @@ async def chosen_files(form: FormData, limits: DocumentLimits) -> list[tuple[str
 def number(text: str | None) -> str | None:
     """A number typed in Persian or ASCII digits, as ASCII (None when nothing was typed)."""
     return to_ascii_digits(text).replace(",", "").replace("٬", "") if text else None
+
+
+def whole_number(text: str | None, default: int | None = None) -> int | None:
+    """A small whole number typed in Persian or ASCII digits; `default` when it is not one. Only ASCII digits
+    once converted: `str.isdigit` also takes superscripts and other scripts' digits that `int` refuses, and a
+    number past five digits is no district, page or count a form asks for."""
+    digits = (number(text) or "").strip()
+    return int(digits) if digits.isascii() and digits.isdigit() and len(digits) < 6 else default
+
+
+def without_controls(text: str) -> str:
+    """Typed text without control characters (an address's filters: PostgreSQL refuses a NUL byte)."""
+    return "".join(char for char in text if not ("\x00" <= char <= "\x1f" or "\x7f" <= char <= "\x9f"))
 
 
 def submitter_data(fields: Mapping[str, str]) -> dict:

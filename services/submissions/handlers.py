@@ -8,6 +8,7 @@ import structlog
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from services.submissions.calls import usecases as calls
+from services.submissions.calls.domain import NOT_AUTHORISED
 from services.submissions.projections import usecases as projections
 from services.submissions.works import status
 from services.submissions.works.status import Cause
@@ -16,6 +17,7 @@ from shared.contracts.base import Event
 from shared.contracts.decisions import CloseCall, OpenCall
 from shared.messaging.handlers import HandlerTable, ignoring
 from shared.refusals import Refusal
+from shared.revocation import record_revocation
 
 log = structlog.get_logger("submissions.decisions")
 
@@ -36,17 +38,22 @@ async def on_organisation(conn: AsyncConnection, event: registry.OrganisationReg
 async def on_decision(conn: AsyncConnection, event: registry.DecisionIssued) -> None:
     """An actionable decision that opens or closes a call is carried out; other decisions are not ours.
 
-    A decision that cannot be carried out (dates the wrong way round, a call already in that state) is
-    logged and changes nothing: redelivering it would not make it valid."""
+    A decision issued without the council's authority (the use case checks the issuer the event carries), or one
+    that cannot be carried out (dates the wrong way round, a call already in that state), is logged, acknowledged
+    and changes nothing: redelivering it would not make it valid."""
     action = event.parameters
     if not isinstance(action, OpenCall | CloseCall):
         return
     try:
         async with conn.begin_nested():  # a refusal rolls back only this decision's partial changes
-            await calls.carry_out_decision(conn, decision_id=event.decision_id, action=action, now=datetime.now(UTC))
+            await calls.carry_out_decision(conn, decision_id=event.decision_id, action=action,
+                                           issuer_kind=event.issuer_kind, issuer_role=event.issuer_role,
+                                           now=datetime.now(UTC))
     except Refusal as refusal:
-        log.warning("decision.not_applied", decision_id=str(event.decision_id), action=action.action,
-                    edition=action.edition, code=refusal.code, reason=refusal.en)
+        name = "decision.refused_authority" if refusal.code == NOT_AUTHORISED else "decision.not_applied"
+        log.warning(name, decision_id=str(event.decision_id), action=action.action, edition=action.edition,
+                    issuer_kind=event.issuer_kind, issuer_role=event.issuer_role, code=refusal.code,
+                    reason=refusal.en)
         return
     log.info("decision.applied", decision_id=str(event.decision_id), action=action.action, edition=action.edition)
 
@@ -92,11 +99,13 @@ IGNORED = ignoring(
     "a submitter sees",
     evaluation.RoundClosed, evaluation.SheetSubmitted, evaluation.SelectionsReceived, evaluation.WorkEvaluated,
     evaluation.AwardsProposed,
-) | ignoring("webhook health is the operators' concern", notifications.WebhookFailing, notifications.WebhookResumed)
+) | ignoring("webhook health is the operators' concern", notifications.WebhookFailing, notifications.WebhookResumed,
+) | ignoring("the ledger's checkpoints are witnesses for other systems", registry.LedgerCheckpointed)
 
 TABLE = HandlerTable(
     "submissions",
     handlers={
+        registry.AccessRevoked: record_revocation,
         registry.NeighbourhoodCreated: on_neighbourhood, registry.NeighbourhoodDeactivated: on_neighbourhood,
         registry.NeighbourhoodReactivated: on_neighbourhood, registry.OrganisationRegistered: on_organisation,
         registry.OrganisationChanged: on_organisation, registry.DecisionIssued: on_decision,

@@ -1,17 +1,19 @@
 """Who may do what in submissions: each capability and the bodies and roles that hold it.
 
 The use cases ask this table (so routes, pages and consumers cannot forget); tests/submissions/test_access.py reads
-it to know what to expect: anyone appointed in a district acts for that district's works (issue #11 narrows this
-further), but only the district's own secretariat (its office staff and secretary) lists and exports them, never
-a committee member, who judges only what is assigned to them; city-wide staff see every district and run the
-calls, and an organisation's own account acts for its organisation's works. Editions, calls and the tracking
+it to know what to expect. Roles mean what the festival means (issue #11): a district's office (its secretariat's
+staff and secretary) enters, edits, withdraws and documents that district's works, and with city-wide staff sees,
+lists and exports them, submitters' national IDs and mobiles included. A member of a district committee or of the
+jury is an evaluator, not district staff: they see only the works assigned to them, through evaluation, never
+here. Neighbourhood centres are organisations in registry, not bodies anyone is appointed to, so they hold nothing
+here. An organisation's own account acts for its organisation's works only. Editions, calls and the tracking
 lookup are public.
 """
 
 from enum import StrEnum
 
-from shared.permissions import ANYONE_OF_THE_DISTRICT, CITY_WIDE_STAFF, PermissionTable, holder, rule
-from shared.principal import BodyKind, Principal
+from shared.permissions import CITY_WIDE_STAFF, DISTRICT_OFFICE, PermissionTable, rule
+from shared.principal import Principal
 from shared.refusals import Kind, Refusal
 
 
@@ -30,9 +32,9 @@ class Capability(StrEnum):
 
 # Organisation accounts appear in a rule only for work-level capabilities, and then for their own
 # organisation's works only (may_on_work checks the ownership).
-WORKS_OF_THE_DISTRICT = rule(ANYONE_OF_THE_DISTRICT, organisation_accounts=True)
-SEEN_BY_THE_DISTRICT_AND_THE_CITY = rule(CITY_WIDE_STAFF, ANYONE_OF_THE_DISTRICT, organisation_accounts=True)
-VIEWS = rule(CITY_WIDE_STAFF, holder({BodyKind.DISTRICT_SECRETARIAT}, same_district=True))
+WORKS_OF_THE_DISTRICT = rule(DISTRICT_OFFICE, organisation_accounts=True)
+SEEN_BY_THE_DISTRICT_AND_THE_CITY = rule(CITY_WIDE_STAFF, DISTRICT_OFFICE, organisation_accounts=True)
+VIEWS = rule(CITY_WIDE_STAFF, DISTRICT_OFFICE)
 
 PERMISSIONS = PermissionTable(Capability, {
     Capability.MANAGE_CALLS: rule(CITY_WIDE_STAFF),

@@ -1,7 +1,6 @@
 """Editions and calls over HTTP and from the council's decisions on the bus, as staff and registry would."""
 
 import asyncio
-import uuid
 from datetime import UTC, datetime, timedelta
 
 import asyncpg
@@ -9,13 +8,14 @@ import httpx
 import pytest
 
 from shared.contracts.decisions import CloseCall, OpenCall, SetQuotas
-from shared.contracts.registry import DecisionIssued
 from shared.persian import format_jalali_date
 from tests.support.bus import publish_event
 from tests.support.submissions import (
+    applied,
     call_body,
     central_staff_token,
     count,
+    decision,
     error_of,
     snapshot,
     wait_for_neighbourhoods,
@@ -191,19 +191,6 @@ def test_a_work_names_the_festival_office_that_took_it(system: System, admin: di
         error_of(httpx.post(url(system, "/works"), json=work_body(edition="1396", office=office), headers=staff),
                  422, "unknown_office")
     assert snapshot(system) == before
-
-
-def decision(action, **overrides) -> DecisionIssued:
-    """A decision as registry would publish it."""
-    return DecisionIssued(**{
-        "decision_id": uuid.uuid4(), "title": "فراخوان جشنواره", "text": "متن مصوبه", "issuing_body": "policy-council",
-        "kind": "call", "all_districts": True, "districts": [], "committees": [],
-        "ack_deadline": datetime.now(UTC) + timedelta(days=7), "parameters": action, **overrides})
-
-
-def applied(system: System, event: DecisionIssued) -> bool:
-    """True once submissions has consumed the decision (applied or not)."""
-    return count(system, "SELECT count(*) FROM inbox WHERE message_id = $1", str(event.event_id)) == 1
 
 
 def test_the_councils_decisions_open_and_close_a_call(system: System, admin: dict) -> None:

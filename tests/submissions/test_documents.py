@@ -2,7 +2,10 @@
 the work, and downloaded only by those who may see it."""
 
 import hashlib
+import io
 import uuid
+import zipfile
+from urllib.parse import quote
 
 import httpx
 import pytest
@@ -150,3 +153,24 @@ def test_documents_are_attached_only_while_the_call_is_open(system: System, staf
 
     assert snapshot(system) == before
     assert httpx.get(documents_url(system, work, f"/{document['id']}"), headers=staff).content == PDF
+
+
+def test_a_zip_bomb_is_refused_and_a_hostile_name_is_neutralised_and_served_as_an_attachment(
+        system: System, staff: dict, work: dict) -> None:
+    bomb = io.BytesIO()
+    with zipfile.ZipFile(bomb, "w", zipfile.ZIP_DEFLATED, compresslevel=9) as archive:
+        archive.writestr("[Content_Types].xml", b"<Types/>")
+        archive.writestr("word/document.xml", b"\x00" * (50 * MB))  # 50 MB of zeros in about 50 KB
+    before = snapshot(system)
+
+    refused = error_of(attach(system, work, staff, "گزارش.docx", bomb.getvalue()), 422, "unsafe_package")
+
+    assert refused["details"] == {"reason": "inflates_too_much"} and snapshot(system) == before
+    attached = attach(system, work, staff, "..\\..\\گزارش\u202efdp.exe\u2069.pdf", PDF)
+    assert attached.status_code == 201, attached.text
+    assert attached.json()["filename"] == "گزارشfdp.exe.pdf"
+    download = httpx.get(documents_url(system, work, f"/{attached.json()['id']}"), headers=staff)
+    disposition = download.headers["content-disposition"]
+    assert disposition.startswith("attachment; filename=\"")
+    assert disposition.endswith(f"filename*=UTF-8''{quote('گزارشfdp.exe.pdf', safe='')}")
+    assert download.headers["x-content-type-options"] == "nosniff" and download.content == PDF

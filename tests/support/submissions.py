@@ -10,6 +10,7 @@ from datetime import UTC, datetime, timedelta
 import httpx
 
 from services.submissions.domain import CATEGORIES
+from shared.contracts.registry import DecisionIssued
 from shared.persian import format_jalali_date, legal_entity_check_digit, national_id_check_digit
 from tests.support.system import System, bearer
 
@@ -116,6 +117,20 @@ def wait_for_neighbourhoods(system: System, timeout: float = 30.0) -> None:
     while count(system, "SELECT count(*) FROM neighbourhoods WHERE active") < 349:
         assert time.monotonic() < deadline, "submissions never learnt every neighbourhood"
         time.sleep(0.2)
+
+
+def decision(action, **overrides) -> DecisionIssued:
+    """A decision as registry would publish it (by the council's chair unless told otherwise)."""
+    return DecisionIssued(**{
+        "decision_id": uuid.uuid4(), "title": "فراخوان جشنواره", "text": "متن مصوبه", "issuing_body": "policy-council",
+        "kind": "call", "all_districts": True, "districts": [], "committees": [],
+        "ack_deadline": datetime.now(UTC) + timedelta(days=7), "parameters": action,
+        "issuer_kind": "policy_council", "issuer_role": "chair", **overrides})
+
+
+def applied(system: System, event: DecisionIssued) -> bool:
+    """True once submissions has consumed the decision (applied or not)."""
+    return count(system, "SELECT count(*) FROM inbox WHERE message_id = $1", str(event.event_id)) == 1
 
 
 def wait_for_status(system: System, work_id: str, status: str, timeout: float = 30.0) -> None:

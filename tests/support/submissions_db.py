@@ -56,7 +56,7 @@ async def festival(conn: AsyncConnection, edition: str = "1405", *, open_call: b
         await calls.open_call(conn, FESTIVAL_SECRETARY, edition, now=now)
 
 
-async def charity(conn: AsyncConnection, district: int = 7) -> dict:
+async def charity(conn: AsyncConnection, district: int | None = 7) -> dict:
     """A charity registered at the registry, as submissions mirrors it."""
     values = {"code": f"charity-{uuid.uuid4().hex[:6]}", "kind": "charity", "name_fa": "خیریه محله",
               "legal_entity_id": legal_entity_id(), "district": district, "active": True}

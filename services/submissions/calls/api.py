@@ -2,17 +2,20 @@
 use cases check who may)."""
 
 from datetime import UTC, datetime
+from typing import Annotated
 
-from fastapi import APIRouter
+from fastapi import APIRouter, Path
 
 from services.submissions.calls import usecases
 from services.submissions.calls.domain import call_accepts, last_day
-from services.submissions.calls.schemas import CallIn, CallOut, EditionIn, EditionOut, OfficeOut
+from services.submissions.calls.schemas import EDITION, CallIn, CallOut, EditionIn, EditionOut, OfficeOut
 from shared.auth import SignedIn
 from shared.persian import format_jalali_date
 from shared.web.connection import Reading, Transaction
 
 router = APIRouter(tags=["editions and calls"])
+# An edition in a path is a Jalali year, checked before any query runs (a NUL byte or a page of text is no year).
+Edition = Annotated[str, Path(pattern=EDITION, description="A Jalali year, e.g. 1405")]
 
 
 @router.get("/editions", response_model=list[EditionOut])
@@ -28,7 +31,7 @@ async def create_edition(body: EditionIn, principal: SignedIn, conn: Transaction
 
 
 @router.get("/editions/{edition}", response_model=EditionOut)
-async def get_edition(edition: str, conn: Reading) -> EditionOut:
+async def get_edition(edition: Edition, conn: Reading) -> EditionOut:
     """An edition with its call: categories, dates (Jalali), offices, questions, whether it takes works."""
     row, call = await usecases.read_edition(conn, edition)
     return EditionOut(code=row["code"], title_fa=row["title_fa"],
@@ -36,20 +39,20 @@ async def get_edition(edition: str, conn: Reading) -> EditionOut:
 
 
 @router.put("/editions/{edition}/call", response_model=CallOut)
-async def set_call(edition: str, body: CallIn, principal: SignedIn, conn: Transaction) -> CallOut:
+async def set_call(edition: Edition, body: CallIn, principal: SignedIn, conn: Transaction) -> CallOut:
     """Set up or change the edition's call; an open call that changes publishes CallChanged."""
     return call_out(await usecases.set_call(conn, principal, edition, body), datetime.now(UTC))
 
 
 @router.post("/editions/{edition}/call/open", response_model=CallOut)
-async def open_call(edition: str, principal: SignedIn, conn: Transaction) -> CallOut:
+async def open_call(edition: Edition, principal: SignedIn, conn: Transaction) -> CallOut:
     """Open the call: works are taken within its dates; publishes CallOpened."""
     now = datetime.now(UTC)
     return call_out(await usecases.open_call(conn, principal, edition, now=now), now)
 
 
 @router.post("/editions/{edition}/call/close", response_model=CallOut)
-async def close_call(edition: str, principal: SignedIn, conn: Transaction) -> CallOut:
+async def close_call(edition: Edition, principal: SignedIn, conn: Transaction) -> CallOut:
     """Close the call: intake and edits stop; publishes CallClosed."""
     now = datetime.now(UTC)
     return call_out(await usecases.close_call(conn, principal, edition, now=now), now)

@@ -5,6 +5,7 @@ import re
 from datetime import datetime, timedelta
 from enum import StrEnum
 
+from shared.contracts.decisions import may_issue_actionable
 from shared.persian import (
     format_jalali_date,
     normalize_text,
@@ -15,6 +16,7 @@ from shared.persian import (
 from shared.refusals import Kind, Refusal
 
 CATEGORY_CODE = re.compile(r"[a-z][a-z0-9_]{1,39}", re.ASCII)
+CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")  # no category's name holds one (a decision's names included)
 # A call's settings whose change an open call announces (CallChanged).
 ANNOUNCED_SETTINGS = ("categories", "opens_at", "closes_at")
 
@@ -30,6 +32,20 @@ class CallState(StrEnum):
 def default_title(edition: str) -> str:
     """The Persian title of an edition when none is given."""
     return f"جشنواره حامی {to_persian_digits(edition)}"
+
+
+# The code of a decision carried out by nobody because its issuer had no authority to issue it.
+NOT_AUTHORISED = "decision_not_authorised"
+
+
+def check_decision_authority(issuer_kind: str | None, issuer_role: str | None) -> None:
+    """Only the policy council, through its chair or secretary, opens or closes a call by decision; a decision
+    issued with any other authority (or none carried) is not carried out, whatever registry let through."""
+    if not may_issue_actionable(issuer_kind, issuer_role):
+        raise Refusal(Kind.FORBIDDEN, NOT_AUTHORISED,
+                      "فقط شورای سیاست‌گذاری (رئیس یا دبیر آن) فراخوان را باز یا بسته می‌کند.",
+                      "Only the policy council, through its chair or secretary, opens or closes a call.",
+                      {"issuer_kind": issuer_kind, "issuer_role": issuer_role})
 
 
 def edition_exists() -> Refusal:
@@ -49,7 +65,7 @@ def check_categories(categories: dict[str, str]) -> dict[str, str]:
         raise Refusal(Kind.INVALID, "no_categories", "فراخوان باید دست‌کم یک موضوع داشته باشد.",
                       "A call needs at least one category.")
     bad = sorted(code for code, name in categories.items()
-                 if not CATEGORY_CODE.fullmatch(code) or not normalize_text(name))
+                 if not CATEGORY_CODE.fullmatch(code) or not normalize_text(name) or CONTROL.search(name))
     if bad:
         raise Refusal(Kind.INVALID, "invalid_category", "کد یا نام موضوع معتبر نیست.",
                       "Invalid category code or name.", bad)

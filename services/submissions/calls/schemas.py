@@ -2,9 +2,11 @@
 
 import uuid
 from datetime import datetime
+from typing import Annotated
 
 from pydantic import BaseModel, Field
 
+from services.submissions.fields import Line, Text
 from shared.models import StrictModel
 
 EDITION = r"^1[34][0-9]{2}$"
@@ -14,14 +16,14 @@ class EditionIn(StrictModel):
     """A new festival edition."""
 
     code: str = Field(pattern=EDITION, description="A Jalali year, e.g. 1405")
-    title_fa: str | None = Field(default=None, max_length=200)
+    title_fa: Line | None = Field(default=None, max_length=200)
 
 
 class QuestionIn(StrictModel):
     """A question the call asks every submitter (answers are checked at intake)."""
 
     code: str = Field(pattern=r"^[a-z][a-z0-9_]{1,39}$")
-    text_fa: str = Field(min_length=3, max_length=1000)
+    text_fa: Text = Field(min_length=3, max_length=1000)
     required: bool = False
 
 
@@ -29,16 +31,16 @@ class OfficeIn(StrictModel):
     """A festival office, named by its district and neighbourhood."""
 
     district: int = Field(ge=1, le=22)
-    neighbourhood: str = Field(min_length=1, max_length=200)
+    neighbourhood: Line = Field(min_length=1, max_length=200)
 
 
 class CallIn(StrictModel):
     """A call's settings; dates are Jalali (Tehran), the closing day included."""
 
-    categories: dict[str, str] | None = Field(default=None, max_length=20,
-                                              description="code -> Persian name; default: the festival's three")
-    opens_on: str = Field(max_length=20, examples=["1405/02/01"])
-    closes_on: str = Field(max_length=20, examples=["1405/04/31"])
+    categories: dict[Annotated[Line, Field(max_length=40)], Annotated[Line, Field(max_length=200)]] | None = Field(
+        default=None, max_length=20, description="code -> Persian name; default: the festival's three")
+    opens_on: Line = Field(max_length=20, examples=["1405/02/01"])
+    closes_on: Line = Field(max_length=20, examples=["1405/04/31"])
     offices: list[OfficeIn] = Field(default_factory=list, max_length=400)
     questions: list[QuestionIn] = Field(default_factory=list, max_length=20)
 

@@ -17,6 +17,7 @@ from services.submissions.calls.domain import (
     check_categories,
     check_categories_kept,
     check_closable,
+    check_decision_authority,
     check_openable,
     default_title,
     edition_exists,
@@ -93,9 +94,10 @@ async def close_call(conn: AsyncConnection, principal: Principal, edition: str, 
 
 
 async def carry_out_decision(conn: AsyncConnection, *, decision_id: uuid.UUID, action: OpenCall | CloseCall,
-                             now: datetime) -> None:
+                             issuer_kind: str | None, issuer_role: str | None, now: datetime) -> None:
     """Carry out the council's decision to open (creating the edition, setting the call up) or close a call;
-    refuses, changing nothing, one that cannot be carried out."""
+    refuses, changing nothing, one issued without the council's authority or that cannot be carried out."""
+    check_decision_authority(issuer_kind, issuer_role)
     actor = f"{DECISION_ACTOR}:{decision_id}"
     if isinstance(action, CloseCall):
         await _close(conn, edition=action.edition, actor=actor, now=now, decision_id=decision_id)

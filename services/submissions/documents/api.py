@@ -12,7 +12,7 @@ from starlette.datastructures import UploadFile
 from starlette.formparsers import MultiPartException, MultiPartParser
 
 from services.submissions.documents import usecases
-from services.submissions.documents.domain import too_large
+from services.submissions.documents.domain import clean_filename, too_large
 from services.submissions.documents.schemas import DocumentOut
 from services.submissions.documents.usecases import DocumentLimits
 from shared.auth import SignedIn
@@ -67,10 +67,13 @@ async def attachable(request: Request, work_id: uuid.UUID, principal: SignedIn) 
 
 
 def attachment(document: dict) -> Response:
-    """A document's bytes as a download that no browser runs or sniffs."""
-    ascii_name = document["filename"].encode("ascii", "replace").decode().replace('"', "_").replace("?", "_")
+    """A document's bytes as a download that no browser runs or sniffs: always an attachment, its name cleaned
+    again on the way out (a name stored before names were cleaned of direction overrides) and given twice, as
+    ASCII and as RFC 5987's UTF-8 filename*."""
+    name = clean_filename(document["filename"]) or f"document.{document['kind']}"
+    ascii_name = name.encode("ascii", "replace").decode().replace('"', "_").replace("?", "_")
     return Response(document["content"], media_type=document["media_type"], headers={
-        "Content-Disposition": f"attachment; filename=\"{ascii_name}\"; filename*=UTF-8''{quote(document['filename'])}",
+        "Content-Disposition": f"attachment; filename=\"{ascii_name}\"; filename*=UTF-8''{quote(name, safe='')}",
         "X-Content-Type-Options": "nosniff", "ETag": f'"{document["sha256"]}"', "Cache-Control": "private, no-store"})
 
 
@@ -81,7 +84,7 @@ async def read_upload(request: Request, max_bytes: int) -> tuple[str | None, byt
                       "Send the file as multipart/form-data in the field `file`.")
     cap = max_bytes + MULTIPART_OVERHEAD
     declared = request.headers.get("content-length")
-    if declared is not None and declared.isdigit() and int(declared) > cap:
+    if declared is not None and declared.isascii() and declared.isdigit() and int(declared) > cap:
         raise too_large(max_bytes)
 
     async def capped() -> AsyncIterator[bytes]:

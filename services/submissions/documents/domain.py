@@ -3,6 +3,7 @@ the declared media type; sizes, names and how many a work may have."""
 
 import hashlib
 import io
+import struct
 import unicodedata
 import zipfile
 from dataclasses import dataclass
@@ -24,6 +25,15 @@ _OPEN_DOCUMENT = {"application/vnd.oasis.opendocument.text": "odt",
                   "application/vnd.oasis.opendocument.spreadsheet": "ods"}
 _OOXML_PARTS = {"word/document.xml": "docx", "xl/workbook.xml": "xlsx"}
 MAX_FILENAME = 200
+# A ZIP package (DOCX, XLSX, ODT, ODS) is judged on its central directory before anything reads it further: real
+# office documents have tens of entries that inflate a few times over; a zip bomb has many entries, entries that
+# inflate hundreds of times over, or entries that overlap to reuse the same compressed bytes.
+MAX_ENTRIES = 1000
+MAX_RATIO = 100  # uncompressed bytes per byte of the package
+MAX_UNCOMPRESSED = 200 * 1024 * 1024
+# Characters that turn the direction of text (a name shown as "exe.pdf" that is "fdp.exe") or end a line; the
+# zero-width non-joiner of Persian names (U+200C) is kept.
+BIDI_CONTROLS = frozenset("\u061c\u200e\u200f\u2028\u2029\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
 
 
 @dataclass(frozen=True)
@@ -70,9 +80,11 @@ def _sniff_zip(content: bytes) -> str | None:
 
 
 def clean_filename(filename: str | None) -> str:
-    """A display-safe file name: no path, no control characters, normalised, at most 200 characters."""
-    name = (filename or "").replace("\\", "/").rsplit("/", 1)[-1]
-    name = "".join(c for c in name if unicodedata.category(c) not in ("Cc", "Cs") and c not in '<>:"|?*')
+    """A display-safe file name: its base name only (after NFKC, so a full-width solidus is a path separator too),
+    without control characters or direction overrides, normalised, at most 200 characters."""
+    name = unicodedata.normalize("NFKC", "".join(c for c in filename or "" if unicodedata.category(c) != "Cs"))
+    name = name.replace("\\", "/").rsplit("/", 1)[-1]
+    name = "".join(c for c in name if unicodedata.category(c) != "Cc" and c not in BIDI_CONTROLS and c not in '<>:"|?*')
     name = normalize_text(name)
     if len(name) > MAX_FILENAME:
         stem, dot, ext = name.rpartition(".")
@@ -89,6 +101,8 @@ def check_document(filename: str | None, content: bytes, *, max_bytes: int) -> C
     name = clean_filename(filename)
     if not name or name.startswith("."):
         raise Refusal(Kind.INVALID, "invalid_filename", "نام پرونده معتبر نیست.", "The file name is not valid.")
+    if content.startswith(b"PK\x03\x04"):
+        check_package(content)
     kind = sniff(content)
     if kind is None:
         raise Refusal(Kind.UNSUPPORTED, "unsupported_file_type",
@@ -102,6 +116,45 @@ def check_document(filename: str | None, content: bytes, *, max_bytes: int) -> C
                        {"detected": kind, "expected_extensions": list(extensions)})
     return CheckedDocument(filename=name, kind=kind, media_type=media_type, size=len(content),
                            sha256=hashlib.sha256(content).hexdigest())
+
+
+def unsafe_package(reason: str) -> Refusal:
+    """A ZIP package that would inflate far beyond its size, has too many entries or overlapping ones (a zip
+    bomb); `reason` says which."""
+    return Refusal(Kind.INVALID, "unsafe_package",
+                   "این سند فشرده ساختار غیرعادی دارد (پرونده‌های بسیار یا حجم بازشده‌ی بسیار زیاد) و پذیرفته نمی‌شود.",
+                   "This document's package is abnormal (too many entries, or it inflates far beyond its size).",
+                   {"reason": reason})
+
+
+def _declared_entries(content: bytes) -> int | None:
+    """How many entries the package's end-of-central-directory record declares (read without parsing the
+    directory itself), None when there is no such record."""
+    at = content.rfind(b"PK\x05\x06", max(0, len(content) - 65_557))
+    if at < 0 or at + 22 > len(content):
+        return None
+    return struct.unpack_from("<H", content, at + 10)[0]
+
+
+def check_package(content: bytes) -> None:
+    """Refuse a ZIP package that has too many entries, would inflate more than MAX_RATIO times its size or past
+    MAX_UNCOMPRESSED, or whose entries overlap (sizes taken from the central directory; nothing is inflated)."""
+    declared = _declared_entries(content)
+    if declared is not None and MAX_ENTRIES < declared < 0xFFFF:  # 0xFFFF: ZIP64, the directory counts them
+        raise unsafe_package("too_many_entries")
+    try:
+        with zipfile.ZipFile(io.BytesIO(content)) as package:
+            entries = package.infolist()
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, ValueError, OSError, EOFError, RuntimeError, struct.error,
+            NotImplementedError):
+        return  # not a package anyone can open: sniffing refuses it as an unsupported type
+    if len(entries) > MAX_ENTRIES:
+        raise unsafe_package("too_many_entries")
+    inflated = sum(entry.file_size for entry in entries)
+    if inflated > MAX_UNCOMPRESSED or inflated > MAX_RATIO * len(content):
+        raise unsafe_package("inflates_too_much")
+    if sum(entry.compress_size for entry in entries) > len(content):
+        raise unsafe_package("overlapping_entries")
 
 
 def too_large(max_bytes: int) -> Refusal:

@@ -18,10 +18,10 @@ from services.submissions.forms import (
     chosen_files,
     form_of,
     invalid_fields,
-    number,
     read_form,
     refusal_field,
     text_fields,
+    whole_number,
     work_data,
 )
 from services.submissions.works.overview import work_overview
@@ -71,9 +71,8 @@ def build_router(pages: Pages, limits: DocumentLimits) -> APIRouter:
         draft_id = an_id(request.query_params.get("draft"))
         draft = await own_draft(conn, person, draft_id) if draft_id else None
         form = form_of(draft["body"]) if draft else {}
-        district = number(request.query_params.get("district")) or form.get("district")
-        return await form_page(request, conn, person, district=int(district) if district and district.isdigit()
-                               else None, form=form, draft=draft)
+        district = whole_number(request.query_params.get("district") or form.get("district"))
+        return await form_page(request, conn, person, district=district, form=form, draft=draft)
 
     @router.post("/office/works/new", response_class=HTMLResponse)
     async def keep_draft(request: Request, person: Principal = Depends(pages.person)) -> Response:
@@ -83,7 +82,7 @@ def build_router(pages: Pages, limits: DocumentLimits) -> APIRouter:
         await form.close()  # the spooled uploads are read: their temporary files go now
         draft_id = an_id(fields.get("draft"))
         keep = frozenset(filter(None, map(an_id, form.getlist("keep"))))
-        district = int(digits) if (digits := number(fields.get("district")) or "").isdigit() else None
+        district = whole_number(fields.get("district"))
         now = datetime.now(UTC)
         async with engine_of(request).connect() as conn:
             choices = await entry_choices(conn, person, district, now=now)

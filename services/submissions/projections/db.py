@@ -28,6 +28,12 @@ async def upsert_organisation(conn: AsyncConnection, *, values: dict) -> None:
                        .on_conflict_do_update(index_elements=["code"], set_=values))
 
 
+async def get_organisation(conn: AsyncConnection, *, code: str) -> dict | None:
+    """The organisation with this registry code as registry last described it, active or not."""
+    row = (await conn.execute(select(organisations).where(organisations.c.code == code))).mappings().first()
+    return dict(row) if row else None
+
+
 async def find_organisation(conn: AsyncConnection, *, code: str | None, legal_entity_id: str | None) -> dict | None:
     """An active registered organisation by its registry code and/or legal-entity ID (both must match)."""
     conditions = [organisations.c.active]

@@ -10,6 +10,7 @@ from fastapi.responses import StreamingResponse
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from services.submissions.calls.schemas import EDITION
+from services.submissions.fields import LINE_PATTERN
 from services.submissions.views import usecases
 from services.submissions.views.usecases import WorkQuery
 from services.submissions.works.api import work_out
@@ -33,10 +34,11 @@ ReadingWhileSending = Annotated[AsyncConnection, Depends(_while_sending, scope="
 def work_query(
     edition: str | None = Query(None, pattern=EDITION),
     district: int | None = Query(None, ge=1, le=22),
-    neighbourhood: str | None = Query(None, max_length=200),
-    category: str | None = Query(None, max_length=40),
-    status: str | None = Query(None, max_length=40),
-    q: str | None = Query(None, max_length=200, description="text search; ignores Arabic/Persian letter variants"),
+    neighbourhood: str | None = Query(None, max_length=200, pattern=LINE_PATTERN),
+    category: str | None = Query(None, max_length=40, pattern=LINE_PATTERN),
+    status: str | None = Query(None, max_length=40, pattern=LINE_PATTERN),
+    q: str | None = Query(None, max_length=200, pattern=LINE_PATTERN,
+                          description="text search; ignores Arabic/Persian letter variants"),
     possible_duplicate: bool | None = None,
 ) -> WorkQuery:
     """Dependency: the filter of a list or export, as asked."""

@@ -10,11 +10,12 @@ from fastapi.responses import HTMLResponse
 from services.submissions.calls.usecases import current_call
 from services.submissions.domain import CATEGORIES, STATUSES
 from services.submissions.drafts.usecases import entry_districts
+from services.submissions.forms import whole_number, without_controls
 from services.submissions.permissions import Capability
 from services.submissions.projections.usecases import neighbourhoods_of
 from services.submissions.views import usecases
 from services.submissions.views.usecases import WorkQuery, visible_districts
-from shared.persian import format_jalali_date, tehran_day_start_utc, to_ascii_digits
+from shared.persian import format_jalali_date, tehran_day_start_utc
 from shared.principal import Principal
 from shared.refusals import Refusal
 from shared.web.connection import Reading
@@ -25,14 +26,9 @@ FILTERS = ("q", "category", "status", "neighbourhood", "district")
 
 
 def asked(request: Request) -> dict[str, str]:
-    """The list's filters as typed in the address (empty ones left out)."""
-    return {key: value.strip()[:200] for key in FILTERS if (value := request.query_params.get(key, "")).strip()}
-
-
-def whole_number(text: str | None, default: int | None = None) -> int | None:
-    """A number typed in Persian or ASCII digits; `default` when it is not one."""
-    digits = to_ascii_digits(text or "").strip()
-    return int(digits) if digits.isdigit() and len(digits) < 6 else default
+    """The list's filters as typed in the address, without control characters (empty ones left out)."""
+    return {key: value[:200] for key in FILTERS
+            if (value := without_controls(request.query_params.get(key, "")).strip())}
 
 
 def build_router(pages: Pages) -> APIRouter:

@@ -15,7 +15,7 @@ from services.submissions.domain import CATEGORIES
 from services.submissions.permissions import Capability, may_on_work
 from services.submissions.works import db
 from services.submissions.works.domain import check_changeable, check_withdrawable
-from services.submissions.works.usecases import read_work
+from services.submissions.works.usecases import check_account, read_work
 from shared.principal import Principal
 from shared.refusals import Refusal
 
@@ -42,11 +42,16 @@ async def work_overview(conn: AsyncConnection, principal: Principal, work_id: uu
     """The work's page for those who may see it (not found for anyone else, so nothing leaks)."""
     work = await read_work(conn, principal, work_id)
     call = await calls_db.get_call(conn, edition=work["edition"]) if work["edition"] else None
+    try:  # a deactivated organisation's account still sees its works, but changes none
+        await check_account(conn, principal, work["district"])
+        account_acts = True
+    except Refusal:
+        account_acts = False
 
     def may(capability: Capability, rule: Callable[[], None]) -> bool:
         allowed = may_on_work(principal, capability, district=work["district"],
                               organisation=work["organisation_code"])
-        return allowed and _passes(rule)
+        return account_acts and allowed and _passes(rule)
 
     return WorkOverview(
         work=work, history=await db.history(conn, work_id=work_id),

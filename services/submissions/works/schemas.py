@@ -8,6 +8,7 @@ from typing import Annotated, Any, Literal
 from pydantic import BaseModel, Discriminator, Field, Tag
 
 from services.submissions.calls.schemas import EDITION
+from services.submissions.fields import Line, QuestionCode, Text
 from shared.models import StrictModel
 
 
@@ -15,17 +16,17 @@ class CitizenIn(StrictModel):
     """A citizen who submits a work."""
 
     kind: Literal["citizen"] = "citizen"
-    name: str = Field(max_length=200)
-    national_id: str = Field(max_length=20)
-    mobile: str = Field(max_length=20)
+    name: Line = Field(max_length=200)
+    national_id: Line = Field(max_length=20)
+    mobile: Line = Field(max_length=20)
 
 
 class RepresentativeIn(StrictModel):
     """The person who represents a submitting organisation."""
 
-    name: str = Field(max_length=200)
-    national_id: str = Field(max_length=20)
-    mobile: str = Field(max_length=20)
+    name: Line = Field(max_length=200)
+    national_id: Line = Field(max_length=20)
+    mobile: Line = Field(max_length=20)
 
 
 class OrganisationIn(StrictModel):
@@ -33,8 +34,8 @@ class OrganisationIn(StrictModel):
     its name comes from the registry."""
 
     kind: Literal["organisation"]
-    code: str | None = Field(default=None, max_length=100)
-    legal_entity_id: str | None = Field(default=None, max_length=20)
+    code: Line | None = Field(default=None, max_length=100)
+    legal_entity_id: Line | None = Field(default=None, max_length=20)
     representative: RepresentativeIn
 
 
@@ -52,8 +53,8 @@ SubmitterIn = Annotated[
 class TeamMemberIn(StrictModel):
     """A member of the team behind a work."""
 
-    name: str = Field(min_length=2, max_length=200)
-    role: str = Field(default="", max_length=200)
+    name: Line = Field(min_length=2, max_length=200)
+    role: Line = Field(default="", max_length=200)
 
 
 class WorkIn(StrictModel):
@@ -61,35 +62,35 @@ class WorkIn(StrictModel):
 
     edition: str | None = Field(default=None, pattern=EDITION, description="default: the call open now")
     district: int = Field(ge=1, le=22)
-    neighbourhood: str = Field(min_length=1, max_length=200)
-    office: str | None = Field(default=None, max_length=200, description="the festival office that took it")
-    category: str = Field(max_length=40)
-    title: str = Field(min_length=3, max_length=300)
-    summary: str = Field(min_length=10, max_length=5000)
+    neighbourhood: Line = Field(min_length=1, max_length=200)
+    office: Line | None = Field(default=None, max_length=200, description="the festival office that took it")
+    category: Line = Field(max_length=40)
+    title: Line = Field(min_length=3, max_length=300)
+    summary: Text = Field(min_length=10, max_length=5000)
     submitter: SubmitterIn
     team: list[TeamMemberIn] = Field(default_factory=list, max_length=50)
     beneficiaries: int = Field(default=0, ge=0, le=20_000_000)
-    answers: dict[str, Annotated[str, Field(max_length=5000)]] = Field(default_factory=dict, max_length=30)
+    answers: dict[QuestionCode, Annotated[Text, Field(max_length=5000)]] = Field(default_factory=dict, max_length=30)
 
 
 class WorkPatch(StrictModel):
     """Fields to change; those left out stay as they are (the district and edition never change)."""
 
-    neighbourhood: str | None = Field(default=None, min_length=1, max_length=200)
-    office: str | None = Field(default=None, max_length=200)
-    category: str | None = Field(default=None, max_length=40)
-    title: str | None = Field(default=None, min_length=3, max_length=300)
-    summary: str | None = Field(default=None, min_length=10, max_length=5000)
+    neighbourhood: Line | None = Field(default=None, min_length=1, max_length=200)
+    office: Line | None = Field(default=None, max_length=200)
+    category: Line | None = Field(default=None, max_length=40)
+    title: Line | None = Field(default=None, min_length=3, max_length=300)
+    summary: Text | None = Field(default=None, min_length=10, max_length=5000)
     submitter: SubmitterIn | None = None
     team: list[TeamMemberIn] | None = Field(default=None, max_length=50)
     beneficiaries: int | None = Field(default=None, ge=0, le=20_000_000)
-    answers: dict[str, Annotated[str, Field(max_length=5000)]] | None = Field(default=None, max_length=30)
+    answers: dict[QuestionCode, Annotated[Text, Field(max_length=5000)]] | None = Field(default=None, max_length=30)
 
 
 class WithdrawIn(StrictModel):
     """Why a work is withdrawn."""
 
-    reason: str = Field(min_length=3, max_length=1000)
+    reason: Text = Field(min_length=3, max_length=1000)
 
 
 class SubmitterOut(BaseModel):

@@ -3,6 +3,7 @@ it; canonical identifiers, and the columns a work stores about them."""
 
 from dataclasses import dataclass
 
+from services.submissions.permissions import not_own_organisation
 from shared.persian import canonical_legal_entity_id, canonical_mobile, canonical_national_id, normalize_text
 from shared.refusals import Kind, Refusal
 
@@ -33,6 +34,39 @@ def unknown_organisation() -> Refusal:
     """The organisation named is not registered (or no longer active)."""
     return Refusal(Kind.INVALID, "unknown_organisation", "این سازمان در سامانه‌ی جشنواره ثبت نشده است.",
                    "This organisation is not registered with the festival.")
+
+
+def organisation_inactive() -> Refusal:
+    """An organisation's own account acting while its organisation is deactivated (or unknown to the festival)."""
+    return Refusal(Kind.FORBIDDEN, "organisation_inactive",
+                   "این سازمان در جشنواره فعال نیست و حساب آن نمی‌تواند اثری ثبت یا ویرایش کند.",
+                   "This organisation is not active with the festival: its account can no longer submit or edit.")
+
+
+def outside_organisation_district(district: int | None) -> Refusal:
+    """An organisation's own account acting in a district its organisation does not work in."""
+    return Refusal(Kind.FORBIDDEN, "outside_organisation_district",
+                   "این سازمان فقط در منطقه‌ی خود اثر ثبت می‌کند.",
+                   "This organisation submits only in the district it works in.", {"district": district})
+
+
+def check_organisation_account(organisation: dict | None, district: int) -> None:
+    """An organisation's own account submits or changes works only while its organisation is registered and
+    active, and only in the district the organisation works in (registry's district of it; anywhere when it is
+    registered for no district in particular, as the work form's choice of organisations reads it)."""
+    if organisation is None or not organisation["active"]:
+        raise organisation_inactive()
+    if organisation["district"] is not None and organisation["district"] != district:
+        raise outside_organisation_district(organisation["district"])
+
+
+def check_own_submitter(account: str, submitter: SubmitterDraft, organisation: dict | None) -> None:
+    """An organisation's own account names only its own organisation as a work's submitter (by its code or its
+    legal-entity ID): never a citizen, never another organisation."""
+    named = organisation["code"] if organisation is not None else submitter.organisation_code
+    if submitter.kind != ORGANISATION or named not in (None, account) \
+            or submitter.organisation_code not in (None, account):
+        raise not_own_organisation()
 
 
 def canonical_submitter(name: str, national_id: str, mobile: str) -> Submitter:

@@ -38,6 +38,8 @@ from services.submissions.works.submitters import (
     ORGANISATION,
     SubmitterDraft,
     canonical_submitter,
+    check_organisation_account,
+    check_own_submitter,
     organisation_reference,
     submitter_id,
 )
@@ -57,6 +59,7 @@ async def submit_work(conn: AsyncConnection, principal: Principal, body: WorkIn,
     events. Without an organisation or office that is four statements: context, work with flag and history,
     outbox rows, the relay's wake-up."""
     _may_enter(principal, body)
+    await check_account(conn, principal, body.district)
     draft = _work_draft(body)
     found = await _intake_context(conn, draft, now)
     work = accept_work(draft, found, tracking_code=new_tracking_code(), now=now)
@@ -85,6 +88,7 @@ async def check_work(conn: AsyncConnection, principal: Principal, body: WorkIn, 
     clerk fixes first, or the work's columns as they would be received, with its neighbourhood's name and
     whether it would be flagged a probable duplicate. Run it in a transaction: it takes the duplicate lock."""
     _may_enter(principal, body)
+    await check_account(conn, principal, body.district)
     draft = _work_draft(body)
     found = await _intake_context(conn, draft, now)
     work = accept_work(draft, found, tracking_code="", now=now)
@@ -101,6 +105,8 @@ async def edit_work(conn: AsyncConnection, principal: Principal, work_id: uuid.U
     work = await work_for(conn, principal, work_id, Capability.EDIT_WORKS)
     edit = _work_edit(patch)
     found = await _edit_context(conn, work, edit)
+    if principal.organisation is not None and edit.submitter is not None:
+        check_own_submitter(principal.organisation, edit.submitter, found.organisation)
     changed, fields = edited_columns(work, edit, found, now=now)
     if not changed:
         return work
@@ -156,7 +162,17 @@ async def work_for(conn: AsyncConnection, principal: Principal, work_id: uuid.UU
         raise not_found("اثر", "Work")
     if change and not _may(principal, capability, work):
         raise not_district_staff()
+    if change:
+        await check_account(conn, principal, work["district"])
     return work
+
+
+async def check_account(conn: AsyncConnection, principal: Principal, district: int) -> None:
+    """An organisation's own account submits and changes works only while its organisation is active, in the
+    district it works in (checked on registry's organisations as mirrored here; nothing to check for staff)."""
+    if principal.organisation is not None:
+        organisation = await projections_db.get_organisation(conn, code=principal.organisation)
+        check_organisation_account(organisation, district)
 
 
 def _may(principal: Principal, capability: Capability, work: dict) -> bool:
