@@ -17,7 +17,7 @@ from sqlalchemy import (
     select,
     update,
 )
-from sqlalchemy.dialects.postgresql import UUID, insert
+from sqlalchemy.dialects.postgresql import ARRAY, UUID, insert
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from services.evaluation.domain import AWAITING_TIER_1, WITHDRAWN
@@ -52,6 +52,7 @@ people = Table(
     Column("person_id", UUID(as_uuid=True), primary_key=True),
     Column("name", Text, nullable=False),
     Column("mobile", Text),
+    Column("organisations", ARRAY(Text), nullable=False, server_default="{}"),  # codes they speak for or belong to
 )
 
 memberships = Table(
@@ -182,9 +183,10 @@ async def withdrawal_of(conn: AsyncConnection, *, work_id: uuid.UUID) -> dict | 
     return dict(row) if row else None
 
 
-async def upsert_person(conn: AsyncConnection, *, person_id: uuid.UUID, name: str, mobile: str | None) -> None:
+async def upsert_person(conn: AsyncConnection, *, person_id: uuid.UUID, name: str, mobile: str | None,
+                        organisations: list[str]) -> None:
     """Mirror a person as registry described them."""
-    values = {"person_id": person_id, "name": name, "mobile": mobile}
+    values = {"person_id": person_id, "name": name, "mobile": mobile, "organisations": organisations}
     await conn.execute(insert(people).values(**values).on_conflict_do_update(index_elements=["person_id"],
                                                                                set_=values))
 
@@ -197,7 +199,8 @@ async def upsert_membership(conn: AsyncConnection, *, values: dict) -> None:
 
 async def evaluators(conn: AsyncConnection, *, kinds: frozenset[str], roles: frozenset[str],
                      district: int | None) -> list[dict]:
-    """People actively appointed to bodies of these kinds (of a district, when given), with their ties."""
+    """People actively appointed to bodies of these kinds in these roles (of a district, when given), with their
+    ties: mobile, the districts they work in, the organisations they speak for."""
     query = (select(memberships.c.person_id).distinct().where(
         memberships.c.active, memberships.c.body_kind.in_([str(k) for k in kinds]),
         memberships.c.role.in_([str(r) for r in roles])))
@@ -206,16 +209,16 @@ async def evaluators(conn: AsyncConnection, *, kinds: frozenset[str], roles: fro
     ids = [r[0] for r in await conn.execute(query)]
     if not ids:
         return []
-    mobiles = dict((await conn.execute(select(people.c.person_id, people.c.mobile)
-                                       .where(people.c.person_id.in_(ids)))).all())
+    ties = {r[0]: r for r in await conn.execute(select(people.c.person_id, people.c.mobile, people.c.organisations)
+                                                .where(people.c.person_id.in_(ids)))}
     rows = (await conn.execute(select(memberships.c.person_id, memberships.c.district)
                                .where(memberships.c.active, memberships.c.person_id.in_(ids)))).all()
     districts: dict = {person: set() for person in ids}
     for person, home in rows:
         if home is not None:
             districts[person].add(home)
-    return [{"person_id": p, "mobile": mobiles.get(p), "districts": frozenset(districts[p])}
-            for p in sorted(ids, key=str)]
+    return [{"person_id": p, "mobile": ties[p][1] if p in ties else None, "districts": frozenset(districts[p]),
+             "organisations": frozenset(ties[p][2]) if p in ties else frozenset()} for p in sorted(ids, key=str)]
 
 
 async def declared_conflicts(conn: AsyncConnection, *, work_ids: list[uuid.UUID]) -> set[tuple[uuid.UUID, uuid.UUID]]:

@@ -22,14 +22,22 @@ WITHDRAWN = "withdrawn"  # final: no later move undoes it
 OPEN, CLOSED = "open", "closed"
 DRAFT, SUBMITTED = "draft", "submitted"
 DEFAULT_K = 3
+EDITION_CODE = r"^1[34][0-9]{2}$"  # an edition is a Jalali year
+CATEGORY_CODE = r"^[a-z][a-z0-9_]{1,39}$"  # the category codes submissions' calls accept
 DEFAULT_TIER_1_DAYS = 30  # a tier-1 round opened when the call closes is due at the end of this many days
 DEFAULT_QUOTA = 3
 PLACES = ("first", "second", "third")
 HONOURABLE_MENTIONS = 2
-# Bodies whose members evaluate: a district's three committees at tier 1, the jury at tier 2.
+# Who is drawn to judge: at tier 1 the members of a district's three committees (the chair presides as one of them,
+# an evaluator is appointed to judge), at tier 2 the jurors only. A secretary keeps a committee's or the jury's
+# records and does not judge, nor does the jury's chair: either is drawn only when they also hold a judging role.
 TIER_1_KINDS = DISTRICT_COMMITTEE_KINDS
 TIER_2_KINDS = frozenset({BodyKind.JURY_COMMITTEE})
-EVALUATING_ROLES = frozenset({Role.CHAIR, Role.SECRETARY, Role.MEMBER, Role.EVALUATOR, Role.JUROR})
+TIER_1_ROLES = frozenset({Role.CHAIR, Role.MEMBER, Role.EVALUATOR})
+TIER_2_ROLES = frozenset({Role.JUROR})
+# What an evaluator sees of an assigned work: what judging needs, nothing of the submitter (no name, national ID,
+# mobile or organisation).
+JUDGING_FIELDS = ("work_id", "district", "neighbourhood", "category", "title")
 # A sensible default rubric for social initiatives (weights sum to 10; scores 0-10).
 DEFAULT_RUBRIC = [
     {"code": "innovation", "name_fa": "نوآوری", "weight": 2, "min_score": 0, "max_score": 10},
@@ -38,6 +46,16 @@ DEFAULT_RUBRIC = [
     {"code": "participation", "name_fa": "مشارکت مردمی", "weight": 2, "min_score": 0, "max_score": 10},
     {"code": "feasibility", "name_fa": "امکان‌پذیری", "weight": 1, "min_score": 0, "max_score": 10},
 ]
+
+
+def drawn_from(tier: int) -> tuple[frozenset[str], frozenset[str]]:
+    """The body kinds and the roles in them that a round of this tier draws its evaluators from."""
+    return (TIER_1_KINDS, TIER_1_ROLES) if tier == 1 else (TIER_2_KINDS, TIER_2_ROLES)
+
+
+def for_judging(work: dict) -> dict:
+    """A work as its evaluator sees it (JUDGING_FIELDS only)."""
+    return {name: work[name] for name in JUDGING_FIELDS}
 
 
 def waiting_status(tier: int) -> str:

@@ -6,9 +6,9 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 from services.evaluation.settings import EvaluationSettings
 from services.evaluation.usecases import council, opening, works
 from shared.contracts import notifications, registry, submissions
-from shared.contracts.decisions import ApproveResults, CloseTier, OpenTier, SetQuotas, SetRubric
 from shared.contracts.submissions import CallClosed, WorkChanged, WorkReceived, WorkWithdrawn
 from shared.messaging.handlers import HandlerTable, ignoring
+from shared.revocation import record_revocation
 
 
 async def on_work_withdrawn(conn: AsyncConnection, event: WorkWithdrawn) -> None:
@@ -30,16 +30,9 @@ class Handlers:
 
 
 async def on_decision(conn: AsyncConnection, event: registry.DecisionIssued) -> None:
-    """Act on the council's evaluation decisions: quotas, rubric, opening a district's round, approving results."""
-    action = event.parameters
-    if isinstance(action, SetQuotas):
-        await council.set_quotas(conn, action=action)
-    elif isinstance(action, SetRubric):
-        await council.set_rubric(conn, action=action)
-    elif isinstance(action, OpenTier) and not isinstance(action, CloseTier):
-        await opening.open_round_by_decision(conn, action=action, decision_id=event.decision_id)
-    elif isinstance(action, ApproveResults):
-        await council.publish_results(conn, edition=action.edition, category=action.category)
+    """A decision was issued: evaluation carries out the council's (quotas, rubric, opening a district's round,
+    approving results) when the authority it carries may issue them."""
+    await council.carry_out_decision(conn, decision=event)
 
 
 TABLE = HandlerTable(
@@ -47,6 +40,7 @@ TABLE = HandlerTable(
     handlers={
         WorkReceived: works.receive_work, WorkChanged: works.change_work, WorkWithdrawn: on_work_withdrawn,
         CallClosed: Handlers.on_call_closed, registry.PersonRegistered: works.mirror_person,
+        registry.AccessRevoked: record_revocation,
         registry.MemberAppointed: works.mirror_membership, registry.MemberRemoved: works.mirror_membership,
         registry.DecisionIssued: on_decision,
     },
@@ -62,5 +56,6 @@ TABLE = HandlerTable(
         registry.DecisionAcknowledged, registry.DecisionImplemented, registry.DecisionOverdue,
         registry.OrganisationRegistered, registry.OrganisationChanged, registry.ReportFiled,
     ) | ignoring("webhook health is the operators' concern",
-                 notifications.WebhookFailing, notifications.WebhookResumed),
+                 notifications.WebhookFailing, notifications.WebhookResumed,
+    ) | ignoring("the ledger's checkpoints are witnesses for other systems", registry.LedgerCheckpointed),
 )

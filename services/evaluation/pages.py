@@ -1,13 +1,16 @@
 """Evaluation's pages for citizens (no sign-in): the published results of an edition, per category. They show what
 the public JSON `/results/{edition}` shows (places, titles, districts) and nothing personal."""
 
+import re
 from pathlib import Path
 
 from fastapi import APIRouter, Request
 from fastapi.responses import Response
 
+from services.evaluation.domain import EDITION_CODE
 from services.evaluation.usecases import council
 from shared.persian import to_ascii_digits
+from shared.refusals import not_found
 from shared.web.connection import Reading
 from shared.web.pages import Pages
 
@@ -49,7 +52,11 @@ def build_router(pages: Pages) -> APIRouter:
 
     @router.get("/festival/results/{edition}")
     async def of_edition(request: Request, edition: str, conn: Reading) -> Response:
-        """The published results of an edition (Persian or ASCII digits in the address)."""
-        return await show(request, conn, to_ascii_digits(edition).strip()[:20])
+        """The published results of an edition (Persian or ASCII digits in the address); an address that names
+        no possible edition (a NUL byte, a long string) is not found."""
+        edition = to_ascii_digits(edition).strip()
+        if not re.fullmatch(EDITION_CODE, edition):
+            raise not_found("نتایج این دوره", "Results of this edition")
+        return await show(request, conn, edition)
 
     return router

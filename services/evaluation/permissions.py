@@ -3,14 +3,20 @@
 Use cases ask this one table (routes and consumers never check roles themselves); tests/evaluation/test_access.py
 reads it to know what to expect from each persona. Scoring is not a role: an evaluator acts only on the works a
 round assigned to them, which the use cases check against the assignments (anyone else hears "not found").
+
+Powers follow body kind and role, never "any appointment in the district": a district committee's members and
+the jurors are evaluators, not district staff, and see only the works a round gave them. The district's works are
+listed for the district office that keeps them (its staff and its secretary) and for city-wide staff (the festival
+secretary and the central secretariat, who receive the selections and monitor the districts). The policy council
+and the specialised committees oversee through decisions, reports and the published results, not the work list.
 """
 
 from enum import StrEnum
 
 from shared.permissions import (
-    ANYONE_OF_THE_DISTRICT,
     CENTRAL_SECRETARIAT,
     CITY_WIDE_STAFF,
+    DISTRICT_OFFICE,
     DISTRICT_SECRETARY,
     PermissionTable,
     holder,
@@ -22,7 +28,7 @@ from shared.principal import BodyKind, Principal, Role
 class Capability(StrEnum):
     """What a signed-in person may ask of the evaluation service."""
 
-    SEE_WORKS = "see_works"  # the works of a district (of every district for city-wide staff)
+    SEE_WORKS = "see_works"  # the works of a district, for its office (of every district for city-wide staff)
     MANAGE_TIER_1_ROUND = "manage_tier_1_round"  # open, preview the ranking, close: a district's round
     MANAGE_TIER_2_ROUND = "manage_tier_2_round"  # the same for the jury's city-wide round
     REOPEN_ROUND = "reopen_round"  # reopen a closed round (recorded with its reason)
@@ -31,7 +37,7 @@ class Capability(StrEnum):
 
 
 PERMISSIONS = PermissionTable(Capability, {
-    Capability.SEE_WORKS: rule(CITY_WIDE_STAFF, ANYONE_OF_THE_DISTRICT),
+    Capability.SEE_WORKS: rule(CITY_WIDE_STAFF, DISTRICT_OFFICE),
     Capability.MANAGE_TIER_1_ROUND: rule(DISTRICT_SECRETARY),
     Capability.MANAGE_TIER_2_ROUND: rule(CENTRAL_SECRETARIAT),
     Capability.REOPEN_ROUND: rule(holder({BodyKind.FESTIVAL_SECRETARY}, {Role.SECRETARY})),

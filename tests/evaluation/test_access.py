@@ -1,7 +1,8 @@
 """Who may do what in evaluation, role by role: every protected operation is called as every persona, and what the
 running service answers must be what services/evaluation/permissions.py says (the expectations come from that
 table, never from a list kept here). Scoring is no role: anyone signed in is an evaluator of exactly the works a
-round assigned to them, and hears "not found" about any other.
+round assigned to them, and hears "not found" about any other. A round draws the members of the district's
+committees (domain.drawn_from), never a secretary; a committee member lists no district's works.
 
 Edition 1387 and district 7's welfare round are used by no other test."""
 
@@ -14,12 +15,14 @@ import httpx
 import jwt
 import pytest
 
-from services.evaluation.domain import EVALUATING_ROLES, TIER_1_KINDS
+from services.evaluation.domain import drawn_from
 from services.evaluation.permissions import PERMISSIONS, Capability
 from shared.contracts.submissions import WorkReceived
 from tests.support.bus import publish_event
 from tests.support.evaluation import evaluation, projected
 from tests.support.personas import PERSONAS, Persona, persona_tokens
+from tests.support.submissions import registered_organisation
+from tests.support.submissions_accounts import organisation_principal, organisation_token
 from tests.support.system import System
 from tests.support.waiting import wait_for
 
@@ -37,8 +40,8 @@ class Scene:
 
 
 def assigned(persona: Persona) -> bool:
-    """True when the round gives the persona the work: every district-7 committee evaluator gets it (k = all)."""
-    return persona.principal().holds(TIER_1_KINDS, EVALUATING_ROLES, DISTRICT)
+    """True when the round gives the persona the work: everyone a tier-1 round of district 7 draws gets it (k = all)."""
+    return persona.principal().holds(*drawn_from(1), DISTRICT)
 
 
 @pytest.fixture(scope="module")
@@ -55,9 +58,10 @@ def scene(system: System) -> Scene:
                         submitter_national_id="0499370899", submitter_mobile="09357770000", edition=EDITION)
     asyncio.run(publish_event(system.amqp_url, work))
     wait_for(lambda: projected(system, "SELECT count(*) FROM works WHERE work_id = $1", work.work_id))
+    kinds, roles = drawn_from(1)
     evaluators = projected(system, "SELECT count(DISTINCT person_id) FROM memberships WHERE active AND district = $1 "
                                    "AND body_kind = ANY($2) AND role = ANY($3)", DISTRICT,
-                           [str(k) for k in TIER_1_KINDS], [str(r) for r in EVALUATING_ROLES])
+                           [str(k) for k in kinds], [str(r) for r in roles])
     manager = next(u for u, p in PERSONAS.items()
                    if PERMISSIONS.may(p.principal(), Capability.MANAGE_TIER_1_ROUND, district=DISTRICT))
     opened = evaluation(system, "POST", "/rounds", tokens[manager], {
@@ -137,6 +141,29 @@ OPERATIONS = [
 ]
 
 
+# Before the table-driven tests: their last operation (declaring a conflict) takes the work from its evaluators.
+def test_a_committee_member_lists_none_of_the_districts_works_only_those_assigned(system: System,
+                                                                                 scene: Scene) -> None:
+    member = scene.tokens["member.d07"]
+
+    listed = evaluation(system, "GET", "/works?limit=500", member)
+    read = evaluation(system, "GET", f"/works/{scene.work_id}", member)
+    mine = evaluation(system, "GET", f"/rounds/{scene.round_id}/my-works", member)
+
+    assert listed.status_code == 200 and listed.json() == []
+    assert answer(read) == "404 not_found"
+    assert [w["work_id"] for w in mine.json()] == [scene.work_id]
+    assert set(mine.json()[0]) == {"work_id", "district", "neighbourhood", "category", "title", "sheet"}
+    assert "09357770000" not in mine.text and "0499370899" not in mine.text  # nothing of the submitter
+
+
+def test_the_district_office_lists_its_works_and_a_jury_secretary_none(system: System, scene: Scene) -> None:
+    for office in ("staff.d07", "secretary.d07"):
+        listed = evaluation(system, "GET", "/works?limit=500", scene.tokens[office]).json()
+        assert scene.work_id in {w["work_id"] for w in listed}
+    assert evaluation(system, "GET", "/works?limit=500", scene.tokens["jury.secretary"]).json() == []
+
+
 @pytest.mark.parametrize("operation", OPERATIONS, ids=[o.name for o in OPERATIONS])
 def test_each_persona_gets_what_the_permissions_table_says(system: System, scene: Scene,
                                                            operation: Operation) -> None:
@@ -147,6 +174,19 @@ def test_each_persona_gets_what_the_permissions_table_says(system: System, scene
     assert got == expected
 
 
+def test_an_organisations_own_account_gets_what_the_table_says_of_someone_holding_no_role(system: System,
+                                                                                          scene: Scene) -> None:
+    token = organisation_token(system, registered_organisation(system)["code"])
+    account = organisation_principal("charity")
+
+    got = {o.name: o.call(system, scene, token) for o in OPERATIONS}
+
+    assert not any(PERMISSIONS.may(account, o.capability, district=DISTRICT) for o in OPERATIONS
+                   if o.capability != Capability.EVALUATE)
+    assert got == {o.name: o.unassigned or o.refused for o in OPERATIONS}
+
+
 @pytest.mark.parametrize("operation", OPERATIONS, ids=[o.name for o in OPERATIONS])
 def test_every_protected_operation_needs_a_sign_in(system: System, scene: Scene, operation: Operation) -> None:
     assert operation.call(system, scene, "not-a-token") == "401 not_authenticated"
+

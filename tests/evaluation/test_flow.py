@@ -46,7 +46,8 @@ def score_everything(system: System, round_id: str, tokens: list[str], judge) ->
 
 @pytest.fixture(scope="module")
 def people(system: System) -> dict:
-    """District 15's committee evaluators (one of whom submitted a work), the jury, and the managers."""
+    """District 15's committee evaluators (one of whom submitted a work), the jury (its jurors, its secretary and
+    its chair), and the managers."""
     secretary = system.district_secretary_token(DISTRICT)
     committee = [appoint_account(system, secretary, f"eval.d15.{i}", f"district-15-{body}", "member",
                                  f"0912555000{i}")
@@ -57,7 +58,10 @@ def people(system: System) -> dict:
     juror_zero = jwt.decode(jury[0], options={"verify_signature": False})["sub"]
     httpx.post(f"{system.url('registry')}/bodies/district-15/members", headers=bearer(secretary),
                json={"person_id": juror_zero, "role": "staff"})
-    return {"secretary": secretary, "committee": committee, "jury": jury, "admin": admin,
+    # The jury's secretary and chair run it and judge nothing (they hold no juror role).
+    officers = [jwt.decode(appoint_account(system, admin, f"jury.{role}.flow", "jury", role, f"0912666100{i}"),
+                           options={"verify_signature": False})["sub"] for i, role in enumerate(("secretary", "chair"))]
+    return {"secretary": secretary, "committee": committee, "jury": jury, "admin": admin, "officers": officers,
             "central": system.account_token("staff.central", "central-secretariat", "staff")}
 
 
@@ -71,7 +75,7 @@ def test_a_district_round_advances_exactly_the_quota_and_the_jury_proposes_award
     for work in works:
         asyncio.run(publish_event(system.amqp_url, work))
     wait_for(lambda: projected(system, "SELECT count(*) FROM works WHERE district = $1", DISTRICT) == WORKS)
-    wait_for(lambda: projected(system, "SELECT count(*) FROM memberships WHERE active") >= 9)
+    wait_for(lambda: projected(system, "SELECT count(*) FROM memberships WHERE active") >= 11)
     wait_for(lambda: projected(system, "SELECT count(*) FROM quotas") == 1)
 
     opened = evaluation(system, "POST", "/rounds", people["secretary"],
@@ -120,6 +124,8 @@ def test_a_district_round_advances_exactly_the_quota_and_the_jury_proposes_award
     assert jury_round.status_code == 201, jury_round.text
     tier2 = jury_round.json()["id"]
     assert evaluation(system, "GET", f"/rounds/{tier2}/my-works", people["jury"][0]).json() == []
+    assert projected(system, "SELECT count(*) FROM assignments WHERE round_id = $1 AND evaluator_id = ANY($2)",
+                     uuid.UUID(tier2), [uuid.UUID(o) for o in people["officers"]]) == 0
     score_everything(system, tier2, people["jury"][1:], lambda judge, title: 10 - int(title[-2:]) % 7)
     assert evaluation(system, "POST", f"/rounds/{tier2}/close", people["central"]).status_code == 200
 

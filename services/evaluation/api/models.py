@@ -2,11 +2,27 @@
 
 import uuid
 from datetime import datetime
+from typing import Annotated
 
-from pydantic import BaseModel, Field
+from pydantic import AfterValidator, BaseModel, Field
 
-from services.evaluation.domain import DEFAULT_K
+from services.evaluation.domain import CATEGORY_CODE, DEFAULT_K, EDITION_CODE
+from shared.fields import Text
 from shared.models import StrictModel
+from shared.persian import tehran_day_end_utc
+
+
+def _jalali_date(value: str) -> str:
+    """Refuse what is no Jalali date, or one whose day's end lies past the calendar."""
+    try:
+        tehran_day_end_utc(value)
+    except (ValueError, OverflowError):
+        raise ValueError("not a Jalali date such as 1405/10/15") from None
+    return value
+
+
+Edition = Annotated[str, Field(pattern=EDITION_CODE, description="Festival edition, a Jalali year such as 1405")]
+Category = Annotated[str, Field(pattern=CATEGORY_CODE, description="A category code of the call, e.g. welfare")]
 
 
 class WorkOut(BaseModel):
@@ -24,11 +40,12 @@ class WorkOut(BaseModel):
 class RoundIn(StrictModel):
     """A round to open."""
 
-    edition: str = Field(pattern=r"^1[34][0-9]{2}$")
+    edition: Edition
     tier: int = Field(ge=1, le=2)
     district: int | None = Field(default=None, ge=1, le=22)
-    category: str
-    deadline: str | None = Field(default=None, description="Jalali date, e.g. 1405/10/15 (end of that day)")
+    category: Category
+    deadline: Annotated[str, AfterValidator(_jalali_date)] | None = Field(
+        default=None, description="Jalali date, e.g. 1405/10/15 (end of that day)")
     k: int = Field(default=DEFAULT_K, ge=1, le=15)
 
 
@@ -52,8 +69,8 @@ class RoundOut(BaseModel):
 class SheetIn(StrictModel):
     """An evaluator's scores for one work: a draft, or submitted (final)."""
 
-    scores: dict[str, float]
-    comment: str = Field(default="", max_length=5000)
+    scores: dict[str, float] = Field(max_length=50)
+    comment: Text = Field(default="", max_length=5000)
     submit: bool = False
 
 
@@ -89,7 +106,7 @@ class SheetSaved(BaseModel):
 class ConflictIn(StrictModel):
     """Why the evaluator may not judge the work."""
 
-    reason: str = Field(min_length=3, max_length=1000)
+    reason: Text = Field(min_length=3, max_length=1000)
 
 
 class ConflictOut(BaseModel):
@@ -124,7 +141,7 @@ class ClosedOut(BaseModel):
 class ReopenIn(StrictModel):
     """Why the round reopens (recorded)."""
 
-    reason: str = Field(min_length=3, max_length=1000)
+    reason: Text = Field(min_length=3, max_length=1000)
 
 
 class ReopenedOut(BaseModel):
@@ -137,8 +154,8 @@ class ReopenedOut(BaseModel):
 class ReceiptIn(StrictModel):
     """The category whose district selections the central secretariat received."""
 
-    edition: str
-    category: str
+    edition: Edition
+    category: Category
 
 
 class ReceiptOut(BaseModel):

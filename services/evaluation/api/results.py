@@ -1,8 +1,9 @@
 """The central secretariat's receipt of the districts' selections, and the published results (public)."""
 
-from fastapi import APIRouter, Depends
+from fastapi import APIRouter, Depends, Path
 
 from services.evaluation.api.models import PublishedOut, ReceiptIn, ReceiptOut
+from services.evaluation.domain import EDITION_CODE
 from services.evaluation.usecases import council
 from shared.auth import signed_in
 from shared.principal import Principal
@@ -19,6 +20,6 @@ async def confirm_receipt(body: ReceiptIn, conn: Transaction, principal: Princip
 
 
 @router.get("/results/{edition}", response_model=list[PublishedOut], tags=["rounds", "results"])
-async def results(edition: str, conn: Reading) -> list[PublishedOut]:
+async def results(conn: Reading, edition: str = Path(pattern=EDITION_CODE)) -> list[PublishedOut]:
     """Published results of an edition; public, nothing personal."""
     return [PublishedOut(**r) for r in await council.published_results(conn, edition=edition)]

@@ -15,7 +15,7 @@ router = APIRouter(tags=["works"])
 
 @router.get("/works", response_model=list[WorkOut])
 async def list_works(conn: Reading, principal: Principal = Depends(signed_in), limit: int = Query(50, ge=1, le=500),
-                     offset: int = Query(0, ge=0)) -> list[WorkOut]:
+                     offset: int = Query(0, ge=0, le=1_000_000)) -> list[WorkOut]:
     """Works known to evaluation, limited to the districts the caller may see."""
     return [WorkOut(**w) for w in await works.list_works(conn, principal, limit=limit, offset=offset)]
 

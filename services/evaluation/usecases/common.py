@@ -7,7 +7,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 
 from services.evaluation import db, db_rounds
 from services.evaluation.assignment import Candidate, Entry
-from services.evaluation.domain import EVALUATING_ROLES, TIER_1_KINDS, TIER_2_KINDS
+from services.evaluation.domain import drawn_from
 from services.evaluation.permissions import PERMISSIONS, managing
 from shared.principal import Principal
 from shared.refusals import not_found
@@ -34,10 +34,12 @@ async def require_assigned(conn: AsyncConnection, round_id: uuid.UUID, work_id: 
 
 
 async def candidates(conn: AsyncConnection, tier: int, district: int | None) -> list[Candidate]:
-    """Who may evaluate a round: the district's committees at tier 1, the jury at tier 2, with their ties."""
-    kinds = TIER_1_KINDS if tier == 1 else TIER_2_KINDS
-    rows = await db.evaluators(conn, kinds=kinds, roles=EVALUATING_ROLES, district=district if tier == 1 else None)
-    return [Candidate(person_id=r["person_id"], mobile=r["mobile"], districts=r["districts"]) for r in rows]
+    """Who may evaluate a round, with their ties: the members of the district's committees at tier 1, the jurors at
+    tier 2 (domain.drawn_from); each with their mobile, districts and the organisations they speak for."""
+    kinds, roles = drawn_from(tier)
+    rows = await db.evaluators(conn, kinds=kinds, roles=roles, district=district if tier == 1 else None)
+    return [Candidate(person_id=r["person_id"], mobile=r["mobile"], districts=r["districts"],
+                      organisations=r["organisations"]) for r in rows]
 
 
 def entry(work: dict) -> Entry:

@@ -3,6 +3,7 @@ of the districts' selections, and the council's approval that publishes the resu
 
 import uuid
 
+import structlog
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from services.evaluation import db, db_council, db_rounds
@@ -16,10 +17,38 @@ from services.evaluation.domain import (
     check_receivable,
 )
 from services.evaluation.permissions import PERMISSIONS, Capability
-from shared.contracts.decisions import SetQuotas, SetRubric
+from services.evaluation.usecases import opening
+from shared.contracts.decisions import ApproveResults, CloseTier, OpenTier, SetQuotas, SetRubric, may_issue_actionable
 from shared.contracts.evaluation import Award, ResultsPublished, SelectionsReceived
+from shared.contracts.registry import DecisionIssued
 from shared.messaging.outbox import add_events
 from shared.principal import Principal
+
+log = structlog.get_logger("evaluation.council")
+
+
+async def carry_out_decision(conn: AsyncConnection, *, decision: DecisionIssued) -> bool:
+    """Carry out an actionable decision on evaluation (quotas, a rubric, opening a district's round, approving the
+    results) when the authority it carries may issue one: the policy council, through its chair or secretary.
+    Without that authority nothing changes: the refusal is logged and the message acknowledged, since delivering
+    it again would not change who issued it. Returns whether anything was carried out."""
+    action = decision.parameters
+    if not isinstance(action, SetQuotas | SetRubric | OpenTier | ApproveResults) or isinstance(action, CloseTier):
+        return False  # nothing evaluation acts on (the call's opening and closing are submissions')
+    if decision.kind != "actionable" or not may_issue_actionable(decision.issuer_kind, decision.issuer_role):
+        log.warning("decision.not_carried_out", code="not_authorised", decision_id=str(decision.decision_id),
+                    action=action.action, kind=decision.kind, issuing_body=decision.issuing_body,
+                    issuer_kind=decision.issuer_kind, issuer_role=decision.issuer_role)
+        return False
+    if isinstance(action, SetQuotas):
+        await set_quotas(conn, action=action)
+    elif isinstance(action, SetRubric):
+        await set_rubric(conn, action=action)
+    elif isinstance(action, OpenTier):
+        await opening.open_round_by_decision(conn, action=action, decision_id=decision.decision_id)
+    else:
+        await publish_results(conn, edition=action.edition, category=action.category)
+    return True
 
 
 async def set_quotas(conn: AsyncConnection, *, action: SetQuotas) -> None:

@@ -7,7 +7,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 
 from services.evaluation import db, db_rounds
 from services.evaluation.assignment import conflict
-from services.evaluation.domain import DRAFT, SUBMITTED, check_sheet_editable, checked_scores
+from services.evaluation.domain import DRAFT, SUBMITTED, check_sheet_editable, checked_scores, for_judging
 from services.evaluation.permissions import PERMISSIONS, Capability
 from services.evaluation.usecases.common import candidates, entry, load_round, require_assigned
 from shared.contracts.evaluation import SheetSubmitted, WorkAssigned
@@ -22,12 +22,13 @@ def _evaluator(principal: Principal) -> uuid.UUID:
 
 
 async def my_works(conn: AsyncConnection, principal: Principal, *, round_id: uuid.UUID) -> list[dict]:
-    """The works assigned to the principal in a round, each with the principal's own sheet (or None)."""
+    """The works assigned to the principal in a round, as judging needs them (nothing of the submitter), each with
+    the principal's own sheet (or None)."""
     me = _evaluator(principal)
     plan = await db_rounds.round_assignments(conn, round_id=round_id)
     sheets = {s["work_id"]: s for s in await db_rounds.round_sheets(conn, round_id=round_id, evaluator=me)}
     works = await db.works_by_ids(conn, work_ids=[w for w, people in plan.items() if me in people])
-    return [{**w, "sheet": sheets.get(w["work_id"])} for w in works]
+    return [{**for_judging(w), "sheet": sheets.get(w["work_id"])} for w in works]
 
 
 async def save_sheet(conn: AsyncConnection, principal: Principal, *, round_id: uuid.UUID, work_id: uuid.UUID,

@@ -8,7 +8,15 @@ import structlog
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from services.evaluation import db, db_rounds
-from services.evaluation.domain import AWAITING_TIER_1, OPEN, TIER_1_KINDS, WITHDRAWN, Withdrawal, withdrawal_effect
+from services.evaluation.domain import (
+    AWAITING_TIER_1,
+    OPEN,
+    TIER_1_KINDS,
+    TIER_1_ROLES,
+    WITHDRAWN,
+    Withdrawal,
+    withdrawal_effect,
+)
 from services.evaluation.permissions import PERMISSIONS, Capability, visible_districts
 from services.evaluation.usecases.opening import staff_short_rounds
 from shared.contracts import registry
@@ -85,16 +93,19 @@ async def withdraw_work(conn: AsyncConnection, *, work_id: uuid.UUID, reason: st
 
 
 async def mirror_person(conn: AsyncConnection, event: registry.PersonRegistered) -> None:
-    """Mirror a person (their mobile is checked against submitters for conflicts)."""
-    await db.upsert_person(conn, person_id=event.person_id, name=event.name, mobile=event.mobile)
+    """Mirror a person: their mobile is checked against submitters, and the organisations they speak for or belong
+    to against submitting organisations, so neither ever judges their own work."""
+    await db.upsert_person(conn, person_id=event.person_id, name=event.name, mobile=event.mobile,
+                           organisations=sorted(set(event.organisations)))
 
 
 async def mirror_membership(conn: AsyncConnection, event: registry.MemberAppointed) -> None:
-    """Mirror an appointment or its removal: who sits on the committees and the jury. A new committee member can
-    take the works a round opened at the call's close could not staff."""
+    """Mirror an appointment or its removal: who sits on the committees and the jury, in which role. A new committee
+    member can take the works a round opened at the call's close could not staff (a secretary is never drawn)."""
     await db.upsert_membership(conn, values={
         "appointment_id": event.appointment_id, "person_id": event.person_id, "body_code": event.body_code,
         "body_kind": event.body_kind, "role": event.role, "district": event.district,
         "active": event.action == "appointed"})
-    if event.action == "appointed" and event.district and event.body_kind in TIER_1_KINDS:
+    if event.action == "appointed" and event.district and event.body_kind in TIER_1_KINDS \
+            and event.role in TIER_1_ROLES:
         await staff_short_rounds(conn, district=event.district)

@@ -1,7 +1,9 @@
-"""Evaluation's permissions table keeps today's powers (issue #11 will tighten roles): the district's secretary
-manages its tier-1 rounds, the central secretariat the jury's round and the receipt, the festival secretary
-reopens; staff see their district's works, city-wide staff every district's."""
+"""Evaluation's permissions table: the district's secretary manages its tier-1 rounds, the central secretariat the
+jury's round and the receipt, the festival secretary reopens; the district's office (staff and secretary) sees its
+district's works, city-wide staff every district's; committee members and jurors are evaluators, not staff, and
+see only the works a round gave them. Who is drawn to judge: a district committee's members, the jury's jurors."""
 
+from services.evaluation.domain import drawn_from
 from services.evaluation.permissions import PERMISSIONS, Capability, visible_districts
 from tests.support.personas import PERSONAS
 
@@ -20,9 +22,24 @@ def test_each_power_belongs_to_the_body_and_role_it_belonged_to() -> None:
     assert holders(Capability.EVALUATE) == set(PERSONAS)
 
 
-def test_works_are_seen_by_their_districts_people_and_by_city_wide_staff() -> None:
-    assert holders(Capability.SEE_WORKS) == {"festival.secretary", "central.staff", "staff.d07", "secretary.d07",
-                                             "member.d07"}
+def test_works_are_seen_by_their_districts_office_and_by_city_wide_staff_never_by_evaluators() -> None:
+    assert holders(Capability.SEE_WORKS) == {"festival.secretary", "central.staff", "staff.d07", "secretary.d07"}
+    assert holders(Capability.SEE_WORKS, 12) == {"festival.secretary", "central.staff", "staff.d12"}
     assert visible_districts(PERSONAS["central.staff"].principal()) is None
     assert visible_districts(PERSONAS["staff.d12"].principal()) == {12}
-    assert visible_districts(PERSONAS["jury.juror"].principal()) == set()
+    for evaluator in ("member.d07", "jury.juror", "jury.secretary"):
+        assert visible_districts(PERSONAS[evaluator].principal()) == set()
+
+
+def test_a_district_committees_members_and_the_jurors_are_drawn_never_a_secretary_or_the_jurys_chair() -> None:
+    def drawn(tier: int, kind: str, role: str) -> bool:
+        kinds, roles = drawn_from(tier)
+        return kind in kinds and role in roles
+
+    assert drawn(1, "executive_committee", "member") and drawn(1, "scientific_committee", "evaluator")
+    assert drawn(1, "young_citizens_committee", "chair")  # the committee's chair presides as one of its members
+    assert not drawn(1, "executive_committee", "secretary")
+    assert not drawn(1, "district_secretariat", "staff") and not drawn(1, "jury_committee", "juror")
+    assert drawn(2, "jury_committee", "juror")
+    assert not drawn(2, "jury_committee", "secretary") and not drawn(2, "jury_committee", "chair")
+    assert not drawn(2, "executive_committee", "member")
