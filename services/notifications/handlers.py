@@ -11,6 +11,7 @@ from shared.contracts import evaluation as ev
 from shared.contracts import registry as reg
 from shared.contracts import submissions as sub
 from shared.messaging.handlers import HandlerTable, ignoring
+from shared.revocation import record_revocation
 
 
 class Handlers:
@@ -104,6 +105,7 @@ class Handlers:
 TABLE = HandlerTable(
     "notifications",
     handlers={
+        reg.AccessRevoked: record_revocation,
         reg.PersonRegistered: Handlers.person_registered, reg.MemberAppointed: Handlers.member_appointed,
         reg.MemberRemoved: Handlers.member_removed, reg.BodyCreated: Handlers.body_changed,
         reg.BodyChanged: Handlers.body_changed, reg.DecisionIssued: Handlers.decision_issued,

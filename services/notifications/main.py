@@ -18,7 +18,9 @@ from services.notifications.optouts.links import OptOutLinks
 from services.notifications.rules.api import router as rules
 from services.notifications.settings import NotificationsSettings
 from services.notifications.templates.api import router as templates
+from services.notifications.templates.budget import DraftRenderer
 from services.notifications.webhooks.api import router as webhooks
+from services.notifications.webhooks.targets import WebhookTargets
 from services.notifications.webhooks.usecases import fan_out
 from shared.service import ServiceParts, assemble, serve
 from shared.web.pages import Pages, mount_static
@@ -47,6 +49,8 @@ def create_app(settings: NotificationsSettings | None = None) -> FastAPI:
     )
     mount_static(app)
     app.state.opt_out_links = links  # the opt-out page reads links with it (optouts/api.py)
+    app.state.webhook_targets = WebhookTargets.from_settings(settings)  # registration checks URLs with it
+    app.state.draft_renderer = DraftRenderer(seconds=settings.template_render_seconds)  # previews and saves
     metrics = NotificationMetrics(app.state.runtime.metrics.registry)
     recorder.metrics = dispatcher.metrics = metrics
     return app

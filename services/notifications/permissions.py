@@ -1,12 +1,15 @@
 """Who may do what in notifications: each capability and the bodies and roles that hold it.
 
 Routes, pages and use cases ask this one table; tests/notifications/test_access.py reads it to know what to expect.
-Today every staff-managed part (the ledger names recipients) belongs to city-wide staff; issue #11 may narrow it.
+Every staff-managed part (the ledger names recipients; templates, webhooks and opt-outs speak for the festival)
+belongs to city-wide staff. The rules say which bodies and roles hear of what: part of the festival's organisation,
+so they are for people who hold a role in it, not for organisation accounts (which see nothing of the organisation
+chart but their own). Everyone signed in has an inbox of their own.
 """
 
 from enum import StrEnum
 
-from shared.permissions import CITY_WIDE_STAFF, PermissionTable, rule
+from shared.permissions import CITY_WIDE_STAFF, PermissionTable, holder, rule
 
 
 class Capability(StrEnum):
@@ -25,9 +28,10 @@ class Capability(StrEnum):
 
 
 CITY_WIDE = rule(CITY_WIDE_STAFF)
+ANY_FESTIVAL_ROLE = rule(holder(None))  # any role in any body; an organisation's account holds none
 
 PERMISSIONS = PermissionTable(Capability, {
-    Capability.READ_RULES: rule(anyone_signed_in=True),
+    Capability.READ_RULES: ANY_FESTIVAL_ROLE,
     Capability.READ_OWN_INBOX: rule(anyone_signed_in=True),
     Capability.READ_LEDGER: CITY_WIDE,
     Capability.RETRY_DELIVERY: CITY_WIDE,

@@ -2,9 +2,9 @@
 
 import tempfile
 from pathlib import Path
-from typing import Literal
+from typing import Literal, Self
 
-from pydantic import SecretStr
+from pydantic import SecretStr, model_validator
 
 from shared.settings import ServiceSettings
 
@@ -49,11 +49,23 @@ class NotificationsSettings(ServiceSettings):
     max_attempts: int = 10
     webhook_timeout: float = 10.0
     webhook_failing_after: int = 5  # consecutive failed attempts that mark a webhook endpoint failing
+    # Webhooks reach public internet addresses only (checked after DNS, at registration and at each connection).
+    # Development and the tests deliver to receivers on this machine, so they turn this on; production refuses it.
+    webhook_allow_private_targets: bool = False
+    # A draft template's preview or save renders in a child process within this time (and a memory cap), or is
+    # refused as too costly.
+    template_render_seconds: float = 1.0
 
     # Opt-out links in non-essential mail are signed with this secret (unset: one generated once, kept in the
     # database); public_url is where recipients reach this service's /opt-out page.
     link_secret: SecretStr | None = None
     public_url: str = "http://127.0.0.1:8004"
+
+    @model_validator(mode="after")
+    def _refuse_private_webhooks_in_production(self) -> Self:
+        if self.env == "production" and self.webhook_allow_private_targets:
+            raise ValueError("production mode refuses webhook_allow_private_targets: webhooks may not reach inside")
+        return self
 
     def default_secrets(self) -> list[str]:
         """Development defaults that production refuses."""

@@ -10,6 +10,7 @@ import httpx
 from shared.contracts.evaluation import Award, ResultsPublished
 from tests.support import notify_stack as stacks
 from tests.support.bus import publish_event
+from tests.support.http_doubles import FAILURE_BODY
 from tests.support.notify_helpers import (
     advance,
     central,
@@ -131,10 +132,15 @@ def test_a_webhook_that_always_fails_ends_as_failing_with_the_ledger_saying_why(
                                   .json())["status"] == "failing" and h, what="endpoint failing")
     assert failing["consecutive_failures"] == 3 and "HTTP 500" in failing["last_error"]
     [row] = wait_status(notify_stack, "dead", channel="webhook", recipient=f"webhook:{hook['id']}")
-    assert row["attempts"] == 3 and "HTTP 500" in row["last_error"] and "receiver is down" in row["last_error"]
-    alerts = asyncio.run(notify_stack.system.fetchval(
-        "notifications", "SELECT count(*) FROM outbox WHERE event_type = 'notifications.webhook.failing'"))
-    assert alerts == 1
+    assert row["attempts"] == 3 and row["last_error"].endswith("endpoint answered HTTP 500 Internal Server Error")
+    alerts = asyncio.run(notify_stack.system.fetchval("notifications", "SELECT array_agg(payload::text) FROM outbox "
+                                                      "WHERE event_type = 'notifications.webhook.failing'"))
+    assert len(alerts) == 1
+    # What the endpoint answered never reaches the ledger, the endpoint's record, the alert or the logs.
+    for leaked in ("receiver is down", "hunter2", "/srv/internal"):
+        assert leaked in FAILURE_BODY
+        assert not any(leaked in text for text in (row["last_error"], failing["last_error"], alerts[0],
+                                                   notify_stack.log_text()))
     metrics = httpx.get(f"{notify_stack.url}/metrics").text
     assert "hami_notification_failing_endpoints 1.0" in metrics
     assert 'hami_notification_alerts_total{channel="webhook"} 1.0' in metrics

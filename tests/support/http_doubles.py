@@ -3,7 +3,9 @@
     python -m tests.support.http_doubles sms --port 9001 --key KEY [--reject 09120000000]
     python -m tests.support.http_doubles webhook --port 9002 --secret SECRET
 
-Both keep what they receive in memory and show it at GET /received; GET /health answers when they are up.
+Both keep what they receive in memory and show it at GET /received; GET /health answers when they are up. The
+webhook receiver fails at /fail... (HTTP 500 with a body that must never reach the sender's records) and redirects
+at /redirect?to=URL (HTTP 307 to the URL, which a sender must not follow).
 """
 
 import argparse
@@ -13,10 +15,12 @@ import json
 import threading
 import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from urllib.parse import parse_qs, urlsplit
 
 RECEIVED: list[dict] = []
 LOCK = threading.Lock()
 SIGNATURE_TOLERANCE = 300
+FAILURE_BODY = "receiver is down: stack trace at /srv/internal/app.py line 42, db password hunter2"
 
 
 def verify(secret: str, headers, body: bytes) -> bool:
@@ -73,7 +77,15 @@ class Handler(BaseHTTPRequestHandler):
 
     def _webhook(self, options, body: bytes) -> None:
         if self.path.startswith("/fail"):
-            return self._answer(500, {"error": "receiver is down"})
+            return self._answer(500, {"error": FAILURE_BODY})
+        if self.path.startswith("/redirect"):
+            with LOCK:
+                RECEIVED.append({"path": self.path, "verified": None, "body": json.loads(body), "redirected": True})
+            self.send_response(307)
+            self.send_header("Location", parse_qs(urlsplit(self.path).query)["to"][0])
+            self.send_header("Content-Length", "0")
+            self.end_headers()
+            return None
         verified = verify(options.secret, self.headers, body)
         with LOCK:
             RECEIVED.append({"path": self.path, "verified": verified, "body": json.loads(body),

@@ -9,7 +9,8 @@ from pydantic import BaseModel
 
 from services.notifications.delivery import usecases
 from services.notifications.permissions import Capability
-from services.notifications.web import allowed
+from services.notifications.web import Offset, allowed
+from shared.fields import Line
 from shared.principal import Principal
 from shared.web.connection import Reading, Transaction
 
@@ -48,14 +49,14 @@ async def list_deliveries(
     principal: Reader,
     conn: Reading,
     event_id: uuid.UUID | None = None,
-    status: str | None = None,
-    channel: str | None = None,
-    event_type: str | None = None,
-    rule: str | None = None,
-    recipient: str | None = None,
+    status: Line | None = None,
+    channel: Line | None = None,
+    event_type: Line | None = None,
+    rule: Line | None = None,
+    recipient: Line | None = None,
     since: datetime | None = None,
     limit: int = Query(50, ge=1, le=500),
-    offset: int = Query(0, ge=0),
+    offset: Offset = 0,
 ) -> list[DeliveryOut]:
     """The delivery ledger, newest first, filtered by event, status, channel, event type, rule or recipient."""
     rows = await usecases.list_deliveries(

@@ -30,6 +30,7 @@ from services.notifications.settings import NotificationsSettings
 from services.notifications.webhooks import db as hooks
 from services.notifications.webhooks import usecases as webhooks
 from services.notifications.webhooks.domain import ACTIVE
+from services.notifications.webhooks.targets import WebhookTargets
 
 log = structlog.get_logger("dispatcher")
 
@@ -43,7 +44,7 @@ class Dispatcher:
         self.clock = clock or (lambda: datetime.now(UTC))
         self.quiet = QuietHours.parse(settings.sms_quiet_hours)
         self.email, self.sms = email_channel(settings), sms_channel(settings)
-        self.webhooks = WebhookSender(timeout=settings.webhook_timeout)
+        self.webhooks = WebhookSender(timeout=settings.webhook_timeout, targets=WebhookTargets.from_settings(settings))
         self.metrics: NotificationMetrics | None = None
         self._gate = asyncio.Semaphore(settings.dispatch_concurrency)
 

@@ -31,7 +31,7 @@ from services.notifications.rules.domain import Contact, Rule, plan
 from services.notifications.settings import NotificationsSettings
 from services.notifications.templates import db as templates
 from services.notifications.templates.defaults import DEFAULTS
-from services.notifications.templates.domain import Rendered, effective, render
+from services.notifications.templates.domain import Rendered, TemplateRefused, effective, render
 from shared.contracts.base import Event
 
 log = structlog.get_logger("notifications")
@@ -96,10 +96,11 @@ class Recorder:
 
 
 def _render(rule: str, channel: str, overrides: dict, values: dict) -> Rendered:
-    """Staff's template; if it fails on a real event (it passed the sample), the default, so the message still goes."""
+    """Staff's template; if it fails on a real event (it passed the sample), or grows past the output limit, the
+    default, so the message still goes."""
     parts = effective(rule, channel, overrides)
     try:
         return render(parts, channel, values)
-    except TemplateError as error:
+    except (TemplateError, TemplateRefused, ArithmeticError, RecursionError, TypeError, ValueError) as error:
         log.error("template.failed_on_event", rule=rule, channel=channel, error=str(error)[:300])
         return render(DEFAULTS[(rule, channel)], channel, values)

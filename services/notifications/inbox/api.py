@@ -9,7 +9,7 @@ from pydantic import BaseModel
 
 from services.notifications.inbox import usecases
 from services.notifications.permissions import Capability
-from services.notifications.web import allowed
+from services.notifications.web import Offset, allowed
 from shared.principal import Principal
 from shared.web.connection import Reading, Transaction
 
@@ -38,7 +38,7 @@ class MarkedOut(BaseModel):
 
 @router.get("/inbox", response_model=list[InboxItemOut])
 async def my_inbox(principal: Owner, conn: Reading, unread: bool = False, limit: int = Query(50, ge=1, le=200),
-                   offset: int = Query(0, ge=0)) -> list[InboxItemOut]:
+                   offset: Offset = 0) -> list[InboxItemOut]:
     """The signed-in person's inbox, newest first."""
     rows = await usecases.my_inbox(conn, principal, unread_only=unread, limit=limit, offset=offset)
     return [InboxItemOut(**row) for row in rows]

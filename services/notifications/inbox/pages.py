@@ -39,10 +39,14 @@ LINKS = {
 }
 
 
+MAX_PAGE_DIGITS = 9  # a page past the last one shows the last; more digits than this is no page anyone asks for
+
+
 def page_number(raw: str | None) -> int:
-    """The page asked for (Persian or ASCII digits); the first page for anything else."""
-    text = to_ascii_digits(raw or "").strip()
-    return max(int(text), 1) if text.isascii() and text.isdigit() else 1
+    """The page asked for (Persian or ASCII digits); the first page for anything else (a number of thousands of
+    digits too: int() would refuse to read it)."""
+    text = to_ascii_digits((raw or "")[:100]).strip()
+    return max(int(text), 1) if text.isascii() and text.isdigit() and len(text) <= MAX_PAGE_DIGITS else 1
 
 
 def view(item: dict) -> dict:

@@ -5,14 +5,15 @@ import html
 from datetime import datetime
 from typing import Annotated, Literal
 
-from fastapi import APIRouter, Depends, Query, Request
+from fastapi import APIRouter, Depends, Path, Query, Request
 from fastapi.responses import HTMLResponse
 from pydantic import BaseModel
 
 from services.notifications.optouts import usecases
 from services.notifications.optouts.links import OptOutLinks
 from services.notifications.permissions import Capability
-from services.notifications.web import allowed
+from services.notifications.web import Offset, allowed
+from shared.fields import Line
 from shared.principal import Principal
 from shared.web.connection import Reading, Transaction
 
@@ -30,6 +31,8 @@ def _links(request: Request) -> OptOutLinks:
 
 
 Links = Annotated[OptOutLinks, Depends(_links)]
+# An address as people have one (RFC 5321 caps a mail address at 254 characters); one line, no control characters.
+Address = Annotated[Line, Path(min_length=1, max_length=254)]
 
 
 class OptOutOut(BaseModel):
@@ -60,20 +63,20 @@ async def opt_out(token: str, links: Links, conn: Transaction) -> HTMLResponse:
 
 @router.get("/opt-outs", response_model=list[OptOutOut])
 async def list_opt_outs(principal: Reader, conn: Reading, limit: int = Query(100, ge=1, le=1000),
-                        offset: int = Query(0, ge=0)) -> list[OptOutOut]:
+                        offset: Offset = 0) -> list[OptOutOut]:
     """Who opted out (city-wide staff)."""
     return [OptOutOut(**row) for row in await usecases.list_opt_outs(conn, principal, limit=limit, offset=offset)]
 
 
 @router.put("/opt-outs/{channel}/{address}", status_code=204)
-async def staff_opt_out(channel: Literal["email", "sms"], address: str, principal: Manager,
+async def staff_opt_out(channel: Literal["email", "sms"], address: Address, principal: Manager,
                         conn: Transaction) -> None:
     """Record an opt-out a citizen asked for by phone or in person."""
     await usecases.record_opt_out(conn, principal, channel=channel, address=address)
 
 
 @router.delete("/opt-outs/{channel}/{address}", status_code=204)
-async def opt_back_in(channel: Literal["email", "sms"], address: str, principal: Manager,
+async def opt_back_in(channel: Literal["email", "sms"], address: Address, principal: Manager,
                       conn: Transaction) -> None:
     """Opt an address back in."""
     await usecases.opt_back_in(conn, principal, channel=channel, address=address)

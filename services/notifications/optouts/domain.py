@@ -32,14 +32,19 @@ def read_opt_out_token(secret: str, token: str) -> tuple[str, str] | None:
 
 
 def canonical(channel: str, address: str) -> str:
-    """An address as the ledger stores it (a mobile in 09... form); a mobile that is not one is refused."""
+    """An address as the ledger stores it (a mobile in 09... form, a mail address in lower case); a mobile or a mail
+    address that is not one is refused."""
     if channel == SMS:
         try:
             return canonical_mobile(address)
         except ValueError:
             raise Refusal(Kind.INVALID, "invalid_mobile", "شماره همراه معتبر نیست.",
                           "The mobile number is not valid.") from None
-    return normalize_address(channel, address)
+    address = normalize_address(channel, address)
+    local, at, domain = address.rpartition("@")
+    if not (local and at and domain) or any(char.isspace() for char in address):
+        raise Refusal(Kind.INVALID, "invalid_email", "نشانی ایمیل معتبر نیست.", "The email address is not valid.")
+    return address
 
 
 def no_such_opt_out() -> Refusal:

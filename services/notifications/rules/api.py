@@ -1,4 +1,5 @@
-"""The rules over HTTP: who hears about which event, on which channels (anyone signed in may read them)."""
+"""The rules over HTTP: who hears about which event, on which channels (anyone holding a role in the festival may
+read them; an organisation's account may not)."""
 
 from typing import Annotated
 

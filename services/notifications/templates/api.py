@@ -9,7 +9,8 @@ from pydantic import BaseModel, Field
 
 from services.notifications.permissions import Capability
 from services.notifications.templates import usecases
-from services.notifications.web import allowed
+from services.notifications.web import Renderer, allowed
+from shared.fields import Text
 from shared.models import StrictModel
 from shared.principal import Principal
 from shared.web.connection import Reading, Transaction
@@ -20,9 +21,9 @@ Editor = Annotated[Principal, Depends(allowed(Capability.EDIT_TEMPLATES))]
 
 
 class TemplateIn(StrictModel):
-    subject: str = Field(default="", max_length=1000)
-    text: str = Field(min_length=1, max_length=20_000)
-    html: str = Field(default="", max_length=20_000)
+    subject: Text = Field(default="", max_length=1000)
+    text: Text = Field(min_length=1, max_length=20_000)
+    html: Text = Field(default="", max_length=20_000)
 
 
 class TemplateOut(BaseModel):
@@ -59,18 +60,22 @@ async def get_template(rule: str, channel: str, principal: Reader, conn: Reading
 
 
 @router.post("/templates/{rule}/{channel}/preview", response_model=PreviewOut)
-async def preview(rule: str, channel: str, principal: Editor, conn: Reading,
+async def preview(rule: str, channel: str, principal: Editor, conn: Reading, renderer: Renderer,
                   body: TemplateIn | None = None) -> PreviewOut:
-    """Render a draft (or the template in use, without a body) against the rule's sample event."""
+    """Render a draft (or the template in use, without a body) against the rule's sample event, off the event
+    loop within a time and size budget (template_too_costly past it)."""
     draft = body.model_dump() if body is not None else None
-    return PreviewOut(**await usecases.preview_template(conn, principal, rule=rule, channel=channel, draft=draft))
+    return PreviewOut(**await usecases.preview_template(conn, principal, rule=rule, channel=channel, draft=draft,
+                                                        renderer=renderer))
 
 
 @router.put("/templates/{rule}/{channel}", response_model=TemplateOut)
-async def save(rule: str, channel: str, body: TemplateIn, principal: Editor, conn: Transaction) -> TemplateOut:
-    """Save staff's version; refused (and nothing saved) when it does not render against the sample event."""
+async def save(rule: str, channel: str, body: TemplateIn, principal: Editor, conn: Transaction,
+               renderer: Renderer) -> TemplateOut:
+    """Save staff's version; refused (and nothing saved) when it does not render against the sample event within
+    the same budget as a preview."""
     return TemplateOut(**await usecases.save_template(conn, principal, rule=rule, channel=channel,
-                                                      parts=body.model_dump()))
+                                                      parts=body.model_dump(), renderer=renderer))
 
 
 @router.delete("/templates/{rule}/{channel}", response_model=TemplateOut)

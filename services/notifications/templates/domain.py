@@ -1,6 +1,8 @@
 """Templates: a sandboxed Jinja2 environment with Persian filters, the RTL mail layout, and save-time checks.
 
-Pure: rendering reads nothing but its arguments (staff's saved versions are passed in as `overrides`).
+Pure: rendering reads nothing but its arguments (staff's saved versions are passed in as `overrides`). Every render
+stops past MAX_OUTPUT characters and refuses `*` and `**` that would build something huge in one step; a draft's
+time and memory are bounded by templates/budget.py, which runs `check` in a child process.
 """
 
 from dataclasses import dataclass
@@ -9,6 +11,7 @@ from functools import lru_cache
 
 import jdatetime
 from jinja2 import StrictUndefined, Template, TemplateError
+from jinja2.runtime import Context
 from jinja2.sandbox import ImmutableSandboxedEnvironment
 from markupsafe import Markup, escape
 
@@ -20,6 +23,8 @@ from shared.refusals import Kind, Refusal, not_found
 MAX_SMS_PARTS = 4
 MAX_SUBJECT = 200
 MAX_SOURCE = 20_000
+MAX_OUTPUT = 100_000  # characters one part may render to
+MAX_EXPONENT = 1_000
 CATEGORY_FA = {
     "entrepreneurship": "کارآفرینی",
     "welfare": "رفاه و خدمات اجتماعی",
@@ -41,6 +46,18 @@ EMAIL_LAYOUT = """<!DOCTYPE html>
 
 class TemplateRefused(ValueError):
     """A template that does not render against its rule's sample event, with the reason."""
+
+
+class TemplateTooCostly(TemplateRefused):
+    """A template that takes more time, memory or output than a message may."""
+
+
+def too_costly(seconds: float) -> Refusal:
+    """The refusal staff see when a draft ran past its budget (nothing saved)."""
+    return Refusal(Kind.INVALID, "template_too_costly",
+                   "قالب بیش از حد سنگین است: ساختن آن از زمان یا اندازهٔ مجاز بیشتر شد.",
+                   "The template is too costly: rendering it takes more time or room than allowed.",
+                   {"max_seconds": seconds, "max_characters": MAX_OUTPUT})
 
 
 def refused(error: TemplateRefused) -> Refusal:
@@ -81,8 +98,31 @@ def _district(value: object) -> str:
     return f"منطقه {to_persian_digits(str(value))}" if value else "شهر تهران"
 
 
+def _too_big(operator: str, left: object, right: object) -> bool:
+    """True when `left operator right` would be huge: a sequence repeated past MAX_OUTPUT, a power past
+    MAX_EXPONENT."""
+    if operator == "**":
+        return isinstance(left, int | float) and abs(left) > 1 and isinstance(right, int | float) and \
+            abs(right) > MAX_EXPONENT
+    return any(isinstance(seq, str | list | tuple) and isinstance(times, int) and len(seq) * times > MAX_OUTPUT
+               for seq, times in ((left, right), (right, left)))
+
+
+class _Sandbox(ImmutableSandboxedEnvironment):
+    """The immutable sandbox (its range() stops at 100,000 steps), with `*` and `**` checked before they run:
+    'x' * 10**9 would take a gigabyte in one step, before any output limit could see it."""
+
+    intercepted_binops = frozenset({"*", "**"})
+
+    def call_binop(self, context: Context, operator: str, left: object, right: object) -> object:
+        """Refuse a huge product or power; otherwise as the sandbox does."""
+        if _too_big(operator, left, right):
+            raise TemplateTooCostly(f"'{operator}' would build something larger than a message may be")
+        return super().call_binop(context, operator, left, right)
+
+
 def _environment(*, html: bool) -> ImmutableSandboxedEnvironment:
-    env = ImmutableSandboxedEnvironment(undefined=StrictUndefined, autoescape=html)
+    env = _Sandbox(undefined=StrictUndefined, autoescape=html)
     env.filters.update({
         "fa": lambda value: to_persian_digits(str(value)),
         "jalali": _jalali,
@@ -107,8 +147,15 @@ def _compiled(source: str, html: bool) -> Template:
 
 
 def render_source(source: str, context: dict, *, html: bool = False) -> str:
-    """Render one template text (compiled once per source); raises jinja2's TemplateError when it cannot."""
-    return _compiled(source, html).render(context).strip()
+    """Render one template text (compiled once per source), piece by piece; raises jinja2's TemplateError when it
+    cannot, TemplateTooCostly as soon as it passes MAX_OUTPUT characters."""
+    pieces, size = [], 0
+    for piece in _compiled(source, html).generate(context):
+        size += len(piece)
+        if size > MAX_OUTPUT:
+            raise TemplateTooCostly(f"a part renders to more than {MAX_OUTPUT} characters")
+        pieces.append(piece)
+    return "".join(pieces).strip()
 
 
 def render(parts: dict[str, str], channel: str, context: dict) -> Rendered:
@@ -146,8 +193,14 @@ def check(rule: str, channel: str, parts: dict[str, str]) -> Rendered:
         raise TemplateRefused("email and inbox messages need a subject")
     try:
         rendered = render(parts, channel, {**sample_context(rule), "unsubscribe_url": "https://example.org/u"})
+    except TemplateTooCostly:
+        raise
     except TemplateError as error:
         raise TemplateRefused(f"{type(error).__name__}: {error}") from None
+    except (OverflowError, MemoryError, RecursionError) as error:  # range() past the sandbox's limit, and the like
+        raise TemplateTooCostly(f"{type(error).__name__}: {error}"[:300]) from None
+    except Exception as error:  # the template's own mistakes outside Jinja's: 1 / 0, a filter given a wrong type
+        raise TemplateRefused(f"{type(error).__name__}: {error}"[:300]) from None
     if channel == SMS and sms_parts(rendered.text) > MAX_SMS_PARTS:
         raise TemplateRefused(f"the SMS takes {sms_parts(rendered.text)} parts; at most {MAX_SMS_PARTS} are allowed")
     if len(rendered.subject) > MAX_SUBJECT:
@@ -172,9 +225,8 @@ def in_use(rule: str, channel: str, overrides: dict[tuple[str, str], dict]) -> d
             "updated_by": saved and saved["updated_by"], "updated_at": saved and saved["updated_at"]}
 
 
-def preview(rule: str, channel: str, parts: dict[str, str]) -> dict:
-    """A template rendered against its rule's sample event, with the sample (refused when it does not render)."""
-    rendered = checked(rule, channel, parts)
+def preview(rule: str, channel: str, rendered: Rendered) -> dict:
+    """What a preview shows: a template rendered against its rule's sample event (by `check`), with the sample."""
     sample = {k: v for k, v in sample_context(rule).items() if k != "unsubscribe_url"}
     return {"rule": rule, "channel": channel, "subject": rendered.subject, "text": rendered.text,
             "html": rendered.html, "sms_parts": sms_parts(rendered.text) if channel == SMS else None,

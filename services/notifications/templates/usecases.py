@@ -4,8 +4,9 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 
 from services.notifications.permissions import PERMISSIONS, Capability
 from services.notifications.templates import db
+from services.notifications.templates.budget import DraftRenderer
 from services.notifications.templates.defaults import DEFAULTS
-from services.notifications.templates.domain import checked, effective, in_use, known, preview
+from services.notifications.templates.domain import effective, in_use, known, preview
 from shared.principal import Principal
 
 
@@ -24,21 +25,23 @@ async def get_template(conn: AsyncConnection, principal: Principal, *, rule: str
 
 
 async def preview_template(conn: AsyncConnection, principal: Principal, *, rule: str, channel: str,
-                           draft: dict[str, str] | None) -> dict:
-    """Render a draft (or, without one, the template in use) against the rule's sample event."""
+                           draft: dict[str, str] | None, renderer: DraftRenderer) -> dict:
+    """Render a draft (or, without one, the template in use) against the rule's sample event, within the
+    renderer's budget (refused template_too_costly past it)."""
     PERMISSIONS.require(principal, Capability.EDIT_TEMPLATES)
     known(rule, channel)
     if draft is None:
         draft = effective(rule, channel, await db.template_overrides(conn, rule=rule))
-    return preview(rule, channel, draft)
+    return preview(rule, channel, await renderer.check(rule, channel, draft))
 
 
 async def save_template(conn: AsyncConnection, principal: Principal, *, rule: str, channel: str,
-                        parts: dict[str, str]) -> dict:
-    """Save staff's version; refused (nothing saved) when it does not render against the sample event."""
+                        parts: dict[str, str], renderer: DraftRenderer) -> dict:
+    """Save staff's version; refused (nothing saved) when it does not render against the sample event within the
+    renderer's budget."""
     PERMISSIONS.require(principal, Capability.EDIT_TEMPLATES)
     known(rule, channel)
-    checked(rule, channel, parts)
+    await renderer.check(rule, channel, parts)
     await db.save_template(conn, rule=rule, channel=channel, parts=parts, by=principal.username or principal.subject)
     return in_use(rule, channel, await db.template_overrides(conn, rule=rule))
 

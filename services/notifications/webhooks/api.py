@@ -10,9 +10,10 @@ from fastapi import APIRouter, Depends
 from pydantic import BaseModel, Field, field_validator
 
 from services.notifications.permissions import Capability
-from services.notifications.web import allowed
+from services.notifications.web import Targets, allowed
 from services.notifications.webhooks import usecases
 from services.notifications.webhooks.domain import valid_pattern
+from shared.fields import Line
 from shared.models import StrictModel
 from shared.principal import Principal
 from shared.web.connection import Reading, Transaction
@@ -23,18 +24,23 @@ Manager = Annotated[Principal, Depends(allowed(Capability.MANAGE_WEBHOOKS))]
 
 
 class WebhookIn(StrictModel):
-    name: str = Field(min_length=2, max_length=200)
-    url: str = Field(max_length=2000)
+    name: Line = Field(min_length=2, max_length=200)
+    url: Line = Field(max_length=2000, description="a public http(s) URL (https in production); checked after "
+                      "DNS: no loopback, private, link-local, metadata or numeric-host addresses")
     patterns: list[str] = Field(min_length=1, max_length=20, description="topic patterns of public events, "
                                 "e.g. 'evaluation.results.#' or 'submissions.work.received.d07'")
-    secret: str | None = Field(default=None, min_length=32, max_length=200,
-                               description="shared signing secret; generated (and shown once) when omitted")
+    secret: Line | None = Field(default=None, min_length=32, max_length=200,
+                                description="shared signing secret; generated (and shown once) when omitted")
 
     @field_validator("url")
     @classmethod
     def _http_url(cls, url: str) -> str:
-        parts = urlsplit(url)
-        if parts.scheme not in ("http", "https") or not parts.hostname:
+        try:
+            parts = urlsplit(url)
+            port = parts.port  # a port past 65535 raises here
+        except ValueError:
+            raise ValueError("an http(s) URL is required") from None
+        if parts.scheme not in ("http", "https") or not parts.hostname or port == 0:
             raise ValueError("an http(s) URL is required")
         return url
 
@@ -65,10 +71,13 @@ class WebhookCreated(WebhookOut):
 
 
 @router.post("/webhooks", status_code=201, response_model=WebhookCreated)
-async def register(body: WebhookIn, principal: Manager, conn: Transaction) -> WebhookCreated:
-    """Register an endpoint for public events; each delivery is signed with HMAC-SHA256 (see X-Hami-Signature)."""
+async def register(body: WebhookIn, principal: Manager, conn: Transaction, targets: Targets) -> WebhookCreated:
+    """Register an endpoint for public events; each delivery is signed with HMAC-SHA256 (see X-Hami-Signature).
+    Refused when the URL's host is or resolves to anything but public addresses (webhook_target_not_allowed), does
+    not resolve (webhook_target_unresolved), or is http in production (webhook_https_required)."""
     return WebhookCreated(**await usecases.register_webhook(conn, principal, name=body.name, url=body.url,
-                                                            patterns=body.patterns, secret=body.secret))
+                                                            patterns=body.patterns, secret=body.secret,
+                                                            targets=targets))
 
 
 @router.get("/webhooks", response_model=list[WebhookOut])

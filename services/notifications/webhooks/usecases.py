@@ -21,6 +21,7 @@ from services.notifications.webhooks.domain import (
     topic_matches,
     unknown_webhook,
 )
+from services.notifications.webhooks.targets import WebhookTargets
 from shared.contracts.base import Event
 from shared.contracts.notifications import WebhookFailing, WebhookResumed
 from shared.messaging.outbox import add_events
@@ -28,9 +29,11 @@ from shared.principal import Principal
 
 
 async def register_webhook(conn: AsyncConnection, principal: Principal, *, name: str, url: str,
-                           patterns: list[str], secret: str | None) -> dict:
-    """Register an endpoint for public events; its row with the signing secret (generated when not given)."""
+                           patterns: list[str], secret: str | None, targets: WebhookTargets) -> dict:
+    """Register an endpoint for public events; its row with the signing secret (generated when not given).
+    Refused when its URL may not be reached (targets: public addresses only, after DNS; https in production)."""
     PERMISSIONS.require(principal, Capability.MANAGE_WEBHOOKS)
+    await targets.check(url)
     secret = secret or secrets.token_urlsafe(32)
     row = await hooks.create_webhook(conn, name=name, url=url, secret=secret, patterns=patterns,
                                      by=principal.username or principal.subject)

@@ -78,9 +78,11 @@ async def test_a_webhook_is_signed_over_timestamp_and_body_and_410_is_permanent(
 
 
 def test_production_refuses_an_http_gateway_without_a_key_but_needs_no_link_secret() -> None:
+    production = {"env": "production", "amqp_url": "amqp://hami:secret@mq/",
+                  "database_url": "postgresql+asyncpg://hami:secret@db/hami_notifications"}
     with pytest.raises(ValidationError, match="sms_api_key"):
-        NotificationsSettings(env="production", amqp_url="amqp://hami:secret@mq/", sms_adapter="http")
-    assert NotificationsSettings(env="production", amqp_url="amqp://hami:secret@mq/").default_secrets() == []
+        NotificationsSettings(**production, sms_adapter="http")
+    assert NotificationsSettings(**production).default_secrets() == []
 
 
 def test_the_key_is_not_in_the_settings_repr() -> None:

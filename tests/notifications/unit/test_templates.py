@@ -1,4 +1,5 @@
-"""Templates: Persian defaults, RTL mail, Jalali dates and Persian digits, and what is refused at save time."""
+"""Templates: Persian defaults, RTL mail, Jalali dates and Persian digits, and what is refused at save time (broken
+or too costly)."""
 
 import email
 from email import policy
@@ -9,7 +10,7 @@ from services.notifications.delivery.channels import Outgoing
 from services.notifications.delivery.channels.email import build_message
 from services.notifications.delivery.domain import EMAIL, SMS
 from services.notifications.templates.defaults import DEFAULTS, sample_context
-from services.notifications.templates.domain import TemplateRefused, check, render
+from services.notifications.templates.domain import MAX_OUTPUT, TemplateRefused, TemplateTooCostly, check, render
 
 
 @pytest.mark.parametrize(("rule", "channel"), list(DEFAULTS), ids=lambda v: str(v))
@@ -66,3 +67,31 @@ def test_an_sms_that_would_take_too_many_parts_is_refused() -> None:
 def test_a_template_for_a_channel_the_rule_does_not_use_is_refused() -> None:
     with pytest.raises(TemplateRefused, match="sends nothing"):
         check("work_assigned", SMS, {"text": "سلام"})
+
+
+@pytest.mark.parametrize("text", [
+    "{% for i in range(10**9) %}x{% endfor %}",  # the sandbox's range() stops at 100,000 steps
+    "{{ 'x' * 10**9 }}",  # refused before it is built
+    "{{ [0] * 10**8 }}",
+    "{{ 7 ** (10 ** 9) }}",  # Jinja reads 7 ** 10 ** 9 as (7 ** 10) ** 9
+    "{% for i in range(100000) %}{{ name }}{% endfor %}",  # stopped at MAX_OUTPUT characters
+])
+def test_a_template_that_would_take_too_much_is_refused_as_too_costly(text: str) -> None:
+    with pytest.raises(TemplateTooCostly):
+        check("work_received", SMS, {"text": text})
+
+
+def test_a_templates_own_arithmetic_mistake_is_refused_not_raised() -> None:
+    with pytest.raises(TemplateRefused, match="ZeroDivisionError") as refused:
+        check("work_received", SMS, {"text": "{{ 1 / 0 }}"})
+    assert not isinstance(refused.value, TemplateTooCostly)
+
+
+def test_small_products_and_powers_still_render() -> None:
+    assert check("work_received", SMS, {"text": "{{ '-' * 3 }}{{ 2 ** 10 }}"}).text == "---1024"
+
+
+def test_every_render_stops_past_the_output_limit_so_a_saved_template_cannot_flood_the_ledger() -> None:
+    with pytest.raises(TemplateTooCostly):
+        render({"text": "{% for i in range(50000) %}{{ name }}{% endfor %}"}, SMS, sample_context("work_received"))
+    assert len(render({"text": "x" * (MAX_OUTPUT - 1)}, SMS, {}).text) == MAX_OUTPUT - 1

@@ -1,10 +1,15 @@
-"""Pure webhook rules: AMQP topic patterns, when an endpoint counts as failing, signatures that expire."""
+"""Pure webhook rules: AMQP topic patterns, when an endpoint counts as failing, signatures that expire, which
+addresses an endpoint may have; and production refusing the setting that lets webhooks reach this machine."""
 
+import ipaddress
 import time
 
 import pytest
+from pydantic import ValidationError
 
+from services.notifications.settings import NotificationsSettings
 from services.notifications.webhooks.domain import (
+    address_allowed,
     endpoint_failing,
     sign_webhook,
     topic_matches,
@@ -44,3 +49,21 @@ def test_a_signature_covers_timestamp_and_body_and_expires() -> None:
 
 def test_an_endpoint_is_failing_after_the_threshold_of_failures_in_a_row() -> None:
     assert not endpoint_failing(4, 5) and endpoint_failing(5, 5)
+
+
+def test_production_refuses_webhooks_to_private_targets() -> None:
+    production = {"env": "production", "amqp_url": "amqp://hami:secret@mq/",
+                  "database_url": "postgresql+asyncpg://hami:secret@db/hami_notifications"}
+    with pytest.raises(ValidationError, match="webhook_allow_private_targets"):
+        NotificationsSettings(**production, webhook_allow_private_targets=True)
+    assert NotificationsSettings(**production).webhook_allow_private_targets is False
+    assert NotificationsSettings().webhook_allow_private_targets is False  # off unless a configuration says so
+
+
+@pytest.mark.parametrize(("host", "allowed"), [
+    ("93.184.215.14", True), ("2606:4700::1111", True), ("127.0.0.1", False), ("10.0.0.1", False),
+    ("100.100.100.200", False), ("169.254.169.254", False), ("fd00:ec2::254", False), ("::ffff:8.8.8.8", False),
+    ("224.0.0.251", False), ("0.0.0.0", False), ("192.0.2.1", False), ("198.18.0.1", False), ("fec0::1", False),
+])
+def test_only_public_unicast_addresses_are_allowed(host: str, allowed: bool) -> None:
+    assert address_allowed(ipaddress.ip_address(host)) is allowed

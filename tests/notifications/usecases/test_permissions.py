@@ -13,6 +13,7 @@ from services.notifications.permissions import PERMISSIONS, Capability
 from services.notifications.templates import usecases as templates
 from services.notifications.webhooks import usecases as webhooks
 from shared.refusals import Kind, Refusal
+from tests.support.notifications_db import draft_renderer, public_dns
 from tests.support.personas import PERSONAS
 
 DRAFT = {"subject": "", "text": "سلام {{ name }}", "html": ""}
@@ -30,14 +31,16 @@ USE_CASES = {
         lambda c, p: templates.list_templates(c, p),
         lambda c, p: templates.get_template(c, p, rule="work_received", channel="sms")],
     Capability.EDIT_TEMPLATES: [
-        lambda c, p: templates.preview_template(c, p, rule="work_received", channel="sms", draft=None),
-        lambda c, p: templates.save_template(c, p, rule="work_received", channel="sms", parts=DRAFT),
+        lambda c, p: templates.preview_template(c, p, rule="work_received", channel="sms", draft=None,
+                                                renderer=draft_renderer()),
+        lambda c, p: templates.save_template(c, p, rule="work_received", channel="sms", parts=DRAFT,
+                                             renderer=draft_renderer()),
         lambda c, p: templates.reset_template(c, p, rule="work_received", channel="sms")],
     Capability.READ_WEBHOOKS: [
         lambda c, p: webhooks.list_webhooks(c, p), lambda c, p: webhooks.get_webhook(c, p, uuid.uuid4())],
     Capability.MANAGE_WEBHOOKS: [
         lambda c, p: webhooks.register_webhook(c, p, name="آزمون", url="https://example.org/h", patterns=["#"],
-                                               secret=None),
+                                               secret=None, targets=public_dns()),
         lambda c, p: webhooks.resume_webhook(c, p, uuid.uuid4()),
         lambda c, p: webhooks.disable_webhook(c, p, uuid.uuid4())],
     Capability.READ_OPT_OUTS: [lambda c, p: optouts.list_opt_outs(c, p, limit=5, offset=0)],

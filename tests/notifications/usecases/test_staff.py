@@ -19,6 +19,7 @@ from services.notifications.webhooks.domain import ACTIVE, DISABLED
 from shared.contracts.evaluation import ResultsPublished
 from shared.principal import BodyKind, Role
 from shared.refusals import Kind, Refusal
+from tests.support.notifications_db import draft_renderer, public_dns
 from tests.support.scratch_db import signed_in_as
 
 CENTRAL = signed_in_as(BodyKind.CENTRAL_SECRETARIAT, Role.STAFF)
@@ -39,7 +40,7 @@ async def outbox_types(conn: AsyncConnection) -> list[str]:
 async def test_a_resumed_endpoint_resends_what_it_missed_and_says_so_and_a_disabled_one_gives_up(
         conn: AsyncConnection) -> None:
     hook = await webhooks.register_webhook(conn, CENTRAL, name="شهرداری", url="https://city.example/hook",
-                                           patterns=["evaluation.results.#"], secret=None)
+                                           patterns=["evaluation.results.#"], secret=None, targets=public_dns())
     assert len(hook["secret"]) >= 32 and hook["status"] == ACTIVE and hook["created_by"] == CENTRAL.username
     results = ResultsPublished(edition="1405", category="welfare", awards=[])
     assert await webhooks.fan_out(conn, results, "evaluation.results.published.city") == 1
@@ -76,12 +77,12 @@ async def test_only_failed_or_dead_deliveries_are_retried(conn: AsyncConnection)
 
 async def test_a_broken_template_is_refused_and_nothing_is_saved(conn: AsyncConnection) -> None:
     broken = await refused(templates.save_template(conn, CENTRAL, rule="work_received", channel="sms",
-                                                   parts={"text": "{{ nobody }}"}))
+                                                   parts={"text": "{{ nobody }}"}, renderer=draft_renderer()))
     assert broken.code == "template_refused" and "UndefinedError" in broken.details["reason"]
     assert (await conn.execute(select(func.count()).select_from(db.templates))).scalar_one() == 0
     saved = await templates.save_template(conn, CENTRAL, rule="work_received", channel="sms",
                                           parts={"subject": "", "text": "کد شما {{ work.tracking_code | fa }}",
-                                                 "html": ""})
+                                                 "html": ""}, renderer=draft_renderer())
     assert saved["customised"] and saved["updated_by"] == CENTRAL.username
     assert (await templates.reset_template(conn, CENTRAL, rule="work_received", channel="sms"))["customised"] is False
     unknown = await refused(templates.get_template(conn, CENTRAL, rule="work_received", channel="webhook"))
