@@ -5,6 +5,7 @@ import asyncio
 import os
 import sys
 
+from ops import ledger as ledger_tasks
 from ops import tasks
 from services.registry.settings import DEFAULT_ADMIN_PASSWORD
 from shared.launcher import SERVICES
@@ -38,8 +39,12 @@ def parser() -> argparse.ArgumentParser:
     dead.add_argument("action", choices=["list", "show", "replay"])
     dead.add_argument("service", nargs="?", choices=SERVICES)
     dead.add_argument("--limit", type=int, default=20)
-    ledger = _add(commands, "ledger", tasks.ledger, "verify the ledger's hash chain, or replay events from it")
-    ledger.add_argument("action", choices=["verify", "replay"])
+    ledger = _add(commands, "ledger", ledger_tasks.ledger,
+                  "verify the ledger (its hash chain, signed checkpoints and witnesses), sign a checkpoint now, "
+                  "print the checkpoints for a witness, or replay events from it")
+    ledger.add_argument("action", choices=["verify", "checkpoint", "checkpoints", "replay"])
+    ledger.add_argument("--witness", action="append", metavar="FILE",
+                        help="checkpoints another system kept (JSON; repeatable): verify finds them in the chain")
     ledger.add_argument("--type", help="only this event type")
     ledger.add_argument("--after-seq", type=int, default=0)
     ledger.add_argument("--limit", type=int, default=10_000)

@@ -12,7 +12,7 @@ import httpx
 from ops import bus
 from ops.demo import STEPS, DemoPlan, Progress, run_demo
 from ops.festival import Festival, StepFailed
-from ops.settings import LOCAL_DATABASE_SERVER, amqp_url, database_url
+from ops.settings import LOCAL_DATABASE_SERVER, amqp_url, database_prefix, database_url, migration_url, runtime_role
 from shared.db import make_engine
 from shared.launcher import SERVICES, ServiceProcess, service_env
 from shared.messaging.outbox import backlog
@@ -20,14 +20,20 @@ from shared.migrate import migrate
 from shared.settings import DEFAULT_PORTS
 
 STRUCTURE_FILE = Path(__file__).resolve().parent.parent / "deploy" / "festival-structure.yaml"
-REPLAY_BATCH = 500
 
 
 def run_all(_args: argparse.Namespace) -> int:
     """Start the four services as local processes and stay in the foreground until Ctrl-C."""
     server = os.environ.get("HAMI_DATABASE_SERVER", LOCAL_DATABASE_SERVER)
     ports = {name: int(os.environ.get(f"HAMI_{name.upper()}_PORT", port)) for name, port in DEFAULT_PORTS.items()}
-    processes = [ServiceProcess(name, service_env(name, database_server=server, amqp_url=amqp_url(), ports=ports))
+    # The demo runs on one machine: webhooks may reach receivers on it (production refuses this setting).
+    local = {"HAMI_WEBHOOK_ALLOW_PRIVATE_TARGETS": os.environ.get(
+        "HAMI_WEBHOOK_ALLOW_PRIVATE_TARGETS", "false" if os.environ.get("HAMI_ENV") == "production" else "true")}
+    # Each service migrates as the server's user (the owner) and then runs as hami_<service>_app, a role that owns
+    # nothing (created on the first start; the local server trusts it), so the ledger holds here too.
+    processes = [ServiceProcess(name, service_env(name, database_server=server, amqp_url=amqp_url(), ports=ports,
+                                                  database_prefix=database_prefix(),
+                                                  extra=local if name == "notifications" else None))
                  for name in SERVICES]
     stopping = False
 
@@ -58,10 +64,11 @@ def run_all(_args: argparse.Namespace) -> int:
 
 
 async def migrate_all(args: argparse.Namespace) -> int:
-    """Create each service's database if needed and bring it to the newest migration."""
+    """Create each service's database if needed, bring it to the newest migration as its owner, and grant the role
+    the service runs as what it needs (compose's one-shot `migrate` step)."""
     for name in args.services or SERVICES:
-        await migrate(name, database_url(name))
-        print(f"{name}: migrated", flush=True)
+        await migrate(name, migration_url(name), runtime_role=runtime_role(name))
+        print(f"{name}: migrated; runs as {runtime_role(name)}", flush=True)
     return 0
 
 
@@ -142,37 +149,6 @@ async def dead_letters(args: argparse.Namespace) -> int:
         return 0
     moved = await bus.replay(amqp_url(), args.service, args.limit)
     print(f"replayed {moved} dead letters to {args.service}", flush=True)
-    return 0
-
-
-async def ledger(args: argparse.Namespace) -> int:
-    """Verify the hash chain, or republish events (original ids: consumers apply each at most once)."""
-    from services.registry.ledger import db as ledger_db
-    from services.registry.ledger.usecases import verify_chain
-    from shared.messaging.topology import service_queues
-
-    engine = make_engine(database_url("registry"))
-    try:
-        async with engine.connect() as conn:
-            if args.action == "verify":
-                verdict = await verify_chain(conn)
-                state = "the chain is intact" if verdict.ok else \
-                    f"row {verdict.first_broken_seq} broken: {verdict.reason}"
-                print(f"checked {verdict.checked} rows: {state}", flush=True)
-                return 0 if verdict.ok else 1
-            sent, after = 0, args.after_seq
-            while sent < args.limit:
-                rows = await ledger_db.query(conn, event_type=args.type, after_seq=after,
-                                             limit=min(REPLAY_BATCH, args.limit - sent))
-                if not rows:
-                    break
-                queue = service_queues()[args.to].name if args.to else None
-                sent += await bus.republish(amqp_url(), rows, queue=queue)
-                after = rows[-1]["seq"]
-                print(f"replayed {sent} events (up to seq {after})", flush=True)
-    finally:
-        await engine.dispose()
-    print(f"done: {sent} events", flush=True)
     return 0
 
 

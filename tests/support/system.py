@@ -113,7 +113,10 @@ def start_system(servers: Servers, amqp_url: str, log_dir: Path,
     ports = {name: free_port() for name in SERVICES}
     server = servers.database("postgres").rsplit("/", 1)[0]
     extra = {"HAMI_ADMIN_PASSWORD": ADMIN_PASSWORD, "HAMI_LOG_JSON": "true", "HAMI_GRACEFUL_TIMEOUT": "15",
-             "HAMI_OVERDUE_CHECK_SECONDS": "1"}
+             "HAMI_OVERDUE_CHECK_SECONDS": "1",
+             # The tests stand where the reverse proxy would: their X-Forwarded-For names the client (tracking
+             # limits, sign-in throttle); tests/registry/test_throttle.py starts a registry that trusts nobody.
+             "HAMI_TRUSTED_PROXIES": "127.0.0.1"}
     processes = {
         name: ServiceProcess(name, service_env(name, database_server=server, amqp_url=amqp_url, ports=ports,
                                                database_prefix=prefix,

@@ -1,4 +1,5 @@
-"""docker-compose.yml: valid, secrets only from files, least-privilege users, and its services really run."""
+"""docker-compose.yml: valid, secrets only from files, least-privilege users and database roles (migrations as the
+owner in a one-shot step, the services as roles that own nothing), and its services really run."""
 
 import asyncio
 import json
@@ -31,6 +32,7 @@ from shared.messaging.topology import (
     declare_topology,
     service_queues,
 )
+from shared.migrate import owned_by
 from tests.support.compose import MissingVariable, env_file, load_compose, service_secrets
 from tests.support.proxy import PREFIXES, caddy_proxy
 from tests.support.servers import Servers, private_vhost, rabbitmqctl
@@ -38,7 +40,9 @@ from tests.support.system import drop_databases, free_port
 
 SCHEMA = json.loads((Path(__file__).parent / "compose" / "compose-spec.json").read_text())
 SECRET_SETTINGS = {"HAMI_DATABASE_PASSWORD", "HAMI_AMQP_PASSWORD", "HAMI_ADMIN_PASSWORD", "HAMI_SMTP_PASSWORD",
-                   "HAMI_SMS_API_KEY", "HAMI_LINK_SECRET"}
+                   "HAMI_SMS_API_KEY", "HAMI_LINK_SECRET", "HAMI_KEY_ENCRYPTION_KEY",
+                   "HAMI_MIGRATION_DATABASE_PASSWORD",
+                   *(f"HAMI_{name.upper()}_MIGRATION_DATABASE_PASSWORD" for name in SERVICES)}
 REQUIRED = {"HAMI_SECRETS_PATH": "/etc/hami/secrets", "HAMI_PUBLIC_URL": "https://hami.example/notify"}
 
 
@@ -67,25 +71,50 @@ def test_every_password_is_a_secret_file_never_a_value() -> None:
             assert urlsplit(environment[key]).password is None, key
         assert not SECRET_SETTINGS & set(environment), name
     assert not SECRET_SETTINGS & set(env_file(ROOT / ".env.example"))
-    assert "hami_admin_password" in service_secrets(document, "registry")
+    assert {"hami_admin_password", "hami_key_encryption_key"} <= set(service_secrets(document, "registry"))
+    # The owners' passwords reach the one-shot migrate step only; each service gets its runtime role's.
+    secrets_path = Path(REQUIRED["HAMI_SECRETS_PATH"])
+    for name in SERVICES:
+        runtime_secret = secrets_path / f"postgres_{name}_app_password"
+        assert service_secrets(document, name)["hami_database_password"] == runtime_secret
+        assert secrets_path / f"postgres_{name}_password" not in service_secrets(document, name).values()
+    assert service_secrets(document, "migrate") == {
+        f"hami_{name}_migration_database_password": secrets_path / f"postgres_{name}_password" for name in SERVICES}
+    assert not any(urlsplit(url).password for url in document["services"]["migrate"]["environment"].values()
+                   if url.startswith("postgresql"))
     assert set(service_secrets(document, "rabbitmq-definitions")) == {f"rabbitmq_{user}_password" for user in USERS}
 
 
 def test_every_service_has_a_health_check_starts_in_order_and_stops_gracefully() -> None:
     services = load_compose(REQUIRED)["services"]
-    assert set(SERVICES) | {"rabbitmq", "postgres", "rabbitmq-definitions", "proxy"} == set(services)
+    assert set(SERVICES) | {"rabbitmq", "postgres", "rabbitmq-definitions", "migrate", "proxy"} == set(services)
     assert services["rabbitmq"]["depends_on"]["rabbitmq-definitions"]["condition"] == "service_completed_successfully"
+    assert services["migrate"]["depends_on"]["postgres"]["condition"] == "service_healthy"
     for name in [*SERVICES, "rabbitmq", "postgres"]:
         assert services[name]["healthcheck"]["test"], name
     for name in SERVICES:
         service, environment = services[name], services[name]["environment"]
         needs = service["depends_on"]
         assert needs["postgres"]["condition"] == needs["rabbitmq"]["condition"] == "service_healthy"
+        assert needs["migrate"]["condition"] == "service_completed_successfully"
         if name != "registry":
             assert needs["registry"]["condition"] == "service_healthy"
-        assert environment["HAMI_ENV"] == "production" and environment["HAMI_MIGRATE_ON_START"] == "true"
+        # Migrated by the one-shot step, as the owner: the service itself runs as a role that owns nothing.
+        assert environment["HAMI_ENV"] == "production" and environment["HAMI_MIGRATE_ON_START"] == "false"
+        assert "HAMI_MIGRATION_DATABASE_URL" not in environment
         # HTTP requests, then in-flight handlers, each get the graceful timeout before compose kills.
         assert _seconds(service["stop_grace_period"]) > 2 * float(environment["HAMI_GRACEFUL_TIMEOUT"])
+
+
+def test_the_migrate_step_grants_the_roles_the_services_connect_as() -> None:
+    document = load_compose(REQUIRED)
+    migrate = document["services"]["migrate"]["environment"]
+    for name in SERVICES:
+        service = urlsplit(document["services"][name]["environment"]["HAMI_DATABASE_URL"])
+        owner = urlsplit(migrate[f"HAMI_{name.upper()}_MIGRATION_DATABASE_URL"])
+        assert migrate[f"HAMI_{name.upper()}_RUNTIME_ROLE"] == service.username == f"hami_{name}_app"
+        assert owner.username == f"hami_{name}" and owner.path == service.path == f"/hami_{name}"
+        assert owner.hostname == service.hostname
 
 
 def _seconds(duration: str) -> float:
@@ -239,29 +268,83 @@ async def _drop(servers: Servers, prefix: str) -> None:
     try:
         for name in SERVICES:
             await connection.execute(f'DROP ROLE IF EXISTS "{prefix}{name}"')
+            await connection.execute(f'DROP ROLE IF EXISTS "{prefix}{name}_app"')
     finally:
         await connection.close()
+
+
+def _dsn(servers: Servers, role: str, password: str) -> str:
+    server = urlsplit(servers.database_url)
+    return f"postgresql://{quote(role, safe='')}:{quote(password, safe='')}@{server.hostname}:{server.port or 5432}"
 
 
 def test_each_service_role_owns_only_its_own_database(servers: Servers, tmp_path: Path) -> None:
     passwords = _write_secrets(tmp_path / "secrets")
     with _database_roles(servers, tmp_path / "secrets") as prefix:
         async def check() -> None:
-            server = urlsplit(servers.database_url)
             for name in SERVICES:
-                password = passwords[f"postgres_{name}_password"]
-                dsn = f"postgresql://{prefix}{name}:{password}@{server.hostname}:{server.port or 5432}"
-                connection = await asyncpg.connect(f"{dsn}/{prefix}{name}")
-                try:
-                    role = await connection.fetchrow("SELECT rolsuper, rolcreatedb, rolcreaterole FROM pg_roles "
-                                                     "WHERE rolname = current_user")
-                    assert not any(role.values()), role
-                    await connection.execute("CREATE TABLE owned (id int)")  # it owns its database's schema
-                finally:
-                    await connection.close()
                 other = next(n for n in SERVICES if n != name)
-                with pytest.raises(asyncpg.InsufficientPrivilegeError):
-                    await asyncpg.connect(f"{dsn}/{prefix}{other}")
+                for role, may_create in ((f"{prefix}{name}", True), (f"{prefix}{name}_app", False)):
+                    dsn = _dsn(servers, role, passwords[f"postgres_{name}{role.removeprefix(prefix + name)}_password"])
+                    connection = await asyncpg.connect(f"{dsn}/{prefix}{name}")
+                    try:
+                        found = await connection.fetchrow("SELECT rolsuper, rolcreatedb, rolcreaterole FROM pg_roles "
+                                                          "WHERE rolname = current_user")
+                        assert not any(found.values()), found
+                        if may_create:
+                            await connection.execute("CREATE TABLE owned (id int)")  # the owner: its schema
+                        else:
+                            with pytest.raises(asyncpg.InsufficientPrivilegeError):  # the runtime role: nothing
+                                await connection.execute("CREATE TABLE mine (id int)")
+                    finally:
+                        await connection.close()
+                    with pytest.raises(asyncpg.InsufficientPrivilegeError):
+                        await asyncpg.connect(f"{dsn}/{prefix}{other}")
+
+        asyncio.run(check())
+
+
+def _migrate_as_compose(document: dict, prefix: str, work_dir: Path) -> None:
+    """The compose migrate step itself, run here: its command, environment and secrets, the hosts mapped."""
+    step = document["services"]["migrate"]
+    secrets_dir = work_dir / "run-secrets-migrate"
+    secrets_dir.mkdir()
+    for target, source in service_secrets(document, "migrate").items():
+        (secrets_dir / target).write_bytes(source.read_bytes())
+    env = {**os.environ, **step["environment"], "HAMI_SECRETS_DIR": str(secrets_dir)}
+    for name in SERVICES:
+        owner = urlsplit(env[f"HAMI_{name.upper()}_MIGRATION_DATABASE_URL"])
+        env[f"HAMI_{name.upper()}_MIGRATION_DATABASE_URL"] = \
+            f"{owner.scheme}://{prefix}{name}@127.0.0.1:5432/{prefix}{name}"
+        role = env[f"HAMI_{name.upper()}_RUNTIME_ROLE"]
+        env[f"HAMI_{name.upper()}_RUNTIME_ROLE"] = f"{prefix}{role.removeprefix('hami_')}"
+    assert step["command"][:3] == ["python", "-m", "ops.cli"], step["command"]
+    done = subprocess.run([sys.executable, *step["command"][1:]], cwd=ROOT, env=env, capture_output=True, text=True,
+                          timeout=300)
+    assert done.returncode == 0, done.stdout + done.stderr
+
+
+def test_the_migrate_step_leaves_the_runtime_roles_unable_to_touch_the_ledgers_guard(
+        servers: Servers, tmp_path: Path) -> None:
+    passwords = _write_secrets(tmp_path / "secrets")
+    document = load_compose({**REQUIRED, "HAMI_SECRETS_PATH": str(tmp_path / "secrets")})
+    with _database_roles(servers, tmp_path / "secrets") as prefix:
+        _migrate_as_compose(document, prefix, tmp_path)
+
+        async def check() -> None:
+            runtime = f"{_dsn(servers, f'{prefix}registry_app', passwords['postgres_registry_app_password'])}/" \
+                      f"{prefix}registry"
+            assert await owned_by(runtime) == []
+            connection = await asyncpg.connect(runtime)
+            try:
+                await connection.fetchval("SELECT count(*) FROM ledger")
+                for statement in ("DROP TRIGGER ledger_no_update_or_delete ON ledger",
+                                  "ALTER TABLE ledger DISABLE TRIGGER USER", "UPDATE ledger SET hash = hash",
+                                  "DELETE FROM ledger", "TRUNCATE ledger", "DELETE FROM ledger_checkpoints"):
+                    with pytest.raises(asyncpg.InsufficientPrivilegeError):
+                        await connection.execute(statement)
+            finally:
+                await connection.close()
 
         asyncio.run(check())
 
@@ -277,8 +360,8 @@ def _local_env(document: dict, name: str, *, amqp_url: str, users: dict[str, str
     assert urlsplit(env["HAMI_AMQP_URL"]).username == name
     env["HAMI_AMQP_URL"] = f"amqp://{users[name]}@{local.hostname}:{local.port or 5672}{local.path}"
     database = urlsplit(env["HAMI_DATABASE_URL"])
-    assert database.username == database.path.lstrip("/") == f"hami_{name}"
-    env["HAMI_DATABASE_URL"] = f"{database.scheme}://{prefix}{name}@127.0.0.1:5432/{prefix}{name}"
+    assert database.username == f"hami_{name}_app" and database.path.lstrip("/") == f"hami_{name}"
+    env["HAMI_DATABASE_URL"] = f"{database.scheme}://{prefix}{name}_app@127.0.0.1:5432/{prefix}{name}"
     env.update(HAMI_SECRETS_DIR=str(secrets_dir), HAMI_REGISTRY_URL=f"http://127.0.0.1:{ports['registry']}",
                HAMI_HTTP_PORT=str(ports[name]), HAMI_HTTP_HOST="127.0.0.1")
     return env
@@ -302,6 +385,7 @@ def test_each_service_runs_with_its_compose_environment_and_own_users(servers: S
     document = load_compose({**REQUIRED, "HAMI_SECRETS_PATH": str(tmp_path / "secrets")})
     with _broker_users(servers, tmp_path / "secrets") as (amqp_url, users), \
             _database_roles(servers, tmp_path / "secrets") as prefix:
+        _migrate_as_compose(document, prefix, tmp_path)
         ports, processes = {name: free_port() for name in SERVICES}, []
         try:
             for name in SERVICES:

@@ -59,7 +59,7 @@ def test_compose_runs_the_caddyfile_on_the_paths_the_services_know() -> None:
     for name in SERVICES:
         environment = document["services"][name]["environment"]
         assert json.loads(environment["HAMI_SITE_URLS"]) == PREFIXES, name
-        assert environment["FORWARDED_ALLOW_IPS"], name
+        assert environment["HAMI_TRUSTED_PROXIES"], name
         assert f"{{$HAMI_{name.upper()}_UPSTREAM:{name}:{environment['HAMI_HTTP_PORT']}}}" in caddyfile
 
 
