@@ -5,6 +5,7 @@ The services run on databases and a vhost of their own: the fuzzer renames, clos
 which no other test should see. Each service gets a bounded budget (examples, max time), so CI stays short."""
 
 import asyncio
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -43,3 +44,4 @@ def test_no_server_error_whatever_the_input(fuzzed: tuple[System, str], service:
     summary = result.stdout[-6000:]
     assert "Test cases:" in result.stdout, summary + result.stderr[-2000:]
     assert result.returncode == 0, summary
+    print(service, re.search(r"^\s*(\d+ generated.*)$", result.stdout, re.MULTILINE).group(1))  # the figure to quote
