@@ -61,3 +61,13 @@ def assign(entries: list[Entry], candidates: list[Candidate], declared: set[tupl
         if len(chosen) < k:
             plan.short[entry.work_id] = k - len(chosen)
     return plan
+
+
+def pick_successor(candidates: list[Candidate], entry: Entry, declared: set[tuple[UUID, UUID]],
+                   plan: dict[UUID, list[UUID]], *, tier: int) -> UUID | None:
+    """Who takes a work an evaluator leaves: the least-loaded candidate (ties by id) not holding it and free of
+    conflict (`declared` also carries whoever had it taken from them); None when nobody is."""
+    load = Counter(person for people in plan.values() for person in people)
+    held = set(plan.get(entry.work_id, []))
+    free = [c for c in candidates if c.person_id not in held and conflict(c, entry, declared, tier=tier) is None]
+    return min(free, key=lambda c: (load[c.person_id], str(c.person_id))).person_id if free else None

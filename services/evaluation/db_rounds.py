@@ -53,8 +53,14 @@ assignments = Table(
     Column("round_id", UUID(as_uuid=True), ForeignKey("rounds.id"), nullable=False),
     Column("work_id", UUID(as_uuid=True), nullable=False),
     Column("evaluator_id", UUID(as_uuid=True), nullable=False),
+    # An ended assignment stays, for the record (its draft sheet too): reassigned, or the appointment ended.
+    Column("ended_at", DateTime(timezone=True)),
+    Column("ended_by", Text),
+    Column("ended_reason", Text),
+    Column("replaced_by", UUID(as_uuid=True)),
     PrimaryKeyConstraint("round_id", "work_id", "evaluator_id"),
 )
+ACTIVE = assignments.c.ended_at.is_(None)
 
 sheets = Table(
     "sheets", metadata,
@@ -99,25 +105,25 @@ async def list_rounds(conn: AsyncConnection, *, evaluator: uuid.UUID | None = No
     query = select(rounds).order_by(rounds.c.opened_at.desc())
     if evaluator is not None:
         query = query.where(rounds.c.id.in_(select(assignments.c.round_id).where(
-            assignments.c.evaluator_id == evaluator)))
+            assignments.c.evaluator_id == evaluator, ACTIVE)))
     return [dict(r) for r in (await conn.execute(query)).mappings()]
 
 
 async def round_assignments(conn: AsyncConnection, *, round_id: uuid.UUID) -> dict[uuid.UUID, list[uuid.UUID]]:
-    """Work -> its evaluators in a round."""
+    """Work -> its evaluators in a round (ended assignments left out)."""
     plan: dict[uuid.UUID, list[uuid.UUID]] = {}
     for work, evaluator in await conn.execute(select(assignments.c.work_id, assignments.c.evaluator_id)
-                                              .where(assignments.c.round_id == round_id)):
+                                              .where(assignments.c.round_id == round_id, ACTIVE)):
         plan.setdefault(work, []).append(evaluator)
     return plan
 
 
 async def is_assigned(conn: AsyncConnection, *, round_id: uuid.UUID, work_id: uuid.UUID,
                       evaluator_id: uuid.UUID) -> bool:
-    """True when the evaluator has this work in this round."""
+    """True when the evaluator has this work in this round (and the assignment has not ended)."""
     return (await conn.execute(select(assignments.c.work_id).where(
         assignments.c.round_id == round_id, assignments.c.work_id == work_id,
-        assignments.c.evaluator_id == evaluator_id))).first() is not None
+        assignments.c.evaluator_id == evaluator_id, ACTIVE))).first() is not None
 
 
 async def replace_assignment(conn: AsyncConnection, *, round_id: uuid.UUID, work_id: uuid.UUID,
@@ -201,14 +207,54 @@ async def add_assignments(conn: AsyncConnection, *, round_id: uuid.UUID,
 async def rounds_holding(conn: AsyncConnection, *, work_id: uuid.UUID, lock: bool = False) -> list[dict]:
     """Rounds the work is in (assigned, or listed as lacking evaluators), in id order; locked when asked."""
     query = select(rounds).where(or_(
-        rounds.c.id.in_(select(assignments.c.round_id).where(assignments.c.work_id == work_id)),
+        rounds.c.id.in_(select(assignments.c.round_id).where(assignments.c.work_id == work_id, ACTIVE)),
         rounds.c.short.has_key(str(work_id)))).order_by(rounds.c.id)
     return [dict(r) for r in (await conn.execute(query.with_for_update() if lock else query)).mappings()]
 
 
 async def remove_work(conn: AsyncConnection, *, round_id: uuid.UUID, work_id: uuid.UUID) -> None:
-    """Take a work out of a round: its assignments and its shortfall go; its sheets stay, for the record."""
+    """Take a work out of a round: its assignments and its shortfall go; its sheets (and ended assignments)
+    stay, for the record."""
     await conn.execute(assignments.delete().where(assignments.c.round_id == round_id,
-                                                  assignments.c.work_id == work_id))
+                                                  assignments.c.work_id == work_id, ACTIVE))
     await conn.execute(update(rounds).where(rounds.c.id == round_id)
                        .values(short=rounds.c.short.op("-", return_type=JSONB)(literal(str(work_id), Text))))
+
+
+async def ever_held(conn: AsyncConnection, *, round_id: uuid.UUID, work_ids: list[uuid.UUID]) -> set[
+        tuple[uuid.UUID, uuid.UUID]]:
+    """(evaluator, work) of every ended assignment among these works of a round: nobody is given back a work taken
+    from them (their draft stays on record under the same key)."""
+    rows = await conn.execute(select(assignments.c.evaluator_id, assignments.c.work_id).where(
+        assignments.c.round_id == round_id, assignments.c.work_id.in_(work_ids), assignments.c.ended_at.is_not(None)))
+    return {(r[0], r[1]) for r in rows}
+
+
+async def end_assignment(conn: AsyncConnection, *, round_id: uuid.UUID, work_id: uuid.UUID, old: uuid.UUID,
+                         new: uuid.UUID | None, by: str, reason: str) -> None:
+    """End an evaluator's assignment (kept, with their sheet, for the record) and give the work to `new`, if any."""
+    await conn.execute(update(assignments).where(
+        assignments.c.round_id == round_id, assignments.c.work_id == work_id, assignments.c.evaluator_id == old,
+        ACTIVE).values(ended_at=func.now(), ended_by=by, ended_reason=reason, replaced_by=new))
+    if new is not None:
+        await conn.execute(assignments.insert().values(round_id=round_id, work_id=work_id, evaluator_id=new))
+
+
+async def unscored_assignments(conn: AsyncConnection, *, evaluator: uuid.UUID) -> list[tuple[uuid.UUID, uuid.UUID]]:
+    """(round, work) of the evaluator's live assignments in open rounds without a submitted sheet, in order."""
+    submitted = select(sheets.c.work_id).where(sheets.c.round_id == assignments.c.round_id,
+                                               sheets.c.evaluator_id == evaluator, sheets.c.state == "submitted",
+                                               sheets.c.work_id == assignments.c.work_id)
+    query = (select(assignments.c.round_id, assignments.c.work_id)
+             .join(rounds, rounds.c.id == assignments.c.round_id)
+             .where(assignments.c.evaluator_id == evaluator, ACTIVE, rounds.c.state == "open", ~submitted.exists())
+             .order_by(assignments.c.round_id, assignments.c.work_id))
+    return [(r[0], r[1]) for r in await conn.execute(query)]
+
+
+async def add_short(conn: AsyncConnection, *, round_id: uuid.UUID, work_id: uuid.UUID) -> None:
+    """Record one more evaluator lacking for a work of a round (nobody eligible was left to take it)."""
+    key = str(work_id)
+    round_ = await get_round(conn, round_id=round_id)
+    short = {**round_["short"], key: round_["short"].get(key, 0) + 1} if round_ else {key: 1}
+    await set_state(conn, round_id=round_id, values={"short": short})

@@ -22,6 +22,7 @@ WITHDRAWN = "withdrawn"  # final: no later move undoes it
 OPEN, CLOSED = "open", "closed"
 DRAFT, SUBMITTED = "draft", "submitted"
 DEFAULT_K = 3
+DEFAULT_QUORUM = 2  # submitted sheets each work needs for a round closed at its deadline without every sheet
 EDITION_CODE = r"^1[34][0-9]{2}$"  # an edition is a Jalali year
 CATEGORY_CODE = r"^[a-z][a-z0-9_]{1,39}$"  # the category codes submissions' calls accept
 DEFAULT_TIER_1_DAYS = 30  # a tier-1 round opened when the call closes is due at the end of this many days
@@ -125,6 +126,37 @@ def checked_scores(scores: dict[str, float], rubric: list[dict], *, complete: bo
     return scores
 
 
+APPOINTMENT_ENDED = "appointment ended"  # the reason recorded when a work is handed on automatically
+
+
+def check_reassignable(round_state: str, *, assigned: bool, sheet_state: str | None) -> None:
+    """A work is taken from an evaluator only in an open round, only from one who holds it, and not once they
+    submitted its sheet (a submitted sheet counts)."""
+    if round_state != OPEN:
+        raise Refusal(Kind.CONFLICT, "round_closed", "دور داوری بسته است و واگذاری آثار تغییر نمی‌کند.",
+                      "The round is closed; its assignments no longer change.")
+    if not assigned:
+        raise Refusal(Kind.CONFLICT, "not_assigned", "این اثر به این داور واگذار نشده است.",
+                      "This work is not assigned to that evaluator.")
+    if sheet_state == SUBMITTED:
+        raise Refusal(Kind.CONFLICT, "sheet_submitted", "این داور برگهٔ این اثر را ثبت نهایی کرده است.",
+                      "That evaluator already submitted this work's sheet.")
+
+
+def check_successor(*, eligible: bool, holds: bool, held_before: bool, conflict: str | None) -> None:
+    """The evaluator a work goes to judges in the round's bodies (domain.drawn_from; the district's at tier 1),
+    does not hold it already nor had it taken from them, and has no conflict of interest with it."""
+    if not eligible:
+        raise Refusal(Kind.CONFLICT, "not_eligible", "این شخص در این دور داور نیست (نقش داوری در این مرحله ندارد).",
+                      "That person does not judge in this round (no judging role for this tier and district).")
+    if holds or held_before:
+        raise Refusal(Kind.CONFLICT, "already_assigned", "این اثر پیش‌تر به این داور واگذار شده است.",
+                      "That evaluator holds, or held, this work in this round.")
+    if conflict:
+        raise Refusal(Kind.CONFLICT, "conflict_of_interest", "این داور با این اثر تعارض منافع دارد.",
+                      "That evaluator has a conflict of interest with this work.", {"conflict": conflict})
+
+
 def check_closable(state: str) -> None:
     """A round closes once."""
     if state == CLOSED:
@@ -141,6 +173,24 @@ def check_complete(plan: dict[UUID, list[UUID]], submitted: set[tuple[UUID, UUID
         raise Refusal(Kind.CONFLICT, "sheets_missing", "همهٔ برگه‌های امتیاز هنوز ثبت نهایی نشده‌اند.",
                       f"{len(missing)} score sheets are not submitted; {len(lacking)} works lack evaluators.",
                       {"missing_sheets": len(missing), "works_lacking_evaluators": [str(w) for w in lacking]})
+
+
+def check_quorum(deadline: datetime | None, now: datetime, plan: dict[UUID, list[UUID]],
+                 submitted: set[tuple[UUID, UUID]], short: Iterable[str], quorum: int) -> dict[UUID, list[UUID]]:
+    """A round closes with a quorum only at or after its deadline, and only when every work has at least `quorum`
+    submitted sheets; returns each work's absent evaluators (assigned, never submitted), in id order."""
+    if deadline is None or now < deadline:
+        raise Refusal(Kind.CONFLICT, "before_deadline", "پیش از مهلت دور، بستن با حد نصاب ممکن نیست.",
+                      "A round closes with a quorum only at or after its deadline.",
+                      {"deadline": deadline.isoformat() if deadline else None})
+    counted = {w: sum((w, e) in submitted for e in people) for w, people in plan.items()}
+    counted |= {UUID(w): 0 for w in short if UUID(w) not in plan}  # works left with no evaluator at all
+    under = sorted((w for w, n in counted.items() if n < quorum), key=str)
+    if under:
+        raise Refusal(Kind.CONFLICT, "under_quorum", f"برخی آثار کمتر از {quorum} برگهٔ ثبت‌شده دارند.",
+                      f"{len(under)} works have fewer than {quorum} submitted sheets.",
+                      {"quorum": quorum, "works_under_quorum": [str(w) for w in under]})
+    return {w: sorted((e for e in people if (w, e) not in submitted), key=str) for w, people in plan.items()}
 
 
 def check_reopenable(state: str, tier: int, *, receipt_confirmed: bool) -> None:
@@ -187,6 +237,12 @@ def tier1_scopes_to_open(awaiting: Iterable[tuple[int, str]], existing: set[tupl
 def tier1_deadline(closed_at: datetime, days: int) -> datetime:
     """End of the Tehran day `days` days after the call closed (deadlines are whole Jalali days)."""
     return tehran_day_end_utc(format_jalali_date(closed_at + timedelta(days=days), persian_digits=False))
+
+
+def deadline_day(deadline: datetime) -> str:
+    """The Jalali day a deadline closes (Persian digits): a deadline is the instant that day ends in Tehran, so the
+    day is the one just before it."""
+    return format_jalali_date(deadline - timedelta(microseconds=1))
 
 
 def missing_documents(works: Iterable[dict]) -> list[UUID]:

@@ -21,6 +21,7 @@ def create_app(settings: EvaluationSettings | None = None) -> FastAPI:
         consumer=EventConsumer("evaluation", parts.engine, db.inbox, TABLE.bind(Handlers(settings))),
         description="داوری مرحله‌ای، رتبه‌بندی و جوایز — tiered evaluation, ranking and awards.",
     )
+    app.state.settings = settings  # the routes that need a setting (the round quorum) read it here
     mount_static(app)
     return app
 

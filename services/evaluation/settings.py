@@ -2,7 +2,7 @@
 
 from pydantic import Field
 
-from services.evaluation.domain import DEFAULT_K, DEFAULT_TIER_1_DAYS
+from services.evaluation.domain import DEFAULT_K, DEFAULT_QUORUM, DEFAULT_TIER_1_DAYS
 from shared.settings import ServiceSettings
 
 
@@ -14,3 +14,5 @@ class EvaluationSettings(ServiceSettings):
     # Tier-1 rounds opened when a call closes: evaluators per work, and days until their deadline.
     tier1_k: int = Field(default=DEFAULT_K, ge=1, le=15)
     tier1_days: int = Field(default=DEFAULT_TIER_1_DAYS, ge=1, le=365)
+    # A round closed at its deadline without every sheet needs this many submitted sheets per work.
+    round_quorum: int = Field(default=DEFAULT_QUORUM, ge=1, le=15)

@@ -121,6 +121,10 @@ OPERATIONS = [
               _call("GET", "/rounds/{round}/ranking"), "200", "403 forbidden"),
     Operation("close a district round", Capability.MANAGE_TIER_1_ROUND, _call("POST", "/rounds/{round}/close"),
               "409 sheets_missing", "403 forbidden"),
+    Operation("reassign a work of a district round", Capability.MANAGE_TIER_1_ROUND, _call(
+        "POST", "/rounds/{round}/works/{work}/reassign",
+        {"from_person": str(uuid.UUID(int=1)), "to_person": str(uuid.UUID(int=2)), "reason": "غیبت داور"}),
+        "409 not_assigned", "403 forbidden"),
     Operation("open the jury's round", Capability.MANAGE_TIER_2_ROUND,
               _call("POST", "/rounds", {"edition": EDITION, "tier": 2, "category": CATEGORY}),
               "409 no_works", "403 forbidden"),

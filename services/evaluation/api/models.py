@@ -4,9 +4,9 @@ import uuid
 from datetime import datetime
 from typing import Annotated
 
-from pydantic import AfterValidator, BaseModel, Field
+from pydantic import AfterValidator, BaseModel, Field, computed_field
 
-from services.evaluation.domain import CATEGORY_CODE, DEFAULT_K, EDITION_CODE
+from services.evaluation.domain import CATEGORY_CODE, DEFAULT_K, EDITION_CODE, deadline_day
 from shared.fields import Text
 from shared.models import StrictModel
 from shared.persian import tehran_day_end_utc
@@ -61,9 +61,16 @@ class RoundOut(BaseModel):
     k: int
     quota: int
     rubric: list[dict]
+    deadline: datetime | None = Field(default=None, description="End of the deadline's Tehran day (ISO 8601)")
     short: dict[str, int] = Field(default_factory=dict, description=(
         "Works the round could not give k conflict-free evaluators when it opened (work id -> how many it "
         "lacked); only a round opened when the call closed opens with any"))
+
+    @computed_field(description="The deadline's Jalali date (Tehran), e.g. ۱۴۰۵/۱۰/۱۵")  # type: ignore[prop-decorator]
+    @property
+    def deadline_jalali(self) -> str | None:
+        """The deadline as people read it, beside the ISO value."""
+        return deadline_day(self.deadline) if self.deadline else None
 
 
 class SheetIn(StrictModel):
@@ -109,6 +116,24 @@ class ConflictIn(StrictModel):
     reason: Text = Field(min_length=3, max_length=1000)
 
 
+class ReassignIn(StrictModel):
+    """Whose work goes to whom, and why (kept with the old evaluator's draft, for the record)."""
+
+    from_person: uuid.UUID
+    to_person: uuid.UUID
+    reason: Text = Field(min_length=3, max_length=1000)
+
+
+class ReassignedOut(BaseModel):
+    """A reassignment as recorded."""
+
+    round_id: uuid.UUID
+    work_id: uuid.UUID
+    from_person: uuid.UUID
+    to_person: uuid.UUID
+    reason: str
+
+
 class ConflictOut(BaseModel):
     """Who took the work over (None when nobody was free)."""
 
@@ -129,6 +154,17 @@ class PlacingOut(BaseModel):
     normalised_by_criterion: dict[str, float]
     disagreement: float | None
     flagged_for_discussion: bool
+    closed_with_quorum: int | None = Field(default=None, description=(
+        "Set when the round closed at its deadline with a quorum: the submitted sheets each work needed"))
+    absent_evaluators: list[uuid.UUID] = Field(default_factory=list, description=(
+        "Closed with a quorum: the evaluators assigned this work who never submitted its sheet"))
+
+
+class CloseIn(StrictModel):
+    """How to close a round: with every sheet (default), or at its deadline with a quorum of sheets per work."""
+
+    quorum: bool = Field(default=False, description=(
+        "Close at or after the deadline once each work has HAMI_ROUND_QUORUM submitted sheets (default 2)"))
 
 
 class ClosedOut(BaseModel):

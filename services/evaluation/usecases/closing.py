@@ -3,6 +3,7 @@ rounds a person manages or evaluates in."""
 
 import uuid
 from dataclasses import dataclass
+from datetime import UTC, datetime
 
 from sqlalchemy import func
 from sqlalchemy.ext.asyncio import AsyncConnection
@@ -16,6 +17,7 @@ from services.evaluation.domain import (
     awards_from,
     check_closable,
     check_complete,
+    check_quorum,
     check_reopenable,
     in_round_status,
 )
@@ -53,10 +55,12 @@ class Ranked:
 
 async def rank_round(conn: AsyncConnection, round_: dict) -> Ranked:
     """The round's ranking from its stored submitted sheets (the same sheets always give the same ranking).
-    Only the works still in the round count: a withdrawn work's sheets do not."""
+    Only the works still in the round and their live assignments count: a withdrawn work's sheets do not, nor
+    the sheet of an evaluator the work was taken from."""
     plan = await db_rounds.round_assignments(conn, round_id=round_["id"])
     works = await db.works_by_ids(conn, work_ids=list(plan))
-    sheets = await db_rounds.round_sheets(conn, round_id=round_["id"], submitted_only=True)
+    sheets = [s for s in await db_rounds.round_sheets(conn, round_id=round_["id"], submitted_only=True)
+              if s["evaluator_id"] in plan.get(s["work_id"], ())]
     rubric = [Criterion(c["code"], c["weight"], c["min_score"], c["max_score"]) for c in round_["rubric"]]
     placings = rank([Work(w["work_id"], w["received_at"]) for w in works],
                     [Sheet(s["work_id"], s["evaluator_id"], s["scores"]) for s in sheets], rubric, round_["quota"])
@@ -75,22 +79,31 @@ async def ranking_of(conn: AsyncConnection, principal: Principal, *, round_id: u
     return [{"work_id": p.work_id, **explanation(p)} for p in (await rank_round(conn, round_)).placings]
 
 
-async def close_round(conn: AsyncConnection, principal: Principal, *, round_id: uuid.UUID) -> list[uuid.UUID]:
-    """A manager closes the round; returns the works that advanced. Refused while sheets are missing."""
+async def close_round(conn: AsyncConnection, principal: Principal, *, round_id: uuid.UUID,
+                      quorum: int | None = None) -> list[uuid.UUID]:
+    """A manager closes the round; returns the works that advanced. Refused while sheets are missing, unless
+    closing with a quorum at or after the deadline (each work then needs `quorum` submitted sheets)."""
     round_ = await load_round(conn, round_id, lock=True)
     require_manager(principal, round_)
     check_closable(round_["state"])
-    rows = await close_loaded_round(conn, round_=round_, closed_by=principal.subject)
+    rows = await close_loaded_round(conn, round_=round_, closed_by=principal.subject, quorum=quorum)
     return [r["work_id"] for r in rows if r["advanced"]]
 
 
-async def close_loaded_round(conn: AsyncConnection, *, round_: dict, closed_by: str) -> list[dict]:
-    """Rank the (locked) round, store the results, move the works on and publish the outcome."""
+async def close_loaded_round(conn: AsyncConnection, *, round_: dict, closed_by: str,
+                             quorum: int | None = None) -> list[dict]:
+    """Rank the (locked) round, store the results, move the works on and publish the outcome. Closed with a
+    quorum, each work's explanation names the evaluators who were absent (assigned, never submitted)."""
     ranked = await rank_round(conn, round_)
-    check_complete(ranked.plan, ranked.submitted, round_["short"], round_["k"])
+    if quorum is None:
+        check_complete(ranked.plan, ranked.submitted, round_["short"], round_["k"])
+        absent: dict[uuid.UUID, list[uuid.UUID]] = {}
+    else:
+        absent = check_quorum(round_["deadline"], datetime.now(UTC), ranked.plan, ranked.submitted, round_["short"],
+                              quorum)
     placings, works = ranked.placings, ranked.works
     rows = [{"work_id": p.work_id, "rank": p.rank, "score": p.normalised_total, "advanced": p.advanced,
-             "explanation": explanation(p)} for p in placings]
+             "explanation": {**explanation(p), **_absence(absent, p.work_id, quorum)}} for p in placings]
     await db_rounds.store_results(conn, round_id=round_["id"], rows=rows)
     await db_rounds.set_state(conn, round_id=round_["id"], values={"state": CLOSED, "closed_by": closed_by,
                                                                    "closed_at": func.now()})
@@ -104,6 +117,13 @@ async def close_loaded_round(conn: AsyncConnection, *, round_: dict, closed_by: 
         events.append(await _propose_awards(conn, round_, placings, works))
     await add_events(conn, db.outbox, events, correlation_id=str(round_["id"]))
     return rows
+
+
+def _absence(absent: dict[uuid.UUID, list[uuid.UUID]], work_id: uuid.UUID, quorum: int | None) -> dict:
+    """What a quorum close adds to a work's explanation: the quorum and who was absent."""
+    if quorum is None:
+        return {}
+    return {"closed_with_quorum": quorum, "absent_evaluators": [str(e) for e in absent.get(work_id, [])]}
 
 
 def _outcome_events(round_: dict, placings: list[Placing], works: dict[uuid.UUID, dict]) -> list:

@@ -149,7 +149,9 @@ async def staff_short_rounds(conn: AsyncConnection, *, district: int) -> int:
         work_ids = [uuid.UUID(w) for w in round_["short"]]
         plan = await db_rounds.round_assignments(conn, round_id=round_["id"])
         entries = [entry(w) for w in await db.works_by_ids(conn, work_ids=work_ids)]
-        declared = await db.declared_conflicts(conn, work_ids=work_ids)
+        # Whoever had a work taken from them (reassigned, appointment ended) is not given it back.
+        declared = (await db.declared_conflicts(conn, work_ids=work_ids)
+                    | await db_rounds.ever_held(conn, round_id=round_["id"], work_ids=work_ids))
         topped = assign(entries, await candidates(conn, 1, district), declared, k=round_["k"], tier=1,
                         existing=plan)
         added = {w: [p for p in people if p not in plan.get(w, [])] for w, people in topped.assignments.items()}

@@ -6,7 +6,7 @@ import uuid
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from services.evaluation import db, db_rounds
-from services.evaluation.assignment import conflict
+from services.evaluation.assignment import pick_successor
 from services.evaluation.domain import DRAFT, SUBMITTED, check_sheet_editable, checked_scores, for_judging
 from services.evaluation.permissions import PERMISSIONS, Capability
 from services.evaluation.usecases.common import candidates, entry, load_round, require_assigned
@@ -61,12 +61,10 @@ async def declare_conflict(conn: AsyncConnection, principal: Principal, *, round
     await db.declare_conflict(conn, person_id=me, work_id=work_id, reason=reason)
     plan = await db_rounds.round_assignments(conn, round_id=round_id)
     work = entry(await db.get_work(conn, work_id=work_id))
-    declared = await db.declared_conflicts(conn, work_ids=[work_id])
-    load = {person: sum(person in people for people in plan.values()) for people in plan.values() for person in people}
-    free = [c for c in await candidates(conn, round_["tier"], round_["district"])
-            if c.person_id not in plan[work_id] and conflict(c, work, declared, tier=round_["tier"]) is None]
-    free.sort(key=lambda c: (load.get(c.person_id, 0), str(c.person_id)))
-    replacement = free[0].person_id if free else None
+    declared = (await db.declared_conflicts(conn, work_ids=[work_id])
+                | await db_rounds.ever_held(conn, round_id=round_id, work_ids=[work_id]))
+    replacement = pick_successor(await candidates(conn, round_["tier"], round_["district"]), work, declared, plan,
+                                 tier=round_["tier"])
     await db_rounds.replace_assignment(conn, round_id=round_id, work_id=work_id, old=me, new=replacement)
     if replacement is not None:
         remaining = [p for p in plan[work_id] if p != me] + [replacement]

@@ -19,6 +19,7 @@ from services.evaluation.domain import (
 )
 from services.evaluation.permissions import PERMISSIONS, Capability, visible_districts
 from services.evaluation.usecases.opening import staff_short_rounds
+from services.evaluation.usecases.reassigning import hand_on
 from shared.contracts import registry
 from shared.contracts.submissions import WorkChanged, WorkReceived
 from shared.principal import Principal
@@ -101,7 +102,8 @@ async def mirror_person(conn: AsyncConnection, event: registry.PersonRegistered)
 
 async def mirror_membership(conn: AsyncConnection, event: registry.MemberAppointed) -> None:
     """Mirror an appointment or its removal: who sits on the committees and the jury, in which role. A new committee
-    member can take the works a round opened at the call's close could not staff (a secretary is never drawn)."""
+    member can take the works a round opened at the call's close could not staff (a secretary is never drawn); one
+    whose appointment ended hands on the works they have not scored in rounds they no longer judge in."""
     await db.upsert_membership(conn, values={
         "appointment_id": event.appointment_id, "person_id": event.person_id, "body_code": event.body_code,
         "body_kind": event.body_kind, "role": event.role, "district": event.district,
@@ -109,3 +111,5 @@ async def mirror_membership(conn: AsyncConnection, event: registry.MemberAppoint
     if event.action == "appointed" and event.district and event.body_kind in TIER_1_KINDS \
             and event.role in TIER_1_ROLES:
         await staff_short_rounds(conn, district=event.district)
+    if event.action == "removed":
+        await hand_on(conn, person_id=event.person_id, by=f"appointment-ended:{event.appointment_id}")

@@ -145,3 +145,18 @@ async def test_a_withdrawn_work_no_longer_waits_for_evaluators_in_a_round_short_
     assert set(round_["short"]) == {str(work_ids[1])}
     assert await db_rounds.rounds_holding(conn, work_id=work_ids[0]) == []
 
+
+
+async def test_a_selection_withdrawn_after_its_round_closed_never_reaches_the_jury(conn: AsyncConnection) -> None:
+    members, (best, second, third), round_id = await open_district_round(conn, quota=2)
+    for work_id, value in ((best, 9), (second, 6), (third, 3)):
+        await score(conn, round_id, members, work_id, value)
+        await db.apply_change(conn, work_id=work_id, edited={}, documents=1, at=datetime.now(UTC))
+    assert await closing.close_round(conn, SECRETARY, round_id=round_id) == [best, second]
+    assert await withdraw(conn, best) == Withdrawal.AFTER_CLOSE
+
+    taken = await council.confirm_receipt(conn, signed_in_as("central_secretariat", "staff"), edition=EDITION,
+                                          category=CATEGORY)
+
+    assert taken == 1  # only the selection still standing goes to the jury
+    assert await status(conn, best) == WITHDRAWN and await status(conn, second) == "with_jury"
