@@ -29,6 +29,7 @@ class Capability(StrEnum):
     SEE_MEMBERS = "see_members"  # about the body's district; a body's own members see it too (may_see_members)
     APPOINT_IN_DISTRICT = "appoint_in_district"  # any body of the district
     APPOINT_TO_FESTIVAL_BODIES = "appoint_to_festival_bodies"  # FESTIVAL_SECRETARY_APPOINTS below
+    APPOINT_FESTIVAL_SECRETARY = "appoint_festival_secretary"  # to the festival_secretary body (hand-overs)
     MANAGE_BODIES = "manage_bodies"
     RELOAD_STRUCTURE = "reload_structure"
     MANAGE_ORGANISATIONS = "manage_organisations"
@@ -55,6 +56,8 @@ OVERSIGHT = holder({BodyKind.POLICY_COUNCIL, *FESTIVAL_COMMITTEE_KINDS})
 # Chairs and secretaries speak for these bodies.
 ISSUER = holder({BodyKind.POLICY_COUNCIL, BodyKind.FESTIVAL_SECRETARY, *FESTIVAL_COMMITTEE_KINDS},
                 {Role.CHAIR, Role.SECRETARY})
+# The council names the festival secretary ("دبیر جشنواره: منتخب شورای سیاست‌گذاری"), through its chair or secretary.
+COUNCIL_SPEAKERS = holder({BodyKind.POLICY_COUNCIL}, {Role.CHAIR, Role.SECRETARY})
 # Bodies whose members the festival secretary records (the council's members are named by the municipality; the
 # secretary enters them); district bodies are also their district secretary's.
 FESTIVAL_SECRETARY_APPOINTS = frozenset({
@@ -73,6 +76,7 @@ PERMISSIONS = PermissionTable(Capability, {
     C.SEE_MEMBERS: rule(CITY_WIDE_STAFF, OVERSIGHT, DISTRICT_OFFICE),
     C.APPOINT_IN_DISTRICT: rule(DISTRICT_SECRETARY),
     C.APPOINT_TO_FESTIVAL_BODIES: rule(THE_FESTIVAL_SECRETARY),
+    C.APPOINT_FESTIVAL_SECRETARY: rule(COUNCIL_SPEAKERS),
     C.MANAGE_BODIES: rule(THE_FESTIVAL_SECRETARY),
     C.RELOAD_STRUCTURE: rule(THE_FESTIVAL_SECRETARY),
     C.MANAGE_ORGANISATIONS: rule(THE_FESTIVAL_SECRETARY, DISTRICT_SECRETARY),
@@ -101,8 +105,11 @@ SEE_DISTRICT_OFFICES = rule(CITY_WIDE_STAFF, DISTRICT_OFFICE)
 
 
 def may_appoint(principal: Principal, *, kind: str, district: int | None) -> bool:
-    """Appointing to (or removing from) a body of this kind and district: its district's secretary, or the festival
-    secretary for the festival's own bodies and the district secretariats."""
+    """Appointing to (or removing from) a body of this kind and district: its district's secretary, the festival
+    secretary for the festival's own bodies and the district secretariats, and the council for the festival
+    secretary's office."""
+    if kind == BodyKind.FESTIVAL_SECRETARY:
+        return PERMISSIONS.may(principal, C.APPOINT_FESTIVAL_SECRETARY)
     return PERMISSIONS.may(principal, C.APPOINT_IN_DISTRICT, district=district) or (
         kind in FESTIVAL_SECRETARY_APPOINTS and PERMISSIONS.may(principal, C.APPOINT_TO_FESTIVAL_BODIES))
 

@@ -138,6 +138,8 @@ decisions = Table(
     Column("committees", ARRAY(Text), nullable=False),
     Column("ack_deadline", DateTime(timezone=True), nullable=False),
     Column("parameters", JSONB),
+    # Operational decisions inform: their districts' rows are never pending, never overdue.
+    Column("requires_acknowledgement", Boolean, nullable=False, server_default="true"),
     Column("issued_by", Text, nullable=False),
     Column("issued_at", DateTime(timezone=True), nullable=False, server_default=func.now()),
 )
@@ -167,6 +169,7 @@ reports = Table(
     Column("figures", JSONB, nullable=False),
     Column("achievements", Text, nullable=False),
     Column("shortcomings", Text, nullable=False),
+    Column("shortcoming_items", JSONB, nullable=False, server_default="[]"),  # [{what, since, needed}]
     Column("cites", ARRAY(UUID(as_uuid=True)), nullable=False, server_default="{}"),
     Column("filed_by", Text, nullable=False),
     Column("filed_at", DateTime(timezone=True), nullable=False, server_default=func.now()),

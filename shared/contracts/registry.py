@@ -4,6 +4,8 @@ from datetime import date, datetime
 from typing import ClassVar
 from uuid import UUID
 
+from pydantic import BaseModel, ConfigDict
+
 from shared.contracts.base import Event
 from shared.contracts.decisions import DecisionAction
 
@@ -93,6 +95,9 @@ class DecisionIssued(_Decision):
     # actionable decision only when shared.contracts.decisions.may_issue_actionable says so.
     issuer_kind: str | None = None
     issuer_role: str | None = None
+    # Whether the districts must acknowledge it: operational decisions (quotas, opening the call, approving results)
+    # inform only, so they leave nothing pending and raise no overdue alarm. Earlier events all required it.
+    requires_acknowledgement: bool = True
 
 
 class DecisionRelayed(_Decision):
@@ -103,6 +108,7 @@ class DecisionRelayed(_Decision):
     district: int
     note: str = ""
     ack_deadline: datetime
+    requires_acknowledgement: bool = True  # False: the district is informed, not asked to acknowledge
 
 
 class DecisionAcknowledged(_Decision):
@@ -210,6 +216,16 @@ class OrganisationChanged(_Organisation):
     action: ClassVar[str] = "changed"
 
 
+class Shortcoming(BaseModel):
+    """One shortcoming a district reports up: what is missing, since when (a Gregorian date), what is needed."""
+
+    model_config = ConfigDict(frozen=True)
+
+    what: str
+    since: date
+    needed: str
+
+
 class ReportFiled(Event):
     """A district (district scope) or the central secretariat (city scope) filed a report."""
 
@@ -223,6 +239,7 @@ class ReportFiled(Event):
     period_end: date
     figures: dict
     cites: list[UUID] = []
+    shortcomings: list[Shortcoming] = []  # a district report's typed shortcomings (the city report: in figures)
 
 
 class LedgerCheckpointed(Event):

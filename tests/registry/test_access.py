@@ -114,6 +114,17 @@ OPERATIONS: dict[str, Operation] = {
         lambda p: may_appoint(p, kind=BodyKind.EXECUTIVE_COMMITTEE, district=7),
         lambda w: ("/bodies/district-07-executive/members/"
                    f"{w.new_appointment('district-07-executive', 'member', 'secretary.d07')}", None), 204),
+    # Handing the festival secretary's office to the one who holds it changes nothing (409): the matrix keeps its
+    # festival secretary; test_hierarchy plays a real hand-over.
+    "hand the festival secretary's office over": Operation(
+        "PUT", "/bodies/{code}/holders/{role}", C.APPOINT_FESTIVAL_SECRETARY,
+        lambda p: may_appoint(p, kind=BodyKind.FESTIVAL_SECRETARY, district=None),
+        lambda w: ("/bodies/festival-secretary/holders/secretary",
+                   {"person_id": w.callers["festival.secretary"].principal.subject}), 409),
+    "hand the central secretariat's head over": Operation(
+        "PUT", "/bodies/{code}/holders/{role}", C.APPOINT_TO_FESTIVAL_BODIES,
+        lambda p: may_appoint(p, kind=BodyKind.CENTRAL_SECRETARIAT, district=None),
+        lambda w: ("/bodies/central-secretariat/holders/chair", {"person_id": w.new_person()})),
     "add a body": Operation("POST", "/bodies", C.MANAGE_BODIES, may(C.MANAGE_BODIES), lambda w: ("/bodies", {
         "code": fresh("access-"), "kind": "working_group", "name_fa": "کارگروه", "parent_code": "festival-secretary"}),
         201),

@@ -40,7 +40,8 @@ def count_decisions(system: System) -> int:
 
 
 def test_a_decision_acknowledged_by_21_districts_shows_the_22nd_overdue(system: System, council: dict) -> None:
-    issued = post(system, "/decisions", council["chair"], decision())
+    # An actionable decision informs by default; the council chooses to have this one acknowledged.
+    issued = post(system, "/decisions", council["chair"], decision(requires_acknowledgement=True))
     assert issued.status_code == 201, issued.text
     decision_id = issued.json()["id"]
     assert issued.json()["districts"] == list(range(1, 23))

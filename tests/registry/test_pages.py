@@ -198,13 +198,25 @@ def test_the_district_files_its_report_after_a_refused_input(context: BrowserCon
     expect(page.locator("#field-shortcomings")).to_have_value("کمبود داور در کمیتهٔ علمی.")
 
     page.fill("#field-period_end", "1405/08/30")
+    gap = {part: page.locator(f'[id="field-shortcoming_items.1.{part}"]') for part in ("what", "since", "needed")}
+    gap["what"].fill("داور کمیتهٔ علمی")
+    gap["since"].fill("۱۴۰۵/۱۳/۰۱")
+    gap["needed"].fill("دو داور تا پایان آبان")
+    page.click("text=ثبت و فرستادن گزارش")
+    expect(page.locator('[id="error-shortcoming_items.1.since"]')).to_have_text("تاریخ شروع کمبود معتبر نیست.")
+    expect(gap["needed"]).to_have_value("دو داور تا پایان آبان")
+
+    gap["since"].fill("۱۴۰۵/۰۷/۰۱")
     page.click("text=ثبت و فرستادن گزارش")
     expect(page.locator(".panel-confirmation")).to_contain_text(f"گزارش منطقهٔ {D} ثبت شد")
+    expect(page.locator("main table").last).to_contain_text("۱۴۰۵/۰۷/۰۱")
+    expect(page.locator("main")).to_contain_text("دو داور تا پایان آبان")
     expect(page.locator("main")).to_contain_text("کمبود داور در کمیتهٔ علمی.")
     expect(page.locator("main")).to_contain_text("۱۴۰۵/۰۸/۰۱ تا ۱۴۰۵/۰۸/۳۰")
     check_page(page, "registry-report-filed")
     filed = registry.get(f"/districts/{DISTRICT}/reports", "secretary").json()
-    assert any(r["achievements"] == "جشن محله در سه سرا برگزار شد." for r in filed)
+    assert any(r["achievements"] == "جشن محله در سه سرا برگزار شد." and r["shortcoming_items"][0]["what"] ==
+               "داور کمیتهٔ علمی" for r in filed)
 
 
 def test_the_offices_page_shows_the_districts_places_and_people(context: BrowserContext, registry: Registry) -> None:

@@ -28,6 +28,9 @@ class DecisionIn(StrictModel):
                                       description="Jalali date, e.g. 1405/09/15 (end of that day)")
     ack_deadline_at: datetime | None = Field(default=None, description="or an exact instant (ISO 8601)")
     parameters: DecisionAction | None = None
+    requires_acknowledgement: bool | None = Field(
+        default=None, description="whether districts must acknowledge; default: directives and notices yes, "
+                                  "actionable (operational) decisions no")
 
     @model_validator(mode="after")
     def _one_deadline(self) -> "DecisionIn":
@@ -69,6 +72,7 @@ class Issued(BaseModel):
     id: uuid.UUID
     districts: list[int]
     ack_deadline: str  # isoformat ("+00:00"), as this answer always gave it
+    requires_acknowledgement: bool
 
 
 class Relayed(BaseModel):
@@ -92,6 +96,7 @@ class DecisionOut(BaseModel):
     committees: list[str]
     ack_deadline: datetime
     parameters: dict | None
+    requires_acknowledgement: bool
     issued_by: str
     issued_at: datetime
 
@@ -125,8 +130,10 @@ async def issue(body: DecisionIn, principal: SignedIn, conn: Transaction) -> Iss
     issued = await usecases.issue(
         conn, principal, title=body.title, text=body.text, issuing_body=body.issuing_body, kind=body.kind,
         all_districts=body.all_districts, districts=body.districts, committees=body.committees,
-        ack_deadline_date=body.ack_deadline, ack_deadline_at=body.ack_deadline_at, parameters=body.parameters)
-    return Issued(id=issued["id"], districts=issued["districts"], ack_deadline=issued["ack_deadline"].isoformat())
+        ack_deadline_date=body.ack_deadline, ack_deadline_at=body.ack_deadline_at, parameters=body.parameters,
+        acknowledgement=body.requires_acknowledgement)
+    return Issued(id=issued["id"], districts=issued["districts"], ack_deadline=issued["ack_deadline"].isoformat(),
+                  requires_acknowledgement=issued["requires_acknowledgement"])
 
 
 @router.get("/decisions")

@@ -55,14 +55,15 @@ async def record_step(conn: AsyncConnection, *, decision_id: uuid.UUID, district
 
 
 async def claim_overdue(conn: AsyncConnection, *, now: datetime) -> list[dict]:
-    """Mark unacknowledged rows past their deadline overdue and return them.
+    """Mark unacknowledged rows past their deadline overdue and return them (decisions asking for acknowledgement).
 
     A competing replica's UPDATE waits on the row locks and then finds overdue_at set: each row is
     claimed once.
     """
     dd = decision_districts
     rows = await conn.execute(
-        update(dd).where(dd.c.decision_id == decisions.c.id, dd.c.status.in_(UNACKNOWLEDGED),
+        update(dd).where(dd.c.decision_id == decisions.c.id, decisions.c.requires_acknowledgement,
+                         dd.c.status.in_(UNACKNOWLEDGED),
                          dd.c.overdue_at.is_(None), decisions.c.ack_deadline < now)
         .values(overdue_at=now).returning(dd.c.decision_id, dd.c.district, decisions.c.ack_deadline))
     return [dict(r) for r in rows.mappings()]
@@ -79,10 +80,12 @@ async def list_decisions(conn: AsyncConnection, *, district: int | None, limit: 
 async def status_counts(conn: AsyncConnection, *,
                         district: int | None = None) -> dict[int, list[tuple[str, bool, int]]]:
     """Per district (or for one): how many of its decisions are at each status, marked overdue or not (one query,
-    whatever the number of districts and decisions)."""
+    whatever the number of districts and decisions); decisions that only inform are not counted."""
     dd = decision_districts
     overdue = dd.c.overdue_at.is_not(None)
-    statement = select(dd.c.district, dd.c.status, overdue, func.count()).group_by(dd.c.district, dd.c.status, overdue)
+    statement = (select(dd.c.district, dd.c.status, overdue, func.count())
+                 .join(decisions, decisions.c.id == dd.c.decision_id).where(decisions.c.requires_acknowledgement)
+                 .group_by(dd.c.district, dd.c.status, overdue))
     if district is not None:
         statement = statement.where(dd.c.district == district)
     found: dict[int, list[tuple[str, bool, int]]] = {}
@@ -99,3 +102,18 @@ async def district_listing(conn: AsyncConnection, *, district: int, limit: int) 
                  .join(dd, dd.c.decision_id == decisions.c.id).where(dd.c.district == district)
                  .order_by(decisions.c.issued_at.desc()).limit(limit))
     return [dict(r) for r in (await conn.execute(statement)).mappings()]
+
+
+async def overdue_by_district(conn: AsyncConnection) -> dict[int, list[dict]]:
+    """Per district, the decisions it has not acknowledged past their deadline (id, title, deadline)."""
+    dd = decision_districts
+    statement = (select(dd.c.district, decisions.c.id, decisions.c.title, decisions.c.ack_deadline)
+                 .join(decisions, decisions.c.id == dd.c.decision_id)
+                 .where(decisions.c.requires_acknowledgement, dd.c.overdue_at.is_not(None),
+                        dd.c.status.in_(UNACKNOWLEDGED))
+                 .order_by(dd.c.district, decisions.c.ack_deadline))
+    found: dict[int, list[dict]] = {}
+    for row in await conn.execute(statement):
+        found.setdefault(row[0], []).append({"decision_id": str(row[1]), "title": row[2],
+                                             "ack_deadline": row[3].isoformat()})
+    return found

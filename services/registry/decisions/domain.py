@@ -20,6 +20,11 @@ UNACKNOWLEDGED = ("issued", "relayed")
 NEXT_STEP = {required: step for step, (required, _) in STEPS.items() if step != "relay"}
 
 
+def next_step(status: str, acknowledgement_required: bool) -> str | None:
+    """What the district does next on its copy: nothing on a decision that only informs."""
+    return NEXT_STEP.get(status) if acknowledgement_required else None
+
+
 def addressed_districts(all_districts: bool, districts: list[int]) -> list[int]:
     """The districts a decision goes to; refuses unknown districts and empty addresses."""
     if all_districts:
@@ -37,6 +42,21 @@ def check_kind(kind: str, has_parameters: bool) -> None:
     if (kind == "actionable") != has_parameters:
         raise Refusal(Kind.INVALID, "parameters_mismatch", "فقط مصوبات اجرایی پارامتر دارند و باید داشته باشند.",
                       "Actionable decisions, and only they, carry parameters.")
+
+
+def requires_acknowledgement(kind: str, chosen: bool | None) -> bool:
+    """Whether the districts must acknowledge: as the issuer chose, else by kind. Directives and notices ask the
+    districts to act, so they are acknowledged; an actionable decision (quotas, opening the call, approving results)
+    is carried out by the services and only informs the districts."""
+    return chosen if chosen is not None else kind != "actionable"
+
+
+def check_acknowledgement_required(required: bool) -> None:
+    """A district acknowledges (and reports carried out) only a decision that asks it to."""
+    if not required:
+        raise Refusal(Kind.CONFLICT, "acknowledgement_not_required",
+                      "این مصوبه برای اطلاع است و تأیید دریافت یا گزارش اجرا نمی‌خواهد.",
+                      "This decision informs only: it asks for no acknowledgement or implementation report.")
 
 
 def check_action(action: DecisionAction | None) -> None:

@@ -8,14 +8,16 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 
 from services.registry.decisions import db
 from services.registry.decisions.domain import (
-    NEXT_STEP,
     ack_deadline,
     addressed_districts,
+    check_acknowledgement_required,
     check_action,
     check_authority,
     check_kind,
     is_overdue,
     next_status,
+    next_step,
+    requires_acknowledgement,
     summarise,
     unknown_committees,
 )
@@ -47,9 +49,11 @@ def _no_decision() -> Refusal:
 
 async def issue(conn: AsyncConnection, principal: Principal, *, title: str, text: str, issuing_body: str, kind: str,
                 all_districts: bool, districts: list[int], committees: list[str], ack_deadline_date: str | None,
-                ack_deadline_at: datetime | None, parameters: DecisionAction | None) -> dict:
+                ack_deadline_at: datetime | None, parameters: DecisionAction | None,
+                acknowledgement: bool | None = None) -> dict:
     """Issue a decision in a body's name (its chair or secretary; an actionable one only the policy council's);
-    returns its id, districts and deadline. The event carries the authority it was issued with."""
+    returns its id, districts, deadline and whether districts must acknowledge it (the issuer's choice, else by
+    kind). The event carries the authority it was issued with."""
     check_kind(kind, parameters is not None)
     check_action(parameters)
     districts = addressed_districts(all_districts, districts)
@@ -65,13 +69,16 @@ async def issue(conn: AsyncConnection, principal: Principal, *, title: str, text
               "issuing_body": issuer.code, "kind": kind, "all_districts": all_districts, "districts": districts,
               "committees": sorted(set(committees)), "ack_deadline": deadline,
               "parameters": parameters.model_dump(mode="json") if parameters else None,
-              "issued_by": principal.subject}
+              "issued_by": principal.subject,
+              "requires_acknowledgement": requires_acknowledgement(kind, acknowledgement)}
     await db.insert_decision(conn, values=values)
     event = DecisionIssued(decision_id=decision_id, parameters=parameters, issuer_kind=issuer.kind, issuer_role=role,
                            **{k: values[k] for k in ("title", "text", "issuing_body", "kind", "all_districts",
-                                                     "districts", "committees", "ack_deadline")})
+                                                     "districts", "committees", "ack_deadline",
+                                                     "requires_acknowledgement")})
     await add_events(conn, outbox, [event], correlation_id=str(decision_id))
-    return {"id": decision_id, "districts": districts, "ack_deadline": deadline}
+    return {"id": decision_id, "districts": districts, "ack_deadline": deadline,
+            "requires_acknowledgement": values["requires_acknowledgement"]}
 
 
 async def relay(conn: AsyncConnection, principal: Principal, decision_id: uuid.UUID, *, districts: list[int] | None,
@@ -85,7 +92,7 @@ async def relay(conn: AsyncConnection, principal: Principal, decision_id: uuid.U
     targets = districts or found["districts"]
     for district in targets:
         await _take_step(conn, decision_id=decision_id, district=district, step="relay",
-                         note=normalize_text(notes.get(district, "")), deadline=found["ack_deadline"])
+                         note=normalize_text(notes.get(district, "")), header=found)
     return sorted(targets)
 
 
@@ -96,29 +103,33 @@ async def answer(conn: AsyncConnection, principal: Principal, decision_id: uuid.
     found = await db.get_header(conn, decision_id=decision_id)
     if found is None:
         raise _no_decision()
+    check_acknowledgement_required(found["requires_acknowledgement"])
     await _take_step(conn, decision_id=decision_id, district=district, step=step, note=normalize_text(note),
-                     deadline=found["ack_deadline"])
+                     header=found)
 
 
 async def _take_step(conn: AsyncConnection, *, decision_id: uuid.UUID, district: int, step: str, note: str,
-                     deadline: datetime) -> None:
+                     header: dict) -> None:
     """Move one district's copy of a decision one step on, and queue the step's event."""
     row = await db.district_row(conn, decision_id=decision_id, district=district)
     if row is None:
         raise not_found("مصوبه برای این منطقه", "Decision for this district")
     status = next_status(row["status"], step)
     await db.record_step(conn, decision_id=decision_id, district=district, step=step, status=status, note=note)
-    extra = {"ack_deadline": deadline} if step == "relay" else {}
+    extra = {"ack_deadline": header["ack_deadline"],
+             "requires_acknowledgement": header["requires_acknowledgement"]} if step == "relay" else {}
     await add_events(conn, outbox, [STEP_EVENTS[step](decision_id=decision_id, district=district, note=note,
                                                       **extra)], correlation_id=str(decision_id))
 
 
 async def flag_overdue(conn: AsyncConnection) -> int:
-    """Mark and announce acknowledgements past their deadline; returns how many were found."""
+    """Mark and announce acknowledgements past their deadline (decisions that ask for one); returns how many were
+    found. Each event keeps its decision's correlation id, so a decision's whole thread is one ledger query."""
     rows = await db.claim_overdue(conn, now=datetime.now(UTC))
-    await add_events(conn, outbox, [
-        DecisionOverdue(decision_id=r["decision_id"], district=r["district"], ack_deadline=r["ack_deadline"])
-        for r in rows])
+    for r in rows:
+        await add_events(conn, outbox, [DecisionOverdue(decision_id=r["decision_id"], district=r["district"],
+                                                        ack_deadline=r["ack_deadline"])],
+                         correlation_id=str(r["decision_id"]))
     if rows:
         log.info("decisions.overdue", count=len(rows))
     return len(rows)
@@ -155,7 +166,8 @@ async def district_decisions(conn: AsyncConnection, principal: Principal, distri
     district's decisions), each marked with the step the district takes next and whether it is overdue."""
     PERMISSIONS.require(principal, Capability.READ_DISTRICT_DECISIONS, district=district)
     rows = await db.district_listing(conn, district=district, limit=limit)
-    return [{**row, "district": district, "next_step": NEXT_STEP.get(row["status"]), "overdue": is_overdue(row)}
+    return [{**row, "district": district, "next_step": next_step(row["status"], row["requires_acknowledgement"]),
+             "overdue": is_overdue(row)}
             for row in rows]
 
 
@@ -169,7 +181,7 @@ async def district_decision(conn: AsyncConnection, principal: Principal, decisio
     if row is None:
         raise _no_decision()
     issuer = await load_body(conn, code=found["issuing_body"])
-    step = NEXT_STEP.get(row["status"])
+    step = next_step(row["status"], found["requires_acknowledgement"])
     may_take_step = step is not None and PERMISSIONS.may(principal, STEP_CAPABILITIES[step], district=district)
     return {**found, "row": row, "next_step": step, "overdue": is_overdue(row), "may_take_step": may_take_step,
             "issuer_name": issuer.name_fa if issuer else found["issuing_body"]}

@@ -55,6 +55,14 @@ class AppointmentOut(BaseModel):
     appointment_id: uuid.UUID
 
 
+class HandOverIn(StrictModel):
+    person_id: uuid.UUID
+
+
+class HandedOver(AppointmentOut):
+    replaced: list[uuid.UUID]
+
+
 @router.post("/people", status_code=201)
 async def register(body: PersonIn, principal: SignedIn, conn: Transaction) -> PersonOut:
     """Register a person with contact details (festival secretary or a district secretary)."""
@@ -87,3 +95,12 @@ async def appoint(code: str, body: AppointmentIn, principal: SignedIn, conn: Tra
 async def remove(code: str, appointment_id: uuid.UUID, principal: SignedIn, conn: Transaction) -> None:
     """End an appointment; the record stays."""
     await usecases.remove(conn, principal, body_code=code, appointment_id=appointment_id)
+
+
+@router.put("/bodies/{code}/holders/{role}")
+async def hand_over(code: str, role: Role, body: HandOverIn, principal: SignedIn, conn: Transaction) -> HandedOver:
+    """Hand a body's chair or secretary role to a person: the previous holder's appointment ends (their tokens are
+    revoked) and the person is appointed, at once (the council: the festival secretary; the festival secretary: the
+    central secretariat's head)."""
+    return HandedOver(**await usecases.hand_over(conn, principal, body_code=code, role=role.value,
+                                                 person_id=body.person_id))

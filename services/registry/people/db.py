@@ -89,3 +89,8 @@ async def district_staff(conn: AsyncConnection, *, district: int) -> list[dict]:
         .where(bodies.c.district == district, bodies.c.active, appointments.c.removed_at.is_(None), accounts.c.active)
         .order_by(bodies.c.code, appointments.c.role, people.c.name))
     return [dict(r) for r in rows.mappings()]
+
+
+async def lock_body(conn: AsyncConnection, *, body_code: str) -> None:
+    """Hold the body's row until the transaction ends, so two hand-overs of one body run one after the other."""
+    await conn.execute(select(bodies.c.code).where(bodies.c.code == body_code).with_for_update())

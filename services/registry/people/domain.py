@@ -3,6 +3,7 @@
 import re
 
 from shared.persian import canonical_mobile, normalize_text
+from shared.principal import Role
 from shared.refusals import Kind, Refusal
 
 EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[A-Za-z]{2,}", re.ASCII)
@@ -30,3 +31,15 @@ def already_appointed() -> Refusal:
     """The person holds the role in the body already."""
     return Refusal(Kind.CONFLICT, "already_appointed", "این شخص همین نقش را در این نهاد دارد.",
                    "The person already holds this role in this body.")
+
+
+# The roles that head a body, held by one person at a time when handed over (the festival secretary is the
+# festival_secretary body's secretary; a secretariat's head its chair or secretary).
+HEAD_ROLES = frozenset({Role.CHAIR, Role.SECRETARY})
+
+
+def check_head_role(role: str) -> None:
+    """Only a body's head (chair or secretary) is handed over; other roles are appointed and removed one by one."""
+    if role not in HEAD_ROLES:
+        raise Refusal(Kind.INVALID, "not_a_head_role", "فقط نقش رئیس یا دبیر یک نهاد تحویل داده می‌شود.",
+                      "Only a body's chair or secretary is handed over.", sorted(HEAD_ROLES))

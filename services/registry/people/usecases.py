@@ -6,7 +6,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 
 from services.registry.identity import usecases as identity
 from services.registry.people import db
-from services.registry.people.domain import already_appointed, canonical_contact
+from services.registry.people.domain import already_appointed, canonical_contact, check_head_role
 from services.registry.permissions import PERMISSIONS, Capability, may_appoint, may_see_members
 from services.registry.structure import usecases as structure
 from services.registry.structure.domain import Body
@@ -82,10 +82,41 @@ async def remove(conn: AsyncConnection, principal: Principal, *, body_code: str,
     body = await structure.active_body(conn, body_code)
     if not may_appoint(principal, kind=body.kind, district=body.district):
         raise forbidden()
-    ended = await db.end_appointment(conn, appointment_id=appointment_id, body_code=body.code, by=principal.subject)
-    if ended is None:
+    if not await _unseat(conn, body=body, appointment_id=appointment_id, by=principal.subject):
         raise not_found("انتصاب", "Appointment")
+
+
+async def _unseat(conn: AsyncConnection, *, body: Body, appointment_id: uuid.UUID, by: str) -> bool:
+    """End an active appointment to the body, queue MemberRemoved and revoke the person's tokens (they carry the
+    role just lost); False when there was no such appointment."""
+    ended = await db.end_appointment(conn, appointment_id=appointment_id, body_code=body.code, by=by)
+    if ended is None:
+        return False
     await add_events(conn, outbox, [MemberRemoved(
         appointment_id=appointment_id, person_id=ended["person_id"], body_code=body.code, body_kind=body.kind,
         role=ended["role"], district=body.district)])
     await identity.revoke_access(conn, [ended["person_id"]], "appointment_ended")
+    return True
+
+
+async def hand_over(conn: AsyncConnection, principal: Principal, *, body_code: str, role: str,
+                    person_id: uuid.UUID) -> dict:
+    """Hand a body's head role (chair or secretary) to a person in one transaction: whoever held it is removed (their
+    tokens revoked) and the person appointed; e.g. the council replaces the festival secretary. Returns the new
+    appointment and the people replaced."""
+    check_head_role(role)
+    body = await structure.active_body(conn, body_code)
+    if not may_appoint(principal, kind=body.kind, district=body.district):
+        raise forbidden()
+    if not await db.person_exists(conn, person_id=person_id):
+        raise not_found("شخص", "Person")
+    await db.lock_body(conn, body_code=body.code)
+    holders = [m for m in await db.body_members(conn, body_code=body.code) if m["role"] == role]
+    others = [m for m in holders if m["person_id"] != person_id]
+    kept = next((m["appointment_id"] for m in holders if m["person_id"] == person_id), None)
+    if kept is not None and not others:
+        raise already_appointed()
+    for holder in others:
+        await _unseat(conn, body=body, appointment_id=holder["appointment_id"], by=principal.subject)
+    appointment_id = kept or await seat(conn, person_id=person_id, body=body, role=role, by=principal.subject)
+    return {"appointment_id": appointment_id, "replaced": [m["person_id"] for m in others]}

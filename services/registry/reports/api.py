@@ -15,11 +15,26 @@ from shared.web.connection import Reading, Transaction
 router = APIRouter(tags=["reports"])
 
 
+class ShortcomingIn(StrictModel):
+    what: Line = Field(min_length=2, max_length=300)
+    since: Line = Field(max_length=40, description="Jalali date it began, e.g. 1405/07/01")
+    needed: Text = Field(min_length=2, max_length=2000)
+
+
+class ShortcomingOut(BaseModel):
+    what: str
+    since: date
+    since_jalali: str
+    needed: str
+
+
 class ReportIn(StrictModel):
     period_start: Line = Field(max_length=40, description="Jalali date, e.g. 1405/08/01")
     period_end: Line = Field(max_length=40, description="Jalali date, e.g. 1405/08/30 (inclusive)")
     achievements: Text = Field(default="", max_length=20_000)
     shortcomings: Text = Field(default="", max_length=20_000)
+    shortcoming_items: list[ShortcomingIn] = Field(default_factory=list, max_length=20,
+                                                   description="typed shortcomings: what, since when, what is needed")
 
 
 class ReportOut(BaseModel):
@@ -30,6 +45,7 @@ class ReportOut(BaseModel):
     figures: dict
     achievements: str
     shortcomings: str
+    shortcoming_items: list[ShortcomingOut]
     cites: list[uuid.UUID]
     filed_by: str
     filed_at: datetime

@@ -6,7 +6,7 @@ from datetime import date, datetime, timedelta
 import jdatetime
 
 from shared.contracts.base import DISTRICTS
-from shared.persian import parse_jalali_date, tehran_day_end_utc, tehran_day_start_utc
+from shared.persian import parse_jalali_date, tehran_day_end_utc, tehran_day_start_utc, to_ascii_digits
 from shared.refusals import Kind, Refusal
 
 # Events the figures are counted from (the registry's ledger keeps them all).
@@ -43,6 +43,29 @@ def check_period(start: date, end: date) -> None:
                       "The period must start before it ends.")
 
 
+def shortcomings(items: list[dict], today: date) -> list[dict]:
+    """A report's typed shortcomings as stored: {what, since (ISO date), needed}, each `since` a Jalali date not in
+    the future; refuses the first bad date, naming its row."""
+    stored = []
+    for index, item in enumerate(items):
+        try:
+            since = parse_jalali_date(item["since"])
+        except ValueError as error:
+            raise Refusal(Kind.INVALID, "invalid_shortcoming_date", "تاریخ شروع کمبود معتبر نیست.",
+                          f"Invalid shortcoming date: {error}", {"row": index}) from None
+        if since > today:
+            raise Refusal(Kind.INVALID, "shortcoming_in_future", "تاریخ شروع کمبود نمی‌تواند در آینده باشد.",
+                          "A shortcoming cannot start in the future.", {"row": index})
+        stored.append({"what": item["what"], "since": since.isoformat(), "needed": item["needed"]})
+    return stored
+
+
+def with_jalali(items: list[dict]) -> list[dict]:
+    """Stored shortcomings as people read them: each date with its Jalali form next to the ISO value."""
+    return [{**item, "since_jalali": to_ascii_digits(jdatetime.date.fromgregorian(
+        date=date.fromisoformat(item["since"])).strftime("%Y/%m/%d"))} for item in items]
+
+
 def district_figures(works: dict[str, dict[str, int]], decisions: dict[str, int]) -> dict:
     """Figures of a district report: works per category at each stage, totals, and decision statuses."""
     return {
@@ -52,13 +75,17 @@ def district_figures(works: dict[str, dict[str, int]], decisions: dict[str, int]
     }
 
 
-def city_figures(latest: dict[int, dict | None]) -> dict:
-    """The city report's table: every district, its latest report (or none) and city-wide totals."""
-    rows, totals = [], {}
+def city_figures(latest: dict[int, dict | None], overdue: dict[int, list[dict]] | None = None) -> dict:
+    """The city report's table: every district, its latest report (or none) with its figures and shortcomings, the
+    decisions it has left unacknowledged past their deadline, and city-wide totals."""
+    rows, totals, overdue = [], {}, overdue or {}
     for district in DISTRICTS:
         report = latest.get(district)
         rows.append({"district": district, "report_id": str(report["id"]) if report else None,
-                     "totals": report["figures"]["totals"] if report else None})
+                     "totals": report["figures"]["totals"] if report else None,
+                     "figures": report["figures"] if report else None,
+                     "overdue_decisions": overdue.get(district, []),
+                     "shortcomings": with_jalali(report.get("shortcoming_items", [])) if report else []})
         for stage, count in (report["figures"]["totals"] if report else {}).items():
             totals[stage] = totals.get(stage, 0) + count
     return {"districts": rows, "totals": totals, "districts_reporting": sum(r["report_id"] is not None for r in rows)}

@@ -21,10 +21,12 @@ from services.registry.reports.domain import (
     month_due,
     month_so_far,
     period,
+    shortcomings,
+    with_jalali,
 )
 from services.registry.tables import outbox
 from shared.contracts.base import DISTRICTS
-from shared.contracts.registry import ReportFiled
+from shared.contracts.registry import ReportFiled, Shortcoming
 from shared.messaging.outbox import add_events
 from shared.persian import TEHRAN, normalize_text
 from shared.principal import Principal
@@ -32,20 +34,34 @@ from shared.refusals import not_found
 
 
 async def file_district_report(conn: AsyncConnection, principal: Principal, district: int, *, period_start: str,
-                               period_end: str, achievements: str, shortcomings: str) -> dict:
-    """The district secretary files the district's report for a Jalali period; the figures come from the events the
-    registry received."""
+                               period_end: str, achievements: str, shortcomings: str,
+                               shortcoming_items: list[dict] | None = None) -> dict:
+    """The district secretary files the district's report for a Jalali period, with its typed shortcomings (what,
+    since when, what is needed); the figures come from the events the registry received."""
     PERMISSIONS.require(principal, Capability.FILE_DISTRICT_REPORTS, district=district,
                         refusal=not_district_secretary())
     span = period(period_start, period_end)
+    items = _typed_shortcomings(shortcoming_items)
     report = await db.insert_report(conn, values={
         "id": uuid.uuid4(), "district": district, "period_start": span.start, "period_end": span.end,
         "figures": await _district_figures(conn, district, span), "filed_by": principal.subject,
-        "achievements": normalize_text(achievements), "shortcomings": normalize_text(shortcomings)})
+        "achievements": normalize_text(achievements), "shortcomings": normalize_text(shortcomings),
+        "shortcoming_items": items})
     await add_events(conn, outbox, [ReportFiled(
         report_id=report["id"], district=district, period_start=span.start, period_end=span.end,
-        figures=report["figures"])])
-    return report
+        figures=report["figures"], shortcomings=[Shortcoming(**item) for item in items])])
+    return _readable(report)
+
+
+def _typed_shortcomings(items: list[dict] | None) -> list[dict]:
+    """The typed shortcomings normalised and checked, as stored."""
+    cleaned = [{key: normalize_text(item[key]) for key in ("what", "since", "needed")} for item in items or []]
+    return shortcomings(cleaned, datetime.now(TEHRAN).date())
+
+
+def _readable(report: dict) -> dict:
+    """A stored report with its shortcomings' Jalali dates."""
+    return {**report, "shortcoming_items": with_jalali(report["shortcoming_items"])}
 
 
 async def _district_figures(conn: AsyncConnection, district: int, span: Period) -> dict:
@@ -57,32 +73,36 @@ async def _district_figures(conn: AsyncConnection, district: int, span: Period) 
 
 
 async def compile_city_report(conn: AsyncConnection, principal: Principal, *, period_start: str, period_end: str,
-                              achievements: str, shortcomings: str) -> dict:
-    """The central secretariat compiles the city report from the districts' latest reports, citing them."""
+                              achievements: str, shortcomings: str,
+                              shortcoming_items: list[dict] | None = None) -> dict:
+    """The central secretariat compiles the city report from the districts' latest reports, citing them: per
+    district its figures, the decisions it has left overdue and its shortcomings (and the secretariat's own)."""
     PERMISSIONS.require(principal, Capability.COMPILE_CITY_REPORTS)
     span = period(period_start, period_end)
+    items = _typed_shortcomings(shortcoming_items)
     latest = await db.latest_district_reports(conn, start=span.start, end=span.end)
+    overdue = await decisions_db.overdue_by_district(conn)
     report = await db.insert_report(conn, values={
         "id": uuid.uuid4(), "district": None, "period_start": span.start, "period_end": span.end,
-        "figures": city_figures(latest), "cites": [r["id"] for r in latest.values()],
+        "figures": city_figures(latest, overdue), "cites": [r["id"] for r in latest.values()],
         "achievements": normalize_text(achievements), "shortcomings": normalize_text(shortcomings),
-        "filed_by": principal.subject})
+        "shortcoming_items": items, "filed_by": principal.subject})
     await add_events(conn, outbox, [ReportFiled(
         report_id=report["id"], period_start=span.start, period_end=span.end, figures=report["figures"],
-        cites=report["cites"])])
-    return report
+        cites=report["cites"], shortcomings=[Shortcoming(**item) for item in items])])
+    return _readable(report)
 
 
 async def district_reports(conn: AsyncConnection, principal: Principal, district: int) -> list[dict]:
     """A district's reports, newest first (its own people and those who oversee the districts)."""
     PERMISSIONS.require(principal, Capability.READ_DISTRICT_REPORTS, district=district)
-    return await db.list_reports(conn, district=district)
+    return [_readable(r) for r in await db.list_reports(conn, district=district)]
 
 
 async def city_reports(conn: AsyncConnection, principal: Principal) -> list[dict]:
     """City reports, newest first (committees, council, city-wide staff)."""
     PERMISSIONS.require(principal, Capability.READ_CITY_REPORTS)
-    return await db.list_reports(conn, district=None, city=True)
+    return [_readable(r) for r in await db.list_reports(conn, district=None, city=True)]
 
 
 async def report(conn: AsyncConnection, principal: Principal, report_id: uuid.UUID) -> dict:
@@ -92,7 +112,7 @@ async def report(conn: AsyncConnection, principal: Principal, report_id: uuid.UU
     capability = Capability.READ_CITY_REPORTS if district is None else Capability.READ_DISTRICT_REPORTS
     if found is None or not PERMISSIONS.may(principal, capability, district=district):
         raise not_found("گزارش", "Report")
-    return found
+    return _readable(found)
 
 
 async def monitoring(conn: AsyncConnection, principal: Principal) -> list[dict]:

@@ -10,6 +10,8 @@ from services.registry.decisions.domain import (
     check_authority,
     district_counts,
     next_status,
+    next_step,
+    requires_acknowledgement,
     summarise,
 )
 from shared.contracts.decisions import CloseTier, OpenCall, OpenTier, SetQuotas
@@ -82,3 +84,10 @@ def test_everyone_else_issues_directives_and_notices_only(kind: str, role: str) 
     assert refused.value.fa and refused.value.en and refused.value.details == {"issuer_kind": kind, "issuer_role": role}
     for other in ("directive", "notice"):
         check_authority(other, kind, role)
+
+
+def test_operational_decisions_inform_and_the_issuer_may_choose() -> None:
+    assert requires_acknowledgement("directive", None) and requires_acknowledgement("notice", None)
+    assert not requires_acknowledgement("actionable", None)
+    assert requires_acknowledgement("actionable", True) and not requires_acknowledgement("notice", False)
+    assert next_step("relayed", True) == "acknowledge" and next_step("relayed", False) is None

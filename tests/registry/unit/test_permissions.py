@@ -25,7 +25,7 @@ OVERSIGHT = EVERYONE | {C.SEE_MEMBERS, C.READ_ALL_DECISIONS, C.READ_DISTRICT_DEC
 DISTRICT_7_OFFICE = EVERYONE | {C.SEE_MEMBERS, C.READ_DISTRICT_DECISIONS, C.ACKNOWLEDGE_DECISIONS,
                                 C.REPORT_IMPLEMENTED, C.READ_DISTRICT_REPORTS}
 EXPECTED = {
-    "council.chair": OVERSIGHT | {C.ISSUE_DECISIONS},
+    "council.chair": OVERSIGHT | {C.ISSUE_DECISIONS, C.APPOINT_FESTIVAL_SECRETARY},
     "council.member": OVERSIGHT,
     "festival.secretary": OVERSIGHT | {
         C.ROTATE_SIGNING_KEYS, C.CREATE_ACCOUNTS, C.DEACTIVATE_ACCOUNTS, C.RESET_PASSWORDS, C.REGISTER_PEOPLE,
@@ -112,6 +112,17 @@ def test_the_festival_secretary_appoints_festival_bodies_and_district_secretarie
     assert may_appoint(d07, kind=BodyKind.EXECUTIVE_COMMITTEE, district=7)
     assert not may_appoint(d07, kind=BodyKind.EXECUTIVE_COMMITTEE, district=12)
     assert not may_appoint(PERSONAS["staff.d07"].principal(), kind=BodyKind.EXECUTIVE_COMMITTEE, district=7)
+
+
+def test_the_council_through_its_chair_or_secretary_names_the_festival_secretary() -> None:
+    council_secretary = Principal(subject="s", username="s", name="", memberships=[
+        Membership(body="policy-council", kind="policy_council", role="secretary")])
+    for principal in (PERSONAS["council.chair"].principal(), council_secretary):
+        assert may_appoint(principal, kind=BodyKind.FESTIVAL_SECRETARY, district=None)
+        assert not may_appoint(principal, kind=BodyKind.CENTRAL_SECRETARIAT, district=None)
+    for name in ("council.member", "festival.secretary", "central.staff", "committee.welfare.chair"):
+        assert not may_appoint(PERSONAS[name].principal(), kind=BodyKind.FESTIVAL_SECRETARY, district=None), name
+    assert may_appoint(PERSONAS["festival.secretary"].principal(), kind=BodyKind.CENTRAL_SECRETARIAT, district=None)
 
 
 def test_a_decision_is_issued_only_by_a_chair_or_secretary_of_the_issuing_body_itself() -> None:

@@ -4,7 +4,7 @@ from datetime import UTC, date, datetime
 
 import pytest
 
-from services.registry.reports.domain import city_figures, monitoring_rows, period
+from services.registry.reports.domain import city_figures, monitoring_rows, period, shortcomings, with_jalali
 from shared.refusals import Refusal
 
 ZERO = {"addressed": 0, "acknowledged": 0, "pending": 0, "overdue": 0}
@@ -33,4 +33,28 @@ def test_the_city_report_counts_the_districts_that_reported() -> None:
     figures = city_figures({3: {"id": "r3", "figures": {"totals": {"received": 2}}},
                             5: {"id": "r5", "figures": {"totals": {"received": 1}}}})
     assert figures["districts_reporting"] == 2 and figures["totals"] == {"received": 3}
-    assert figures["districts"][2] == {"district": 3, "report_id": "r3", "totals": {"received": 2}}
+    assert figures["districts"][2] == {"district": 3, "report_id": "r3", "totals": {"received": 2},
+                                       "figures": {"totals": {"received": 2}}, "overdue_decisions": [],
+                                       "shortcomings": []}
+
+
+def test_shortcomings_carry_a_jalali_since_date_never_in_the_future() -> None:
+    today = date(2026, 11, 27)
+    stored = shortcomings([{"what": "سالن", "since": "۱۴۰۵/۰۷/۰۱", "needed": "اجاره سالن"}], today)
+    assert stored == [{"what": "سالن", "since": "2026-09-23", "needed": "اجاره سالن"}]
+    assert with_jalali(stored)[0]["since_jalali"] == "1405/07/01"
+    for since, code in (("1405/13/01", "invalid_shortcoming_date"), ("1406/01/01", "shortcoming_in_future")):
+        with pytest.raises(Refusal) as refused:
+            shortcomings([{"what": "a", "since": "1405/01/01", "needed": "b"},
+                          {"what": "a", "since": since, "needed": "b"}], today)
+        assert refused.value.code == code and refused.value.details == {"row": 1}
+
+
+def test_the_city_report_carries_each_districts_overdue_decisions_and_shortcomings() -> None:
+    gap = {"what": "مربی", "since": "2026-09-23", "needed": "دو مربی"}
+    late = [{"decision_id": "d1", "title": "t", "ack_deadline": "2026-11-01T00:00:00+00:00"}]
+    figures = city_figures({3: {"id": "r3", "figures": {"totals": {}}, "shortcoming_items": [gap]}}, {3: late, 9: late})
+    assert figures["districts"][2]["shortcomings"] == [{**gap, "since_jalali": "1405/07/01"}]
+    assert figures["districts"][2]["overdue_decisions"] == late
+    assert figures["districts"][8] == {"district": 9, "report_id": None, "totals": None, "figures": None,
+                                       "overdue_decisions": late, "shortcomings": []}

@@ -3,10 +3,12 @@
 from datetime import UTC, datetime, timedelta
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 from sqlalchemy.ext.asyncio import AsyncConnection
 
+from services.registry.decisions import db as decisions_db
 from services.registry.decisions import usecases as decisions
+from services.registry.decisions.domain import district_counts
 from services.registry.tables import decisions as decisions_table
 from services.registry.tables import outbox
 from shared.contracts.decisions import CloseTier, OpenTier, SetQuotas
@@ -102,3 +104,32 @@ async def test_a_district_committee_reads_its_districts_decisions_but_neither_ac
         with pytest.raises(Refusal) as refused:
             await decisions.answer(conn, MEMBER_7, decision_id, district=7, step=step, note="")
         assert refused.value.code == "not_district_staff"
+
+
+async def test_an_operational_decision_informs_and_an_overdue_one_keeps_its_correlation_id(
+        conn: AsyncConnection) -> None:
+    before = district_counts((await decisions_db.status_counts(conn, district=7)).get(7, []))
+    informs = (await issue(conn, SetQuotas(edition="1405", per_district=3)))
+    asks = (await issue(conn))
+    assert informs["requires_acknowledgement"] is False and asks["requires_acknowledgement"] is True
+    for decision in (informs, asks):
+        await decisions.relay(conn, CENTRAL, decision["id"], districts=None, notes={})
+    await conn.execute(update(decisions_table).where(decisions_table.c.id.in_([informs["id"], asks["id"]]))
+                       .values(ack_deadline=datetime.now(UTC) - timedelta(minutes=1)))
+
+    await decisions.flag_overdue(conn)
+    overdue = (await conn.execute(select(outbox.c.payload, outbox.c.correlation_id).where(
+        outbox.c.event_type == "registry.decision.overdue", outbox.c.exchange == "hami.internal"))).all()
+    mine = [(p["decision_id"], c) for p, c in overdue if p["decision_id"] in (str(informs["id"]), str(asks["id"]))]
+    assert mine == [(str(asks["id"]), str(asks["id"]))]
+    after = district_counts((await decisions_db.status_counts(conn, district=7)).get(7, []))
+    assert after == {**before, "addressed": before["addressed"] + 1, "pending": before["pending"] + 1,
+                     "overdue": before["overdue"] + 1}
+    seen = await decisions.district_decision(conn, STAFF_7, informs["id"], 7)
+    assert seen["next_step"] is None and seen["overdue"] is False
+    relayed = (await conn.execute(select(outbox.c.payload).where(
+        outbox.c.event_type == "registry.decision.relayed", outbox.c.correlation_id == str(informs["id"])))).scalar()
+    assert relayed["requires_acknowledgement"] is False
+    with pytest.raises(Refusal) as refused:
+        await decisions.answer(conn, STAFF_7, informs["id"], district=7, step="acknowledge", note="")
+    assert refused.value.code == "acknowledgement_not_required"

@@ -9,6 +9,7 @@ from services.registry.identity import usecases as identity
 from services.registry.organisations import usecases as organisations
 from services.registry.organisations.domain import Organisation
 from services.registry.people import usecases as people
+from services.registry.tables import outbox
 from services.registry.tables import people as people_table
 from shared.principal import Principal
 from shared.refusals import Refusal
@@ -87,3 +88,25 @@ async def test_members_lists_are_for_staff_who_need_them_never_for_organisation_
     for who, body in ((member_7, "district-07-executive"), (STAFF_7, "district-07-scientific"),
                       (SECRETARY, "district-12-executive"), (PERSONAS["jury.juror"].principal(), "district-07")):
         assert isinstance(await people.members(conn, who, body), list), (who.username, body)
+
+
+async def test_a_hand_over_ends_the_previous_holders_appointment_and_seats_the_new_one_at_once(
+        conn: AsyncConnection) -> None:
+    chair = PERSONAS["council.chair"].principal()
+    first = (await people.register(conn, SECRETARY, name="دبیر نخست", mobile=None, email=None))["id"]
+    second = (await people.register(conn, SECRETARY, name="دبیر دوم", mobile=None, email=None))["id"]
+    await people.appoint(conn, chair, person_id=first, body_code="festival-secretary", role="secretary")
+    assert await refused(people.hand_over(conn, SECRETARY, body_code="festival-secretary", role="secretary",
+                                          person_id=second)) == "forbidden"
+    assert await refused(people.hand_over(conn, chair, body_code="festival-secretary", role="staff",
+                                          person_id=second)) == "not_a_head_role"
+    assert await refused(people.hand_over(conn, chair, body_code="festival-secretary", role="secretary",
+                                          person_id=first)) == "already_appointed"
+
+    handed = await people.hand_over(conn, chair, body_code="festival-secretary", role="secretary", person_id=second)
+    assert handed["replaced"] == [first]
+    assert (await people.person(conn, SECRETARY, first))["memberships"] == []
+    assert [m["body"] for m in (await people.person(conn, SECRETARY, second))["memberships"]] == ["festival-secretary"]
+    removed = (await conn.execute(select(outbox.c.payload).where(
+        outbox.c.event_type == "registry.member.removed"))).scalars().all()
+    assert any(p["person_id"] == str(first) and p["body_code"] == "festival-secretary" for p in removed)
