@@ -143,12 +143,16 @@ class Festival:
         return expect(self.call("registry", "POST", "/structure/reload", secretary), 200)
 
     def decide(self, chair: Person, title: str, text: str, parameters: dict | None, *,
-               ack_within: timedelta = timedelta(days=7), districts: list[int] | None = None) -> dict:
-        """The council issues a decision to every district (or some) with an acknowledgement deadline."""
+               ack_within: timedelta = timedelta(days=7), districts: list[int] | None = None,
+               acknowledged: bool | None = None) -> dict:
+        """The council issues a decision to every district (or some) with an acknowledgement deadline (whether the
+        districts must acknowledge: the registry's default by kind, unless `acknowledged` says)."""
         body = {"title": title, "text": text, "issuing_body": "policy-council",
                 "kind": "actionable" if parameters else "directive",
                 "all_districts": districts is None, "districts": districts or [],
                 "ack_deadline_at": (datetime.now(UTC) + ack_within).isoformat(), "parameters": parameters}
+        if acknowledged is not None:
+            body["requires_acknowledgement"] = acknowledged
         return expect(self.call("registry", "POST", "/decisions", chair, json=body), 201)
 
     def relay(self, central: Person, decision_id: str, notes: dict[int, str] | None = None) -> dict:
@@ -178,7 +182,8 @@ class Festival:
                              "فراخوان دریافت آثار در سه محور کارآفرینی، رفاه و مشارکت مردمی باز است.",
                              {"action": "open_call", "edition": self.edition, "categories": CATEGORIES,
                               "opens_at": (now - timedelta(minutes=1)).isoformat(),
-                              "closes_at": (now + closes_in).isoformat()}, ack_within=ack_within)
+                              "closes_at": (now + closes_in).isoformat()}, ack_within=ack_within,
+                             acknowledged=True)  # the districts confirm they have the call (the others inform)
         wait_until(lambda: (self.call_state(chair) or {}).get("accepting_works"), "the call to open")
         return issued
 
@@ -222,9 +227,12 @@ class Festival:
 
     # --- reports up -----------------------------------------------------------------------------
 
-    def report(self, secretary: Person, district: int, period: tuple[str, str], achievements: str) -> dict:
-        """A district secretariat files its report for a Jalali period; registry counts the figures."""
-        body = {"period_start": period[0], "period_end": period[1], "achievements": achievements}
+    def report(self, secretary: Person, district: int, period: tuple[str, str], achievements: str,
+               shortcomings: list[dict] | None = None) -> dict:
+        """A district secretariat files its report for a Jalali period (and its shortcomings); registry counts the
+        figures."""
+        body = {"period_start": period[0], "period_end": period[1], "achievements": achievements,
+                "shortcoming_items": shortcomings or []}
         return expect(self.call("registry", "POST", f"/districts/{district}/reports", secretary, json=body), 201)
 
     def city_report(self, central: Person, period: tuple[str, str], achievements: str) -> dict:
@@ -268,6 +276,22 @@ class Festival:
                                  json={"scores": scores, "comment": "بررسی و امتیازدهی شد.", "submit": True}), 200)
                 sheets += 1
         return sheets
+
+    def hand_over_absent(self, manager: Person, round_: dict, absent: Person, colleagues: list[Person]) -> int:
+        """The round's manager gives each work of an evaluator who does not score to a colleague who does not have
+        it yet; returns how many works moved."""
+        path = f"/rounds/{round_['id']}"
+        moved = 0
+        for work in expect(self.call("evaluation", "GET", f"{path}/my-works", absent), 200):
+            for colleague in colleagues:
+                response = self.call("evaluation", "POST", f"{path}/works/{work['work_id']}/reassign", manager, json={
+                    "from_person": absent.person_id, "to_person": colleague.person_id,
+                    "reason": "داور تا پایان مهلت امتیازی ثبت نکرد."})
+                if response.status_code == 200:
+                    moved += 1
+                    break
+                expect(response, 409)  # a colleague who already has the work: try the next
+        return moved
 
     def close_round(self, manager: Person, round_id: str) -> dict:
         """The round's manager closes it: the final ranking and who advanced."""
