@@ -19,6 +19,9 @@ from tests.support.system import System, drop_databases, start_system
 EXAMPLES_PER_OPERATION = 25
 SECONDS_PER_SERVICE = 60
 SCHEMATHESIS = str(Path(sys.executable).with_name("st"))
+# One worker: with two, CPython 3.11's compiler, asked from two threads at once by hypothesis describing a lambda,
+# once failed inside schemathesis itself ("AST constructor recursion depth mismatch"), a failure of the tool that
+# says nothing about the services.
 
 
 @pytest.fixture(scope="module")
@@ -38,7 +41,7 @@ def test_no_server_error_whatever_the_input(fuzzed: tuple[System, str], service:
     result = subprocess.run(
         [SCHEMATHESIS, "run", f"{system.url(service)}/openapi.json", "--header", f"Authorization: Bearer {token}",
          "--checks", "not_a_server_error", "--phases", "examples,coverage,fuzzing",
-         "--max-examples", str(EXAMPLES_PER_OPERATION), "--max-time", str(SECONDS_PER_SERVICE), "--workers", "2",
+         "--max-examples", str(EXAMPLES_PER_OPERATION), "--max-time", str(SECONDS_PER_SERVICE), "--workers", "1",
          "--request-timeout", "15", "--seed", "1405", "--no-color"],
         capture_output=True, text=True, timeout=SECONDS_PER_SERVICE + 120, cwd=tmp_path)
     summary = result.stdout[-6000:]
