@@ -6,6 +6,8 @@ from sqlalchemy.dialects.postgresql import JSONB, insert
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from services.evaluation.db import metadata
+from services.evaluation.db_rounds import results, rounds
+from services.evaluation.domain import CLOSED
 
 quotas = Table(
     "quotas", metadata,
@@ -119,3 +121,19 @@ async def published_editions(conn: AsyncConnection) -> list[str]:
     rows = await conn.execute(select(awards.c.edition).where(awards.c.published_at.is_not(None))
                               .group_by(awards.c.edition).order_by(awards.c.edition.desc()))
     return list(rows.scalars())
+
+
+async def proposed_awards(conn: AsyncConnection, *, edition: str) -> list[dict]:
+    """Every category's proposed awards of an edition (published or not), by category."""
+    rows = await conn.execute(select(awards.c.category, awards.c.awards, awards.c.proposed_at, awards.c.published_at)
+                              .where(awards.c.edition == edition).order_by(awards.c.category))
+    return [dict(r) for r in rows.mappings()]
+
+
+async def jury_results(conn: AsyncConnection, *, edition: str) -> dict[tuple[str, str], dict]:
+    """The jury's (tier 2) closed results of an edition: (category, work id) -> score and explanation."""
+    rows = await conn.execute(select(rounds.c.category, results.c.work_id, results.c.score, results.c.explanation)
+                              .join(rounds, rounds.c.id == results.c.round_id)
+                              .where(rounds.c.edition == edition, rounds.c.tier == 2, rounds.c.state == CLOSED)
+                              .order_by(rounds.c.closed_at))  # a later close of the same category wins
+    return {(r["category"], str(r["work_id"])): dict(r) for r in rows.mappings()}

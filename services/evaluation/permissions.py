@@ -8,7 +8,8 @@ Powers follow body kind and role, never "any appointment in the district": a dis
 the jurors are evaluators, not district staff, and see only the works a round gave them. The district's works are
 listed for the district office that keeps them (its staff and its secretary) and for city-wide staff (the festival
 secretary and the central secretariat, who receive the selections and monitor the districts). The policy council
-and the specialised committees oversee through decisions, reports and the published results, not the work list.
+and the specialised committees oversee through decisions, reports and the published results, not the work list;
+the council (any role) also reads the jury's proposed awards before it approves them.
 """
 
 from enum import StrEnum
@@ -34,6 +35,7 @@ class Capability(StrEnum):
     REOPEN_ROUND = "reopen_round"  # reopen a closed round (recorded with its reason)
     CONFIRM_RECEIPT = "confirm_receipt"  # take a category's district selections to the jury
     EVALUATE = "evaluate"  # see one's assigned works, save sheets, declare conflicts (assigned works only)
+    READ_PROPOSALS = "read_proposals"  # the jury's proposed awards with their explanations, before approval
 
 
 PERMISSIONS = PermissionTable(Capability, {
@@ -43,6 +45,8 @@ PERMISSIONS = PermissionTable(Capability, {
     Capability.REOPEN_ROUND: rule(holder({BodyKind.FESTIVAL_SECRETARY}, {Role.SECRETARY})),
     Capability.CONFIRM_RECEIPT: rule(CENTRAL_SECRETARIAT),
     Capability.EVALUATE: rule(anyone_signed_in=True),
+    # The council approves the results, so it reads what it signs; city-wide staff prepare and follow it.
+    Capability.READ_PROPOSALS: rule(holder({BodyKind.POLICY_COUNCIL}), CITY_WIDE_STAFF),
 })
 
 

@@ -51,7 +51,7 @@ class Handlers:
         await rules.decision_relayed(conn, self.recorder, event)
 
     async def decision_overdue(self, conn: AsyncConnection, event: reg.DecisionOverdue) -> None:
-        """Remind the district's secretary; tell the central secretariat."""
+        """Remind the district's secretary; tell the central secretariat and the council."""
         await rules.decision_overdue(conn, self.recorder, event)
 
     async def report_filed(self, conn: AsyncConnection, event: reg.ReportFiled) -> None:
@@ -97,6 +97,10 @@ class Handlers:
         """Remember the work's round (its edition)."""
         await projections.work_in_round(conn, work_id=event.work_id, round_id=event.round_id)
 
+    async def awards_proposed(self, conn: AsyncConnection, event: ev.AwardsProposed) -> None:
+        """Tell the council the jury proposed a category's awards."""
+        await rules.awards_proposed(conn, self.recorder, event)
+
     async def results_published(self, conn: AsyncConnection, event: ev.ResultsPublished) -> None:
         """Tell winners personally and everyone else of the edition and category."""
         await rules.results_published(conn, self.recorder, event)
@@ -115,6 +119,7 @@ TABLE = HandlerTable(
         ev.RoundOpened: Handlers.round_opened, ev.RoundClosed: Handlers.round_closed,
         ev.WorkAssigned: Handlers.work_assigned, ev.WorkAdvanced: Handlers.work_outcome,
         ev.WorkNotAdvanced: Handlers.work_outcome, ev.WorkEvaluated: Handlers.work_evaluated,
+        ev.AwardsProposed: Handlers.awards_proposed,
     },
     # Results reach the submitters; every public event also goes to the webhooks (the consumer's fan-out).
     public_handlers={ev.ResultsPublished: Handlers.results_published},
@@ -124,6 +129,6 @@ TABLE = HandlerTable(
         reg.BodyDeactivated, reg.DecisionAcknowledged, reg.DecisionImplemented, reg.NeighbourhoodCreated,
         reg.NeighbourhoodDeactivated, reg.NeighbourhoodReactivated, reg.OrganisationRegistered,
         reg.OrganisationChanged, sub.WorkStatusChanged, sub.CallOpened, sub.CallChanged, sub.CallClosed,
-        ev.SheetSubmitted, ev.SelectionsReceived, ev.AwardsProposed,
+        ev.SheetSubmitted, ev.SelectionsReceived,
     ),
 )

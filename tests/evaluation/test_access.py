@@ -133,6 +133,8 @@ OPERATIONS = [
     Operation("confirm the receipt of selections", Capability.CONFIRM_RECEIPT,
               _call("POST", "/receipts", {"edition": EDITION, "category": CATEGORY}),
               "409 tier1_still_open", "403 forbidden"),
+    Operation("read the jury's proposed awards", Capability.READ_PROPOSALS, _call("GET", f"/proposals/{EDITION}"),
+              "200", "403 forbidden"),
     Operation("list one's assigned works", Capability.EVALUATE, _listed("/rounds/{round}/my-works"),
               "listed", "not listed", unassigned="not listed"),
     Operation("save a score sheet", Capability.EVALUATE, _call(

@@ -129,6 +129,21 @@ def test_a_district_round_advances_exactly_the_quota_and_the_jury_proposes_award
     score_everything(system, tier2, people["jury"][1:], lambda judge, title: 10 - int(title[-2:]) % 7)
     assert evaluation(system, "POST", f"/rounds/{tier2}/close", people["central"]).status_code == 200
 
+    # Before approving, the council reads what it signs: each proposed award with its score and explanation.
+    chair = system.account_token("chair.council", "policy-council", "chair")
+    proposals = evaluation(system, "GET", f"/proposals/{EDITION}", chair)
+    assert proposals.status_code == 200, proposals.text
+    [proposal] = proposals.json()
+    assert proposal["category"] == CATEGORY and proposal["published_at"] is None
+    assert [a["place"] for a in proposal["awards"]] == ["first", "second", "third", "honourable_mention"]
+    first = proposal["awards"][0]
+    assert first["district"] == DISTRICT and first["title"].startswith("اثر ") and first["score"] is not None
+    assert {"rank", "reason", "raw_by_criterion", "sheets"} <= set(first["explanation"])
+    assert not [p for p in ("0499370899", "شهروند", *(w.submitter_mobile for w in works))
+                if p in proposals.text]  # nothing of the submitters
+    staff = system.account_token("staff.d15.flow", "district-15", "staff")
+    refused = evaluation(system, "GET", f"/proposals/{EDITION}", staff)
+    assert refused.status_code == 403 and refused.json()["error"]["code"] == "forbidden"
     assert httpx.get(f"{system.url('evaluation')}/results/{EDITION}").json() == []
     council_decides(system, {"action": "approve_results", "edition": EDITION})
     results = wait_for(lambda: httpx.get(f"{system.url('evaluation')}/results/{EDITION}").json())
@@ -137,6 +152,9 @@ def test_a_district_round_advances_exactly_the_quota_and_the_jury_proposes_award
                                                     params={"limit": 1000}).json()["events"]
                                if e["event_type"] == "evaluation.results.published"])
     assert public[-1]["payload"]["awards"][0]["work_id"] == results[0]["awards"][0]["work_id"]
+    assert results[0]["awards"][0]["work_id"] == first["work_id"]  # what the council read is what it published
+    read_after = evaluation(system, "GET", f"/proposals/{EDITION}", chair).json()
+    assert read_after[0]["published_at"] is not None
 
 
 def test_only_the_districts_secretary_manages_its_rounds_and_evaluators_see_only_their_works(

@@ -215,3 +215,19 @@ class PublishedOut(BaseModel):
     category: str
     awards: list[AwardOut]
     published_at: datetime
+
+
+class ProposedAwardOut(AwardOut):
+    """One proposed award with the jury's score and the explanation of its placing."""
+
+    score: float | None
+    explanation: dict
+
+
+class ProposalOut(BaseModel):
+    """A category's awards as the jury proposed them; published_at is empty until the council approves."""
+
+    category: str
+    awards: list[ProposedAwardOut]
+    proposed_at: datetime
+    published_at: datetime | None

@@ -1,8 +1,9 @@
-"""The central secretariat's receipt of the districts' selections, and the published results (public)."""
+"""The central secretariat's receipt of the districts' selections, the jury's proposed awards (for the council),
+and the published results (public)."""
 
 from fastapi import APIRouter, Depends, Path
 
-from services.evaluation.api.models import PublishedOut, ReceiptIn, ReceiptOut
+from services.evaluation.api.models import ProposalOut, PublishedOut, ReceiptIn, ReceiptOut
 from services.evaluation.domain import EDITION_CODE
 from services.evaluation.usecases import council
 from shared.auth import signed_in
@@ -17,6 +18,14 @@ async def confirm_receipt(body: ReceiptIn, conn: Transaction, principal: Princip
     """The central secretariat confirms it received the districts' selections of a category, complete."""
     return ReceiptOut(works=await council.confirm_receipt(conn, principal, edition=body.edition,
                                                           category=body.category))
+
+
+@router.get("/proposals/{edition}", response_model=list[ProposalOut], tags=["rounds", "results"])
+async def proposals(conn: Reading, edition: str = Path(pattern=EDITION_CODE),
+                    principal: Principal = Depends(signed_in)) -> list[ProposalOut]:
+    """The jury's proposed awards of an edition with their scores and explanations, for the council to read
+    before it approves them."""
+    return [ProposalOut(**p) for p in await council.proposals(conn, principal, edition=edition)]
 
 
 @router.get("/results/{edition}", response_model=list[PublishedOut], tags=["rounds", "results"])

@@ -97,6 +97,21 @@ async def publish_results(conn: AsyncConnection, *, edition: str, category: str 
     return len(rows)
 
 
+async def proposals(conn: AsyncConnection, principal: Principal, *, edition: str) -> list[dict]:
+    """The jury's proposed awards of an edition, per category, each with its score and explanation, for the
+    council to read before approving (and city-wide staff); titles and districts only, nothing of the submitter."""
+    PERMISSIONS.require(principal, Capability.READ_PROPOSALS)
+    ranked = await db_council.jury_results(conn, edition=edition)
+    return [{**row, "awards": [{**a, **_scored(ranked.get((row["category"], a["work_id"])))} for a in row["awards"]]}
+            for row in await db_council.proposed_awards(conn, edition=edition)]
+
+
+def _scored(result: dict | None) -> dict:
+    """An award's score and explanation from the jury's closed round (empty while that round is reopened)."""
+    return {"score": result["score"], "explanation": result["explanation"]} if result else {
+        "score": None, "explanation": {}}
+
+
 async def published_results(conn: AsyncConnection, *, edition: str) -> list[dict]:
     """Published results of an edition, by category (public: nothing personal)."""
     return await db_council.published_awards(conn, edition=edition)

@@ -16,6 +16,7 @@ class Audience(StrEnum):
     DISTRICT_SECRETARY = "district_secretary"  # the district secretariat's secretary (all members if none)
     CENTRAL_SECRETARIAT = "central_secretariat"
     COMMITTEES = "committees"  # festival secretary, specialised committees and the jury
+    COUNCIL = "council"  # every member of the policy council: chair, secretary and members
     EVALUATORS = "evaluators"  # the event's evaluator_ids
     PERSON = "person"  # the event's person_id
     WINNERS = "winners"  # submitters of the awarded works, personally
@@ -37,6 +38,7 @@ STAFF: dict[Audience, Staff] = {
     Audience.DISTRICT_SECRETARY: Staff(frozenset({BodyKind.DISTRICT_SECRETARIAT}), Role.SECRETARY, in_district=True),
     Audience.CENTRAL_SECRETARIAT: Staff(frozenset({BodyKind.CENTRAL_SECRETARIAT})),
     Audience.COMMITTEES: Staff(FESTIVAL_COMMITTEE_KINDS | {BodyKind.FESTIVAL_SECRETARY}),
+    Audience.COUNCIL: Staff(frozenset({BodyKind.POLICY_COUNCIL})),
 }
 
 
@@ -66,11 +68,16 @@ DEFAULT_RULES: tuple[Rule, ...] = (
          (SMS, EMAIL, INBOX), True, "The district's secretary is reminded of an unacknowledged decision."),
     Rule("decision_overdue_central", "registry.decision.overdue", Audience.CENTRAL_SECRETARIAT, (EMAIL, INBOX),
          True, "The central secretariat sees which district is overdue."),
+    # The council oversees the districts: it sees each overdue one in its inbox (no mail per district and decision).
+    Rule("decision_overdue_council", "registry.decision.overdue", Audience.COUNCIL, (INBOX,), True,
+         "The policy council sees in its inbox which district is overdue."),
     Rule("report_filed", "registry.report.filed", Audience.CENTRAL_SECRETARIAT, (EMAIL, INBOX), True,
          "A district's report reaches the central secretariat.", scope="district"),
     Rule("report_filed_city", "registry.report.filed", Audience.COMMITTEES, (EMAIL, INBOX), True,
          "The central secretariat's city-wide report reaches the committees and the festival secretary.",
          scope="city"),
+    Rule("report_filed_council", "registry.report.filed", Audience.COUNCIL, (EMAIL, INBOX), True,
+         "The central secretariat's city-wide report reaches the policy council.", scope="city"),
     Rule("round_opened", "evaluation.round.opened", Audience.EVALUATORS, (EMAIL, INBOX), True,
          "Evaluators of a round hear that it opened, with its deadline."),
     Rule("work_assigned", "evaluation.assignment.made", Audience.EVALUATORS, (INBOX,), True,
@@ -79,6 +86,8 @@ DEFAULT_RULES: tuple[Rule, ...] = (
          "The submitter hears their work advanced to the next tier."),
     Rule("work_not_advanced", "evaluation.work.not_advanced", Audience.SUBMITTER, (SMS, EMAIL), False,
          "The submitter hears their work did not advance."),
+    Rule("awards_proposed", "evaluation.awards.proposed", Audience.COUNCIL, (EMAIL, INBOX), True,
+         "The policy council hears the jury proposed a category's awards, to read them before approving."),
     Rule("results_winner", "evaluation.results.published", Audience.WINNERS, (SMS, EMAIL), True,
          "Winners hear their award personally."),
     Rule("results_published", "evaluation.results.published", Audience.EDITION_SUBMITTERS, (SMS, EMAIL), True,

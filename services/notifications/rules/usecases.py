@@ -68,20 +68,22 @@ async def decision_relayed(conn: AsyncConnection, recorder: Recorder, event: reg
 
 
 async def decision_overdue(conn: AsyncConnection, recorder: Recorder, event: reg.DecisionOverdue) -> None:
-    """The district's secretary (or its secretariat's members, when it has none) and the central secretariat
-    hear."""
+    """The district's secretary (or its secretariat's members, when it has none), the central secretariat and
+    the policy council hear."""
     secretary = await _staff(conn, Audience.DISTRICT_SECRETARY, event.district)
     secretary = secretary or await _staff(conn, Audience.DISTRICT_SECRETARIAT, event.district)
     central = await _staff(conn, Audience.CENTRAL_SECRETARIAT)
     await _tell(conn, recorder, event, {Audience.DISTRICT_SECRETARY: secretary,
-                                        Audience.CENTRAL_SECRETARIAT: central},
+                                        Audience.CENTRAL_SECRETARIAT: central,
+                                        Audience.COUNCIL: await _staff(conn, Audience.COUNCIL)},
                 {"decision": await _decision(conn, event)})
 
 
 async def report_filed(conn: AsyncConnection, recorder: Recorder, event: reg.ReportFiled) -> None:
-    """A district's report goes to the central secretariat; the city's report to the committees."""
+    """A district's report goes to the central secretariat; the city's report to the committees and the council."""
     audiences = {Audience.CENTRAL_SECRETARIAT: await _staff(conn, Audience.CENTRAL_SECRETARIAT),
-                 Audience.COMMITTEES: await _staff(conn, Audience.COMMITTEES)}
+                 Audience.COMMITTEES: await _staff(conn, Audience.COMMITTEES),
+                 Audience.COUNCIL: await _staff(conn, Audience.COUNCIL)}
     await _tell(conn, recorder, event, audiences, {"report": {
         "district": event.district, "period_start": event.period_start, "period_end": event.period_end}},
         district=event.district)
@@ -130,6 +132,14 @@ async def work_outcome(conn: AsyncConnection, recorder: Recorder, event: ev.Work
     submitter = await proj.citizen(conn, name=work["submitter_name"], mobile=work["submitter_mobile"])
     await _tell(conn, recorder, event, {Audience.SUBMITTER: [submitter]},
                 {**_work_context(work), "outcome": {"tier": event.tier, "rank": event.rank}})
+
+
+async def awards_proposed(conn: AsyncConnection, recorder: Recorder, event: ev.AwardsProposed) -> None:
+    """The policy council hears the jury's proposed awards of a category (titles and districts, nothing of the
+    submitters), to read them with their explanations before approving."""
+    awards = [{"place": a.place, "title": a.title, "district": a.district} for a in event.awards]
+    await _tell(conn, recorder, event, {Audience.COUNCIL: await _staff(conn, Audience.COUNCIL)}, {"proposal": {
+        "edition": event.edition, "category": event.category, "awards": awards}})
 
 
 async def results_published(conn: AsyncConnection, recorder: Recorder, event: ev.ResultsPublished) -> None:

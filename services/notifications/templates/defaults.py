@@ -53,6 +53,17 @@ _add("report_filed_city",
      subject="گزارش دبیرخانه مرکزی برای دورهٔ {{ report.period_start | jalali }} تا {{ report.period_end | jalali }}",
      text="{{ name }} گرامی،\n\nگزارش تجمیعی دبیرخانه مرکزی از عملکرد مناطق برای دورهٔ "
           "{{ report.period_start | jalali }} تا {{ report.period_end | jalali }} ثبت شد.", inbox=True)
+_add("report_filed_council",
+     subject="گزارش دبیرخانه مرکزی برای دورهٔ {{ report.period_start | jalali }} تا {{ report.period_end | jalali }}",
+     text="{{ name }} گرامی،\n\nگزارش تجمیعی دبیرخانه مرکزی از عملکرد مناطق برای دورهٔ "
+          "{{ report.period_start | jalali }} تا {{ report.period_end | jalali }} برای شورای سیاست‌گذاری ثبت شد."
+          "\n\nگزارش در سامانه در دسترس است.", inbox=True)
+DEFAULTS[("decision_overdue_council", INBOX)] = {
+    "subject": "تأخیر {{ decision.district | district }} در اعلام وصول: {{ decision.title }}",
+    "text": "{{ decision.district | district }} تا {{ decision.ack_deadline | jalali_dt }} وصول مصوبهٔ "
+            "«{{ decision.title }}» را اعلام نکرده است.",
+    "html": "",
+}
 _add("round_opened",
      subject="آغاز {{ round.tier | tier }} — {{ round.category | category }}",
      text="{{ name }} گرامی،\n\nدور {{ round.tier | tier }} جشنوارهٔ {{ round.edition | fa }} در "
@@ -76,6 +87,12 @@ _add("work_not_advanced",
      subject="نتیجهٔ {{ outcome.tier | tier }} برای «{{ work.title }}»",
      text="{{ name }} گرامی،\n\nاثر شما «{{ work.title }}» با کد رهگیری {{ work.tracking_code | fa }} در "
           "{{ outcome.tier | tier }} به مرحلهٔ بعد راه نیافت.\n\nاز مشارکت شما در جشنواره حامی سپاسگزاریم.")
+_add("awards_proposed",
+     subject="پیشنهاد هیئت داوران: {{ proposal.category | category }} جشنوارهٔ حامی {{ proposal.edition | fa }}",
+     text="{{ name }} گرامی،\n\nهیئت داوران جوایز {{ proposal.category | category }} جشنوارهٔ حامی "
+          "{{ proposal.edition | fa }} را پیشنهاد کرد: {% for award in proposal.awards %}{{ award.place | place }}"
+          " «{{ award.title }}» از {{ award.district | district }}{% if not loop.last %}؛ {% endif %}{% endfor %}."
+          "\n\nپیش از تصویب نتایج، امتیاز و توضیح رتبه‌بندی هر اثر را در سامانه ببینید.", inbox=True)
 _add("results_winner",
      sms="{{ name }} گرامی، تبریک! اثر «{{ work.title }}» در {{ results.category | category }} جشنوارهٔ حامی "
          "{{ results.edition | fa }} {{ award.place | place }} را کسب کرد.",
@@ -112,6 +129,11 @@ SAMPLES: dict[str, dict] = {
     "decision_overdue_central": {"decision": _DECISION},
     "report_filed": {"report": _REPORT},
     "report_filed_city": {"report": {**_REPORT, "district": None}},
+    "report_filed_council": {"report": {**_REPORT, "district": None}},
+    "decision_overdue_council": {"decision": _DECISION},
+    "awards_proposed": {"proposal": {"edition": "1405", "category": "participation", "awards": [
+        {"place": "first", "title": "باغچهٔ مشترک محله", "district": 7},
+        {"place": "second", "title": "صندوق قرض‌الحسنهٔ محله", "district": 12}]}},
     "round_opened": {"round": _ROUND},
     "work_assigned": {"work": _WORK, "round": _ROUND},
     "work_advanced": {"work": _WORK, "outcome": {"tier": 1, "rank": 2}},

@@ -22,6 +22,12 @@ def test_each_power_belongs_to_the_body_and_role_it_belonged_to() -> None:
     assert holders(Capability.EVALUATE) == set(PERSONAS)
 
 
+def test_the_council_reads_the_proposed_awards_it_approves_with_city_wide_staff_and_nobody_else() -> None:
+    council = {u for u, p in PERSONAS.items() if p.kind == "policy_council"}
+    assert council  # chair, secretary and members alike
+    assert holders(Capability.READ_PROPOSALS, None) == council | {"festival.secretary", "central.staff"}
+
+
 def test_works_are_seen_by_their_districts_office_and_by_city_wide_staff_never_by_evaluators() -> None:
     assert holders(Capability.SEE_WORKS) == {"festival.secretary", "central.staff", "staff.d07", "secretary.d07"}
     assert holders(Capability.SEE_WORKS, 12) == {"festival.secretary", "central.staff", "staff.d12"}

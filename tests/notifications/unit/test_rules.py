@@ -20,6 +20,7 @@ EVERY_FLOW = {
     "submissions.work.received", "registry.decision.relayed", "registry.decision.overdue", "registry.report.filed",
     "evaluation.round.opened", "evaluation.assignment.made", "evaluation.work.advanced",
     "evaluation.work.not_advanced", "evaluation.results.published", "registry.member.appointed",
+    "evaluation.awards.proposed",
 }
 CITIZEN = Contact(name="مریم کاظمی", mobile="09123456789", email="maryam@example.org", citizen=True)
 STAFF_MEMBER = Contact(name="کارشناس", person_id=uuid.uuid4(), email="staff@example.org")
@@ -42,8 +43,10 @@ def test_tracking_codes_results_and_duties_are_essential_courtesies_are_not() ->
 
 def test_reports_go_up_one_level_by_scope() -> None:
     assert [r.audience for r in rules_for("registry.report.filed", 7)] == [Audience.CENTRAL_SECRETARIAT]
-    assert [r.audience for r in rules_for("registry.report.filed", None)] == [Audience.COMMITTEES]
-    assert len(rules_for("registry.decision.overdue", 7)) == 2
+    # The city report goes to the committees and to the council, which oversees the districts (issue #12).
+    assert [r.audience for r in rules_for("registry.report.filed", None)] == [Audience.COMMITTEES, Audience.COUNCIL]
+    assert [r.audience for r in rules_for("registry.decision.overdue", 7)] == [
+        Audience.DISTRICT_SECRETARY, Audience.CENTRAL_SECRETARIAT, Audience.COUNCIL]
 
 
 def test_a_plan_writes_each_channel_and_address_once_and_skips_missing_contacts() -> None:
