@@ -70,11 +70,16 @@ calls = Table(
     Column("updated_at", DateTime(timezone=True), nullable=False, server_default=func.now()),
 )
 
-# Neighbourhoods where the edition has a festival office.
+# Neighbourhoods where the edition has a festival office, open or closed (a closed one keeps its record), with
+# the staff its district named and who changed it last.
 call_offices = Table(
     "call_offices", metadata,
     Column("edition", Text, ForeignKey("calls.edition"), nullable=False),
     Column("neighbourhood_code", Text, nullable=False),
+    Column("open", Boolean, nullable=False, server_default=text("true")),
+    Column("staff", JSONB, nullable=False, server_default=text("'[]'::jsonb")),
+    Column("updated_by", Text),
+    Column("updated_at", DateTime(timezone=True)),
     PrimaryKeyConstraint("edition", "neighbourhood_code"),
 )
 

@@ -13,6 +13,7 @@ from services.submissions.calls.usecases import close_calls_past_deadline
 from services.submissions.documents import api as documents_api
 from services.submissions.documents.usecases import DocumentLimits
 from services.submissions.handlers import TABLE
+from services.submissions.offices import api as offices_api
 from services.submissions.pages import page_routers
 from services.submissions.settings import SubmissionsSettings
 from services.submissions.tracking import api as tracking_api
@@ -31,8 +32,8 @@ def routers(settings: SubmissionsSettings) -> list[APIRouter]:
     views come before the works: /works/export.csv must not be read as /works/{work_id}."""
     limits = DocumentLimits(max_bytes=settings.max_document_bytes, max_per_work=settings.max_documents_per_work)
     limiter = TokenBucketLimiter(per_minute=settings.track_per_minute, burst=settings.track_burst)
-    return [*page_routers(settings, limits, limiter), calls_api.router, views_api.router, works_api.router,
-            documents_api.build_router(limits), tracking_api.build_router(limiter)]
+    return [*page_routers(settings, limits, limiter), calls_api.router, offices_api.router, views_api.router,
+            works_api.router, documents_api.build_router(limits), tracking_api.build_router(limiter)]
 
 
 def deadline_closer(engine: AsyncEngine):

@@ -6,13 +6,14 @@ staff and secretary) enters, edits, withdraws and documents that district's work
 lists and exports them, submitters' national IDs and mobiles included. A member of a district committee or of the
 jury is an evaluator, not district staff: they see only the works assigned to them, through evaluation, never
 here. Neighbourhood centres are organisations in registry, not bodies anyone is appointed to, so they hold nothing
-here. An organisation's own account acts for its organisation's works only. Editions, calls and the tracking
-lookup are public.
+here. An organisation's own account acts for its organisation's works only. A district's secretary prepares
+the neighbourhood festival offices of their own district (issue #12). Editions, calls and the tracking lookup are
+public.
 """
 
 from enum import StrEnum
 
-from shared.permissions import CITY_WIDE_STAFF, DISTRICT_OFFICE, PermissionTable, rule
+from shared.permissions import CITY_WIDE_STAFF, DISTRICT_OFFICE, DISTRICT_SECRETARY, PermissionTable, rule
 from shared.principal import Principal
 from shared.refusals import Kind, Refusal
 
@@ -21,6 +22,7 @@ class Capability(StrEnum):
     """Every protected submissions operation, named once."""
 
     MANAGE_CALLS = "manage_calls"  # create editions; set up, open and close their calls
+    MANAGE_DISTRICT_OFFICES = "manage_district_offices"  # open, staff and close a district's neighbourhood offices
     ENTER_WORKS = "enter_works"  # receive a work for a district
     SEE_WORKS = "see_works"  # one work, its status history, its documents' list and bytes
     EDIT_WORKS = "edit_works"  # while its call is open and it waits for evaluation
@@ -38,6 +40,8 @@ VIEWS = rule(CITY_WIDE_STAFF, DISTRICT_OFFICE)
 
 PERMISSIONS = PermissionTable(Capability, {
     Capability.MANAGE_CALLS: rule(CITY_WIDE_STAFF),
+    # Issue #12: a district's secretary prepares their own district's offices (not its staff, not its committees).
+    Capability.MANAGE_DISTRICT_OFFICES: rule(CITY_WIDE_STAFF, DISTRICT_SECRETARY),
     Capability.ENTER_WORKS: WORKS_OF_THE_DISTRICT,
     Capability.SEE_WORKS: SEEN_BY_THE_DISTRICT_AND_THE_CITY,
     Capability.EDIT_WORKS: WORKS_OF_THE_DISTRICT,

@@ -18,6 +18,7 @@ from shared.principal import Principal
 from tests.support.files import PDF
 from tests.support.personas import PERSONAS, persona_tokens
 from tests.support.submissions import (
+    NEIGHBOURHOODS,
     call_body,
     ensure_open_call,
     registered_organisation,
@@ -132,6 +133,14 @@ def entering(scene: Scene, principal: Principal) -> str:
     return "403 not_own_organisation" if principal.organisation else "403 not_district_staff"
 
 
+def district_offices(allowed: str) -> Expect:
+    """District 7's festival offices: for those the table lets manage that district's offices."""
+    def expected(scene: Scene, principal: Principal) -> str:
+        may = PERMISSIONS.may(principal, Capability.MANAGE_DISTRICT_OFFICES, district=DISTRICT)
+        return allowed if may else "403 not_district_staff"
+    return expected
+
+
 def of_the_district(capability: Capability) -> Expect:
     """A view of district 7's works: for those the table lets see that district, forbidden to others (as
     "forbidden" or "not_district_staff": the status is what the table decides)."""
@@ -178,6 +187,14 @@ def enter(system: System, scene: Scene, caller: str, token: str) -> str:
 def create_edition(system: System, scene: Scene, caller: str, token: str) -> str:
     body = {"code": str(next(_fresh_editions))}
     return answer(httpx.post(scene.url(system, "/editions"), json=body, headers=bearer(token), timeout=30))
+
+
+def close_an_open_office(system: System, scene: Scene, caller: str, token: str) -> str:
+    """Close district 7's office after city-wide staff (re)open it, so every caller finds it open."""
+    path = f"/editions/{OPEN_EDITION}/districts/{DISTRICT}/offices/{NEIGHBOURHOODS[DISTRICT]}"
+    reopened = httpx.put(scene.url(system, path), json={"open": True}, headers=bearer(system.token()), timeout=30)
+    assert reopened.status_code == 200, reopened.text
+    return answer(httpx.delete(scene.url(system, path), headers=bearer(token), timeout=30))
 
 
 def upload(kind: str) -> Call:
@@ -229,6 +246,14 @@ OPERATIONS = [
               city_wide(Capability.MANAGE_CALLS, "409 call_already_open")),
     Operation("close a call", Capability.MANAGE_CALLS, request("POST", f"/editions/{DRAFT_EDITION}/call/close"),
               city_wide(Capability.MANAGE_CALLS, "409 call_not_open")),
+    Operation("list district 7's festival offices", Capability.MANAGE_DISTRICT_OFFICES,
+              request("GET", f"/editions/{OPEN_EDITION}/districts/{DISTRICT}/offices"), district_offices("200")),
+    Operation("open and staff a district-7 festival office", Capability.MANAGE_DISTRICT_OFFICES,
+              request("PUT", f"/editions/{OPEN_EDITION}/districts/{DISTRICT}/offices/{NEIGHBOURHOODS[DISTRICT]}",
+                      {"open": True, "staff": [{"name": "مسئول دفتر", "phone": "09121234567"}]}),
+              district_offices("200")),
+    Operation("close a district-7 festival office", Capability.MANAGE_DISTRICT_OFFICES, close_an_open_office,
+              district_offices("200")),
     Operation("enter a district-7 work", Capability.ENTER_WORKS, enter, entering),
     *work_operations(CITIZENS),
     *work_operations(ORGANISATIONS),

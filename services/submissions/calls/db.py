@@ -81,22 +81,30 @@ async def call_offices_of(conn: AsyncConnection, *, edition: str) -> list[dict]:
     rows = await conn.execute(
         select(neighbourhoods.c.code, neighbourhoods.c.district, neighbourhoods.c.name_fa)
         .join(call_offices, call_offices.c.neighbourhood_code == neighbourhoods.c.code)
-        .where(call_offices.c.edition == edition)
+        .where(call_offices.c.edition == edition, call_offices.c.open)
         .order_by(neighbourhoods.c.district, neighbourhoods.c.name_fa))
     return [dict(r) for r in rows.mappings()]
 
 
-async def replace_call_offices(conn: AsyncConnection, *, edition: str, codes: list[str]) -> None:
-    """Set the festival offices of an edition to exactly these neighbourhoods."""
-    await conn.execute(call_offices.delete().where(call_offices.c.edition == edition))
+async def replace_call_offices(conn: AsyncConnection, *, edition: str, codes: list[str], actor: str) -> None:
+    """Open the festival offices of an edition in exactly these neighbourhoods, closing the others; the staff a
+    district named stay on record."""
+    await conn.execute(call_offices.update().where(
+        call_offices.c.edition == edition, call_offices.c.open, call_offices.c.neighbourhood_code.not_in(codes),
+    ).values(open=False, updated_by=actor, updated_at=func.now()))
     if codes:
-        await conn.execute(call_offices.insert(), [{"edition": edition, "neighbourhood_code": c} for c in codes])
+        values = [{"edition": edition, "neighbourhood_code": c, "open": True, "updated_by": actor} for c in codes]
+        statement = insert(call_offices).values(values)
+        await conn.execute(statement.on_conflict_do_update(
+            index_elements=["edition", "neighbourhood_code"], where=~call_offices.c.open,
+            set_={"open": True, "updated_by": statement.excluded.updated_by, "updated_at": func.now()}))
 
 
 async def is_office(conn: AsyncConnection, *, edition: str, neighbourhood_code: str) -> bool:
     """True when the neighbourhood has a festival office in the edition."""
     return (await conn.execute(select(func.count()).select_from(call_offices).where(
         call_offices.c.edition == edition, call_offices.c.neighbourhood_code == neighbourhood_code,
+        call_offices.c.open,
     ))).scalar_one() > 0
 
 

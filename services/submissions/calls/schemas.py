@@ -41,7 +41,9 @@ class CallIn(StrictModel):
         default=None, max_length=20, description="code -> Persian name; default: the festival's three")
     opens_on: Line = Field(max_length=20, examples=["1405/02/01"])
     closes_on: Line = Field(max_length=20, examples=["1405/04/31"])
-    offices: list[OfficeIn] = Field(default_factory=list, max_length=400)
+    offices: list[OfficeIn] | None = Field(
+        default=None, max_length=400,
+        description="the edition's offices, all districts; omitted: each district's offices stay as they are")
     questions: list[QuestionIn] = Field(default_factory=list, max_length=20)
 
 

@@ -73,11 +73,12 @@ async def set_call(conn: AsyncConnection, principal: Principal, edition: str, bo
     categories = check_categories(body.categories) if body.categories is not None else None
     if await db.get_edition(conn, code=edition) is None:
         raise not_found("دوره‌ی جشنواره", "Edition")
-    codes = await _office_codes(conn, body)
+    codes = await _office_codes(conn, body) if body.offices is not None else None
     call = await _save(conn, edition=edition, categories=categories, opens_at=opens_at, closes_at=closes_at,
                        actor=principal.subject,
                        questions=[{**q.model_dump(), "text_fa": normalize_text(q.text_fa)} for q in body.questions])
-    await db.replace_call_offices(conn, edition=edition, codes=codes)
+    if codes is not None:  # no offices named: each district's offices stay as its secretary prepared them
+        await db.replace_call_offices(conn, edition=edition, codes=codes, actor=principal.subject)
     return await with_offices(conn, call)
 
 
