@@ -55,7 +55,9 @@ def test_an_informing_decision_leaves_nothing_pending_and_the_overdue_thread_is_
     assert quiet["per_district"][0]["overdue_at"] is None
     after = call(system, "GET", "/monitoring", tokens["central"]).json()[DISTRICT - 1]["decisions"]
     assert after["addressed"] == before["addressed"] + 1 and after["pending"] == before["pending"] + 1
-    assert after["overdue"] == before["overdue"] + 1
+    # Decisions of earlier tests addressed to this district may turn overdue meanwhile too (their deadlines pass
+    # while this test waits): the count grows by this one at least; the informing one is checked above directly.
+    assert after["overdue"] >= before["overdue"] + 1
     refused = call(system, "POST", f"/decisions/{informs_id}/districts/{DISTRICT}/acknowledge", tokens["staff"], {})
     assert refused.status_code == 409 and refused.json()["error"]["code"] == "acknowledgement_not_required"
 
