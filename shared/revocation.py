@@ -29,11 +29,17 @@ async def record_revocation(conn: AsyncConnection, event: AccessRevoked) -> None
         set_={"version": func.greatest(token_versions.c.version, statement.excluded.version)}))
 
 
+def person_of(subject: str) -> uuid.UUID | None:
+    """The person a token's subject names (None for a subject that is no person id: nothing to revoke)."""
+    try:
+        return uuid.UUID(subject)
+    except ValueError:
+        return None
+
+
 async def current_version(conn: AsyncConnection, person_id: str) -> int:
     """The lowest token version still accepted for the person (0 when nothing was ever revoked)."""
-    try:
-        subject = uuid.UUID(person_id)
-    except ValueError:
+    if (subject := person_of(person_id)) is None:
         return 0
     version = await conn.scalar(select(token_versions.c.version).where(token_versions.c.person_id == subject))
     return version or 0

@@ -5,6 +5,7 @@ production."""
 import uuid
 from datetime import UTC, datetime, timedelta
 
+import pytest
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncConnection
 
@@ -15,6 +16,7 @@ from services.submissions.projections.usecases import record_neighbourhood, reco
 from services.submissions.works.schemas import WorkIn
 from shared.persian import format_jalali_date
 from shared.principal import Principal
+from shared.refusals import Refusal
 from tests.support.scratch_db import signed_in_as
 from tests.support.submissions import legal_entity_id, mobile, national_id
 
@@ -75,3 +77,12 @@ def work_in(district: int = 7, **overrides: object) -> WorkIn:
 async def rows(conn: AsyncConnection, query: str, **params: object) -> int:
     """One number from the scratch database."""
     return (await conn.execute(text(query), params)).scalar_one()
+
+
+async def refused(conn: AsyncConnection, use_case, counts: str) -> str:
+    """The code of the use case's refusal, checking that it left nothing behind (the `counts` query's value)."""
+    before = await rows(conn, counts)
+    with pytest.raises(Refusal) as refusal:
+        await use_case
+    assert await rows(conn, counts) == before
+    return refusal.value.code

@@ -45,6 +45,7 @@ from shared.contracts.registry import AccessRevoked
 from shared.messaging.outbox import add_events
 from shared.principal import Principal
 from shared.refusals import not_authenticated, not_found
+from shared.revocation import person_of
 
 
 async def sign_in(engine: AsyncEngine, *, username: str, password: str, client: str | None, issuer: str,
@@ -110,9 +111,7 @@ async def revoke_access(conn: AsyncConnection, person_ids: Iterable[uuid.UUID], 
 
 async def lowest_accepted_version(conn: AsyncConnection, person_id: str) -> int:
     """The oldest token version still honoured for a person (registry reads its own accounts, not a projection)."""
-    try:
-        subject = uuid.UUID(person_id)
-    except ValueError:
+    if (subject := person_of(person_id)) is None:
         return 0
     return await db.token_version(conn, person_id=subject) or 0
 

@@ -4,16 +4,15 @@ deactivated it can neither submit nor change anything (it still sees its works).
 
 from datetime import UTC, datetime
 
-import pytest
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from services.submissions.documents.usecases import DocumentLimits, attach_document
 from services.submissions.projections.usecases import record_organisation
 from services.submissions.works import db, usecases
 from services.submissions.works.schemas import WorkPatch
-from shared.refusals import Refusal
 from tests.support.files import PDF
-from tests.support.submissions_db import STAFF_07, charity, festival, organisation_account, rows, work_in
+from tests.support.submissions_db import STAFF_07, charity, festival, organisation_account, work_in
+from tests.support.submissions_db import refused as refused_leaving_nothing
 
 COUNTS = ("SELECT (SELECT count(*) FROM works) * 1000000 + (SELECT count(*) FROM status_history) * 10000 "
           "+ (SELECT count(*) FROM outbox) * 100 + (SELECT count(*) FROM documents)")
@@ -28,11 +27,7 @@ def by(code: str, **naming: str) -> dict:
 
 async def refused(conn: AsyncConnection, use_case) -> str:
     """The code of the refusal, checking that it left nothing behind."""
-    before = await rows(conn, COUNTS)
-    with pytest.raises(Refusal) as refusal:
-        await use_case
-    assert await rows(conn, COUNTS) == before
-    return refusal.value.code
+    return await refused_leaving_nothing(conn, use_case, COUNTS)
 
 
 async def test_an_organisation_submits_only_in_the_district_it_works_in(conn: AsyncConnection) -> None:

@@ -10,7 +10,6 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 from services.submissions.works import db, usecases
 from services.submissions.works.schemas import WorkPatch
 from services.submissions.works.status import apply_status
-from shared.refusals import Refusal
 from tests.support.submissions_db import (
     STAFF_07,
     STAFF_12,
@@ -20,6 +19,7 @@ from tests.support.submissions_db import (
     rows,
     work_in,
 )
+from tests.support.submissions_db import refused as refused_leaving_nothing
 
 COUNTS = ("SELECT (SELECT count(*) FROM works) * 10000 + (SELECT count(*) FROM status_history) * 100 "
           "+ (SELECT count(*) FROM outbox)")
@@ -32,11 +32,7 @@ async def events(conn: AsyncConnection, event_type: str, work_id: object) -> int
 
 async def refused(conn: AsyncConnection, use_case) -> str:
     """The code of the refusal, checking that it left nothing behind."""
-    before = await rows(conn, COUNTS)
-    with pytest.raises(Refusal) as refusal:
-        await use_case
-    assert await rows(conn, COUNTS) == before
-    return refusal.value.code
+    return await refused_leaving_nothing(conn, use_case, COUNTS)
 
 
 async def test_a_work_is_received_with_its_first_status_and_events(conn: AsyncConnection) -> None:
