@@ -43,8 +43,8 @@ class Handlers:
             body_kind=event.body_kind, role=event.role, district=event.district, active=False)
 
     async def decision_issued(self, conn: AsyncConnection, event: reg.DecisionIssued) -> None:
-        """Keep the decision's title and text."""
-        await projections.keep_decision(conn, decision_id=event.decision_id, title=event.title, text=event.text)
+        """Keep the decision; tell the committees it addresses, and the festival secretary of the council's."""
+        await rules.decision_issued(conn, self.recorder, event)
 
     async def decision_relayed(self, conn: AsyncConnection, event: reg.DecisionRelayed) -> None:
         """Tell the district's secretariat."""
@@ -126,7 +126,8 @@ TABLE = HandlerTable(
     every_public=True,
     ignored=ignoring(
         "no message is sent for these: nobody is waiting to hear of them",
-        reg.BodyDeactivated, reg.DecisionAcknowledged, reg.DecisionImplemented, reg.NeighbourhoodCreated,
+        reg.BodyDeactivated, reg.DecisionAcknowledged, reg.DecisionCommitteeAcknowledged,
+        reg.DecisionImplemented, reg.NeighbourhoodCreated,
         reg.NeighbourhoodDeactivated, reg.NeighbourhoodReactivated, reg.OrganisationRegistered,
         reg.OrganisationChanged, sub.WorkStatusChanged, sub.CallOpened, sub.CallChanged, sub.CallClosed,
         ev.SheetSubmitted, ev.SelectionsReceived,

@@ -9,13 +9,16 @@ from pydantic import Field
 
 from shared.fields import Line, Text, has_unstorable
 
-__all__ = ["Code", "District", "DistrictInPath", "DistrictInQuery", "Line", "Text", "has_unstorable"]
+__all__ = ["Code", "CodeInPath", "CodeInQuery", "District",
+           "DistrictInPath", "DistrictInQuery", "Line", "Text", "has_unstorable"]
 
 CODE_PATTERN = r"^[a-z0-9][a-z0-9-]{1,62}$"
 
 
 # A body's or an organisation's code as the structure file writes them.
 Code = Annotated[str, Field(pattern=CODE_PATTERN, max_length=63)]
+CodeInPath = Annotated[str, Path(pattern=CODE_PATTERN, max_length=63)]
+CodeInQuery = Annotated[str | None, Query(pattern=CODE_PATTERN, max_length=63)]
 # One of Tehran's 22 districts: in a body, in a path, in a query.
 District = Annotated[int, Field(ge=1, le=22)]
 DistrictInPath = Annotated[int, Path(ge=1, le=22)]

@@ -135,6 +135,17 @@ def issuing_role(principal: Principal, body_code: str) -> str | None:
     return None
 
 
+def may_acknowledge_for(principal: Principal, committee: str) -> bool:
+    """A committee acknowledges a decision addressed to it through any of its members, in whatever role."""
+    return principal.is_member(committee)
+
+
+def not_committee_member() -> Refusal:
+    """The refusal for acknowledging for a committee by someone who does not sit on it."""
+    return Refusal(Kind.FORBIDDEN, "not_committee_member", "شما عضو این کمیته نیستید.",
+                   "You are not a member of this committee.")
+
+
 def not_district_staff() -> Refusal:
     """The refusal for a district's own work (its steps on decisions, its reports) asked by someone else."""
     return Refusal(Kind.FORBIDDEN, "not_district_staff", "شما کارکن این منطقه نیستید.",

@@ -158,6 +158,16 @@ decision_districts = Table(
     Column("overdue_at", DateTime(timezone=True)),
     PrimaryKeyConstraint("decision_id", "district"),
 )
+# Each committee a decision addresses acknowledges it for itself (acknowledged_at NULL: not yet).
+decision_committees = Table(
+    "decision_committees", metadata,
+    Column("decision_id", UUID(as_uuid=True), ForeignKey("decisions.id"), nullable=False),
+    Column("committee", Text, nullable=False),
+    Column("acknowledged_by", Text),
+    Column("ack_note", Text),
+    Column("acknowledged_at", DateTime(timezone=True)),
+    PrimaryKeyConstraint("decision_id", "committee"),
+)
 
 # reports
 reports = Table(

@@ -120,6 +120,15 @@ class DecisionAcknowledged(_Decision):
     note: str = ""
 
 
+class DecisionCommitteeAcknowledged(_Decision):
+    """A committee the decision addresses acknowledged it, through one of its members."""
+
+    action: ClassVar[str] = "committee_acknowledged"
+
+    committee: str
+    note: str = ""
+
+
 class DecisionImplemented(_Decision):
     """A district secretariat reports a decision carried out."""
 
@@ -262,7 +271,8 @@ class LedgerCheckpointed(Event):
 EVENTS: tuple[type[Event], ...] = (
     BodyCreated, BodyChanged, BodyDeactivated,
     NeighbourhoodCreated, NeighbourhoodDeactivated, NeighbourhoodReactivated,
-    DecisionIssued, DecisionRelayed, DecisionAcknowledged, DecisionImplemented, DecisionOverdue,
+    DecisionIssued, DecisionRelayed, DecisionAcknowledged, DecisionCommitteeAcknowledged, DecisionImplemented,
+    DecisionOverdue,
     PersonRegistered, MemberAppointed, MemberRemoved, OrganisationRegistered, OrganisationChanged, ReportFiled,
     LedgerCheckpointed,
 )

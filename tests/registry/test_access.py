@@ -8,7 +8,14 @@ import httpx
 import pytest
 
 from services.registry.main import ROUTERS
-from services.registry.permissions import PERMISSIONS, Capability, may_appoint, may_issue_for, may_see_members
+from services.registry.permissions import (
+    PERMISSIONS,
+    Capability,
+    may_acknowledge_for,
+    may_appoint,
+    may_issue_for,
+    may_see_members,
+)
 from shared.principal import BodyKind, Principal
 from tests.support.personas import PERSONAS
 from tests.support.registry_access import (
@@ -24,6 +31,7 @@ from tests.support.system import ADMIN_PASSWORD, STAFF_PASSWORD, System
 
 C = Capability
 CALLERS = (*PERSONAS, ORGANISATION, "anonymous")
+EXECUTIVE_7 = "district-07-executive"
 # Routes anyone may call without signing in.
 PUBLIC = {("POST", "/auth/token"), ("GET", "/.well-known/jwks.json"), ("GET", "/bodies"), ("GET", "/neighbourhoods"),
           ("GET", "/organisations"), ("GET", "/public-events")}
@@ -167,6 +175,14 @@ OPERATIONS: dict[str, Operation] = {
     "acknowledge for district 7 (out of order)": Operation(
         "POST", "/decisions/{decision_id}/districts/{district}/acknowledge", C.ACKNOWLEDGE_DECISIONS,
         may(C.ACKNOWLEDGE_DECISIONS, 7), decision_path("/districts/7/acknowledge"), 409),
+    "acknowledge for district 7's executive committee": Operation(
+        "POST", "/decisions/{decision_id}/committees/{committee}/acknowledge", None,
+        lambda p: may_acknowledge_for(p, EXECUTIVE_7),
+        lambda w: (f"/decisions/{w.new_decision(committees=(EXECUTIVE_7,))}/committees/{EXECUTIVE_7}/acknowledge",
+                   {})),
+    "list the decisions to district 7's executive committee": Operation(
+        "GET", "/decisions", None, lambda p: may(C.READ_ALL_DECISIONS)(p) or may_acknowledge_for(p, EXECUTIVE_7),
+        lambda w: (f"/decisions?committee={EXECUTIVE_7}", None)),
     "report district 7 done (out of order)": Operation(
         "POST", "/decisions/{decision_id}/districts/{district}/implemented", C.REPORT_IMPLEMENTED,
         may(C.REPORT_IMPLEMENTED, 7), decision_path("/districts/7/implemented"), 409),
@@ -220,6 +236,7 @@ def test_access(world: World, operation: str, who: str) -> None:
     expected = 401 if known is None else op.success if op.allowed(known.principal) else op.denied
     assert response.status_code == expected, f"{who} {operation}: {response.text}"
     if expected in (401, 403, 404):
-        codes = {401: {"not_authenticated"}, 403: {"forbidden", "not_district_staff", "not_district_secretary"},
+        codes = {401: {"not_authenticated"}, 403: {"forbidden", "not_district_staff", "not_district_secretary",
+                                                     "not_committee_member"},
                  404: {"not_found"}}
         assert response.json()["error"]["code"] in codes[expected]

@@ -158,3 +158,49 @@ def test_a_district_committee_member_reads_the_districts_decisions_but_does_not_
     refused = post(system, f"/decisions/{decision_id}/districts/6/acknowledge", member)
     assert refused.status_code == 403 and refused.json()["error"]["code"] == "not_district_staff"
     assert post(system, f"/decisions/{decision_id}/districts/6/acknowledge", secretary).status_code == 200
+
+
+def test_a_committee_member_acknowledges_a_decision_for_their_committee_once(system: System, council: dict) -> None:
+    secretary = system.district_secretary_token(6)
+    for username, body in (("ozv.ejraei.06", "district-06-executive"), ("ozv.elmi.06", "district-06-scientific")):
+        appointed = post(system, "/accounts", secretary, {
+            "username": username, "password": STAFF_PASSWORD, "name": "عضو کمیته",
+            "memberships": [{"body": body, "role": "member"}]})
+        assert appointed.status_code in (201, 409), appointed.text
+    member, other = system.token("ozv.ejraei.06", STAFF_PASSWORD), system.token("ozv.elmi.06", STAFF_PASSWORD)
+    decision_id = post(system, "/decisions", council["chair"], decision(
+        all_districts=False, districts=[6], kind="directive", parameters=None,
+        committees=["district-06-executive"])).json()["id"]
+    path = f"/decisions/{decision_id}/committees/district-06-executive/acknowledge"
+
+    refused = post(system, path, other, {"note": "از کمیتهٔ دیگر"})
+    assert refused.status_code == 403 and refused.json()["error"]["code"] == "not_committee_member"
+    assert refused.json()["error"]["message_fa"]
+    acknowledged = post(system, path, member, {"note": "در جلسهٔ کمیته خوانده شد"})
+    assert acknowledged.status_code == 200, acknowledged.text
+    again = post(system, path, member)
+    assert again.status_code == 409 and again.json()["error"]["code"] == "already_acknowledged"
+    unaddressed = post(system, f"/decisions/{decision_id}/committees/district-06-scientific/acknowledge", other)
+    assert unaddressed.status_code == 404
+
+    read = httpx.get(f"{system.url('registry')}/decisions/{decision_id}", headers=bearer(member)).json()
+    [row] = read["per_committee"]
+    assert row["committee"] == "district-06-executive" and row["ack_note"] == "در جلسهٔ کمیته خوانده شد"
+    assert row["acknowledged_at"] is not None and row["acknowledged_by"]
+    listed = httpx.get(f"{system.url('registry')}/decisions", params={"committee": "district-06-executive"},
+                       headers=bearer(member))
+    assert decision_id in [d["id"] for d in listed.json()]
+    # The acknowledgement is in the decision's thread: one ledger query by its correlation id.
+    thread = asyncio.run(system.fetchval(
+        "registry", "SELECT string_agg(event_type, ' ' ORDER BY seq) FROM ledger WHERE correlation_id = $1 "
+        "AND exchange = 'hami.internal'", decision_id))
+    assert thread.split() == ["registry.decision.issued", "registry.decision.committee_acknowledged"]
+
+
+def test_a_committee_acknowledges_nothing_of_a_decision_that_only_informs(system: System, council: dict) -> None:
+    member = system.account_token("ozv.jury.ack", "jury", "juror", "داور")
+    decision_id = post(system, "/decisions", council["chair"], decision(committees=["jury"])).json()["id"]
+    refused = post(system, f"/decisions/{decision_id}/committees/jury/acknowledge", member)
+    assert refused.status_code == 409 and refused.json()["error"]["code"] == "acknowledgement_not_required"
+    read = httpx.get(f"{system.url('registry')}/decisions/{decision_id}", headers=bearer(member)).json()
+    assert read["per_committee"][0]["acknowledged_at"] is None

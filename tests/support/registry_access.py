@@ -54,9 +54,11 @@ class World:
         return self.made("POST", f"/bodies/{body}/members", as_whom,
                          {"person_id": self.new_person(), "role": role})["appointment_id"]
 
-    def new_decision(self, issuing_body: str = "policy-council", as_whom: str = "council.chair") -> str:
-        """A decision to district 7 that nobody relayed yet."""
-        return self.made("POST", "/decisions", as_whom, decision(issuing_body))["id"]
+    def new_decision(self, issuing_body: str = "policy-council", as_whom: str = "council.chair",
+                     committees: tuple[str, ...] = ()) -> str:
+        """A decision to district 7 (and to these committees) that nobody relayed or acknowledged yet."""
+        body = {**decision(issuing_body), "committees": list(committees)}
+        return self.made("POST", "/decisions", as_whom, body)["id"]
 
 
 def decision(issuing_body: str) -> dict:

@@ -116,6 +116,17 @@ async def members(conn: AsyncConnection, *, kinds: Iterable[str], district: int 
     return _staff((await conn.execute(query)).mappings())
 
 
+async def members_of(conn: AsyncConnection, *, body_codes: Iterable[str]) -> list[Contact]:
+    """Active members of these bodies, each person once."""
+    codes = sorted(set(body_codes))
+    if not codes:
+        return []
+    query = (select(people.c.person_id, people.c.name, people.c.mobile, people.c.email)
+             .join(memberships, memberships.c.person_id == people.c.person_id)
+             .where(memberships.c.active, memberships.c.body_code.in_(codes)).order_by(people.c.person_id))
+    return _staff((await conn.execute(query)).mappings())
+
+
 async def persons(conn: AsyncConnection, person_ids: Iterable[uuid.UUID]) -> list[Contact]:
     """People by id (those registry has told us about)."""
     ids = list(person_ids)

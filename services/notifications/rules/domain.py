@@ -17,6 +17,8 @@ class Audience(StrEnum):
     CENTRAL_SECRETARIAT = "central_secretariat"
     COMMITTEES = "committees"  # festival secretary, specialised committees and the jury
     COUNCIL = "council"  # every member of the policy council: chair, secretary and members
+    FESTIVAL_SECRETARY = "festival_secretary"  # whoever holds the festival secretary's office
+    ADDRESSED_COMMITTEES = "addressed_committees"  # every member of the committees a decision names
     EVALUATORS = "evaluators"  # the event's evaluator_ids
     PERSON = "person"  # the event's person_id
     WINNERS = "winners"  # submitters of the awarded works, personally
@@ -39,6 +41,7 @@ STAFF: dict[Audience, Staff] = {
     Audience.CENTRAL_SECRETARIAT: Staff(frozenset({BodyKind.CENTRAL_SECRETARIAT})),
     Audience.COMMITTEES: Staff(FESTIVAL_COMMITTEE_KINDS | {BodyKind.FESTIVAL_SECRETARY}),
     Audience.COUNCIL: Staff(frozenset({BodyKind.POLICY_COUNCIL})),
+    Audience.FESTIVAL_SECRETARY: Staff(frozenset({BodyKind.FESTIVAL_SECRETARY})),
 }
 
 
@@ -64,6 +67,11 @@ DEFAULT_RULES: tuple[Rule, ...] = (
          "The submitter gets the tracking code of their work."),
     Rule("decision_relayed", "registry.decision.relayed", Audience.DISTRICT_SECRETARIAT, (EMAIL, INBOX), True,
          "Every member of the district secretariat hears of a decision relayed to the district."),
+    Rule("decision_to_committees", "registry.decision.issued", Audience.ADDRESSED_COMMITTEES, (EMAIL, INBOX), True,
+         "Every member of a committee a decision addresses hears of it (and acknowledges for the committee)."),
+    Rule("decision_council_festival_secretary", "registry.decision.issued", Audience.FESTIVAL_SECRETARY,
+         (EMAIL, INBOX), True, "The festival secretary hears of every decision the policy council issues, to "
+         "coordinate the council and the committees."),
     Rule("decision_overdue_district", "registry.decision.overdue", Audience.DISTRICT_SECRETARY,
          (SMS, EMAIL, INBOX), True, "The district's secretary is reminded of an unacknowledged decision."),
     Rule("decision_overdue_central", "registry.decision.overdue", Audience.CENTRAL_SECRETARIAT, (EMAIL, INBOX),

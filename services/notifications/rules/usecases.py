@@ -6,6 +6,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 from services.notifications.delivery.recorder import Recorder
 from services.notifications.projections import db as proj
 from services.notifications.projections.usecases import (
+    keep_decision,
     keep_membership,
     keep_round,
     keep_work,
@@ -17,6 +18,7 @@ from shared.contracts import evaluation as ev
 from shared.contracts import registry as reg
 from shared.contracts import submissions as sub
 from shared.contracts.base import Event
+from shared.principal import BodyKind
 
 
 async def _tell(conn: AsyncConnection, recorder: Recorder, event: Event, audiences: dict[Audience, list[Contact]],
@@ -57,7 +59,23 @@ async def _decision(conn: AsyncConnection, event: reg.DecisionRelayed | reg.Deci
         wait_for_projection(f"decision {event.decision_id}")
         found = {"title": "مصوبهٔ جدید", "text": ""}
     return {"title": found["title"], "text": found["text"], "district": event.district,
-            "note": getattr(event, "note", ""), "ack_deadline": event.ack_deadline}
+            "note": getattr(event, "note", ""), "ack_deadline": event.ack_deadline,
+            "requires_acknowledgement": getattr(event, "requires_acknowledgement", True)}
+
+
+async def decision_issued(conn: AsyncConnection, recorder: Recorder, event: reg.DecisionIssued) -> None:
+    """Keep the decision; the members of the committees it addresses hear of it, and the festival secretary of
+    every decision the policy council issues."""
+    await keep_decision(conn, decision_id=event.decision_id, title=event.title, text=event.text)
+    by_council = event.issuer_kind == BodyKind.POLICY_COUNCIL
+    audiences = {Audience.ADDRESSED_COMMITTEES: await proj.members_of(conn, body_codes=event.committees),
+                 Audience.FESTIVAL_SECRETARY: await _staff(conn, Audience.FESTIVAL_SECRETARY) if by_council else []}
+    names = {code: await proj.body_name(conn, code=code) or code for code in [event.issuing_body, *event.committees]}
+    await _tell(conn, recorder, event, audiences, {"decision": {
+        "title": event.title, "text": event.text, "kind": event.kind, "issuer": names[event.issuing_body],
+        "committees": [names[code] for code in event.committees], "districts": event.districts,
+        "all_districts": event.all_districts, "ack_deadline": event.ack_deadline,
+        "requires_acknowledgement": event.requires_acknowledgement}})
 
 
 async def decision_relayed(conn: AsyncConnection, recorder: Recorder, event: reg.DecisionRelayed) -> None:

@@ -32,8 +32,23 @@ _add("decision_relayed",
      subject="مصوبهٔ جدید برای {{ decision.district | district }}: {{ decision.title }}",
      text="{{ name }} گرامی،\n\nمصوبهٔ «{{ decision.title }}» از سوی دبیرخانه مرکزی به "
           "{{ decision.district | district }} ابلاغ شد.\n\n{% if decision.note %}یادداشت دبیرخانه: "
-          "{{ decision.note }}\n\n{% endif %}مهلت اعلام وصول: {{ decision.ack_deadline | jalali_dt }}\n\n"
-          "لطفاً وصول آن را در سامانه اعلام کنید.", inbox=True)
+          "{{ decision.note }}\n\n{% endif %}{% if decision.requires_acknowledgement %}مهلت اعلام وصول: "
+          "{{ decision.ack_deadline | jalali_dt }}\n\nلطفاً وصول آن را در سامانه اعلام کنید.{% else %}"
+          "این مصوبه برای اطلاع است و اعلام وصول نمی‌خواهد.{% endif %}", inbox=True)
+_add("decision_to_committees",
+     subject="مصوبهٔ {{ decision.issuer }} خطاب به کمیتهٔ شما: {{ decision.title }}",
+     text="{{ name }} گرامی،\n\n{{ decision.issuer }} مصوبهٔ «{{ decision.title }}» را خطاب به "
+          "{{ decision.committees | join('، ') }} صادر کرد.\n\n{{ decision.text }}\n\n"
+          "{% if decision.requires_acknowledgement %}مهلت اعلام وصول: {{ decision.ack_deadline | jalali_dt }}\n\n"
+          "یکی از اعضای کمیته وصول آن را از طرف کمیته در سامانه اعلام کند.{% else %}این مصوبه برای اطلاع است."
+          "{% endif %}", inbox=True)
+_add("decision_council_festival_secretary",
+     subject="مصوبهٔ شورای سیاست‌گذاری: {{ decision.title }}",
+     text="{{ name }} گرامی،\n\nشورای سیاست‌گذاری مصوبهٔ «{{ decision.title }}» را صادر کرد."
+          "{% if decision.committees %}\n\nکمیته‌های مخاطب: {{ decision.committees | join('، ') }}{% endif %}"
+          "\n\nمناطق مخاطب: {% if decision.all_districts %}همهٔ مناطق{% else %}"
+          "{% for d in decision.districts %}{{ d | district }}{% if not loop.last %}، {% endif %}{% endfor %}"
+          "{% endif %}\n\n{{ decision.text }}", inbox=True)
 _add("decision_overdue_district",
      sms="دبیر محترم {{ decision.district | district }}: مهلت اعلام وصول مصوبهٔ «{{ decision.title }}» در "
          "{{ decision.ack_deadline | jalali_dt }} گذشت. لطفاً وصول را اعلام کنید.",
@@ -116,7 +131,10 @@ _NOW = datetime(2026, 10, 28, 7, 30, tzinfo=UTC)  # 1405/08/06 11:00 in Tehran
 _WORK = {"id": str(uuid.UUID(int=1)), "title": "باغچهٔ مشترک محله", "tracking_code": "4056-1234-5678",
          "district": 7, "neighbourhood": "نظام آباد", "category": "participation"}
 _DECISION = {"title": "بازگشایی فراخوان جشنواره ۱۴۰۵", "text": "فراخوان آثار از امروز باز است.",
-             "note": "تا پایان هفته اطلاع‌رسانی شود.", "district": 7, "ack_deadline": _NOW}
+             "note": "تا پایان هفته اطلاع‌رسانی شود.", "district": 7, "ack_deadline": _NOW,
+             "requires_acknowledgement": True}
+_ISSUED = {**_DECISION, "kind": "directive", "issuer": "شورای سیاست‌گذاری", "requires_acknowledgement": True,
+           "committees": ["کمیتهٔ اجرایی منطقه ۷"], "districts": [7, 12], "all_districts": False}
 _ROUND = {"edition": "1405", "tier": 1, "category": "participation", "district": 7, "deadline": _NOW}
 _RESULTS = {"edition": "1405", "category": "participation"}
 _REPORT = {"district": 7, "period_start": date(2026, 9, 23), "period_end": date(2026, 10, 22)}
@@ -125,6 +143,8 @@ _REPORT = {"district": 7, "period_start": date(2026, 9, 23), "period_end": date(
 SAMPLES: dict[str, dict] = {
     "work_received": {"work": _WORK},
     "decision_relayed": {"decision": _DECISION},
+    "decision_to_committees": {"decision": _ISSUED},
+    "decision_council_festival_secretary": {"decision": _ISSUED},
     "decision_overdue_district": {"decision": _DECISION},
     "decision_overdue_central": {"decision": _DECISION},
     "report_filed": {"report": _REPORT},

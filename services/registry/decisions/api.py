@@ -7,7 +7,17 @@ from fastapi import APIRouter, Query
 from pydantic import BaseModel, Field, model_validator
 
 from services.registry.decisions import usecases
-from services.registry.fields import Code, District, DistrictInPath, DistrictInQuery, Line, Text, has_unstorable
+from services.registry.fields import (
+    Code,
+    CodeInPath,
+    CodeInQuery,
+    District,
+    DistrictInPath,
+    DistrictInQuery,
+    Line,
+    Text,
+    has_unstorable,
+)
 from services.registry.web import SignedIn
 from shared.contracts.decisions import DecisionAction
 from shared.models import StrictModel
@@ -85,6 +95,11 @@ class StepTaken(BaseModel):
     step: str
 
 
+class CommitteeAcknowledged(BaseModel):
+    decision_id: uuid.UUID
+    committee: str
+
+
 class DecisionOut(BaseModel):
     id: uuid.UUID
     title: str
@@ -114,6 +129,13 @@ class DistrictStatus(BaseModel):
     overdue_at: datetime | None
 
 
+class CommitteeStatus(BaseModel):
+    committee: str
+    acknowledged_by: str | None
+    ack_note: str | None
+    acknowledged_at: datetime | None
+
+
 class Summary(BaseModel):
     counts: dict[str, int]
     overdue: list[int]
@@ -121,6 +143,7 @@ class Summary(BaseModel):
 
 class DecisionStatus(DecisionOut):
     per_district: list[DistrictStatus]
+    per_committee: list[CommitteeStatus]
     summary: Summary
 
 
@@ -138,10 +161,12 @@ async def issue(body: DecisionIn, principal: SignedIn, conn: Transaction) -> Iss
 
 @router.get("/decisions")
 async def list_decisions(principal: SignedIn, conn: Reading, district: DistrictInQuery = None,
-                         limit: int = Query(50, ge=1, le=200),
+                         committee: CodeInQuery = None, limit: int = Query(50, ge=1, le=200),
                          offset: int = Query(0, ge=0, le=1_000_000)) -> list[DecisionOut]:
-    """Decisions newest first; district staff see those addressed to their district."""
-    found = await usecases.decisions(conn, principal, district=district, limit=limit, offset=offset)
+    """Decisions newest first; district staff see those addressed to their district, a committee's members (with
+    `committee`) those addressed to their committee."""
+    found = await usecases.decisions(conn, principal, district=district, committee=committee, limit=limit,
+                                     offset=offset)
     return [DecisionOut(**row) for row in found]
 
 
@@ -172,3 +197,11 @@ async def implemented(decision_id: uuid.UUID, district: DistrictInPath, body: St
     """The district secretariat reports the decision carried out."""
     await usecases.answer(conn, principal, decision_id, district=district, step="implement", note=body.note)
     return StepTaken(decision_id=decision_id, district=district, step="implement")
+
+
+@router.post("/decisions/{decision_id}/committees/{committee}/acknowledge")
+async def acknowledge_for_committee(decision_id: uuid.UUID, committee: CodeInPath, body: StepIn,
+                                    principal: SignedIn, conn: Transaction) -> CommitteeAcknowledged:
+    """A member of an addressed committee acknowledges the decision for the committee."""
+    await usecases.acknowledge_for_committee(conn, principal, decision_id, committee=committee, note=body.note)
+    return CommitteeAcknowledged(decision_id=decision_id, committee=committee)

@@ -7,7 +7,7 @@ from sqlalchemy import func, select, update
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from services.registry.decisions.domain import UNACKNOWLEDGED
-from services.registry.tables import decision_districts, decisions
+from services.registry.tables import decision_committees, decision_districts, decisions
 
 # What each step writes besides the status.
 STEP_COLUMNS = {"relay": ("relay_note", "relayed_at"), "acknowledge": ("ack_note", "acknowledged_at"),
@@ -19,6 +19,9 @@ async def insert_decision(conn: AsyncConnection, *, values: dict) -> None:
     await conn.execute(decisions.insert().values(**values))
     await conn.execute(decision_districts.insert(), [
         {"decision_id": values["id"], "district": d, "status": "issued"} for d in values["districts"]])
+    if values["committees"]:
+        await conn.execute(decision_committees.insert(), [
+            {"decision_id": values["id"], "committee": code} for code in values["committees"]])
 
 
 async def get_decision(conn: AsyncConnection, *, decision_id: uuid.UUID) -> dict | None:
@@ -28,7 +31,10 @@ async def get_decision(conn: AsyncConnection, *, decision_id: uuid.UUID) -> dict
         return None
     rows = await conn.execute(select(decision_districts).where(decision_districts.c.decision_id == decision_id)
                               .order_by(decision_districts.c.district))
-    return {**row, "per_district": [dict(r) for r in rows.mappings()]}
+    committees = await conn.execute(select(decision_committees).where(
+        decision_committees.c.decision_id == decision_id).order_by(decision_committees.c.committee))
+    return {**row, "per_district": [dict(r) for r in rows.mappings()],
+            "per_committee": [dict(r) for r in committees.mappings()]}
 
 
 async def get_header(conn: AsyncConnection, *, decision_id: uuid.UUID) -> dict | None:
@@ -43,6 +49,22 @@ async def district_row(conn: AsyncConnection, *, decision_id: uuid.UUID, distric
         decision_districts.c.decision_id == decision_id, decision_districts.c.district == district)
         .with_for_update())).mappings().first()
     return dict(row) if row else None
+
+
+async def committee_row(conn: AsyncConnection, *, decision_id: uuid.UUID, committee: str) -> dict | None:
+    """One addressed committee's row of a decision, locked for its acknowledgement."""
+    dc = decision_committees
+    row = (await conn.execute(select(dc).where(dc.c.decision_id == decision_id, dc.c.committee == committee)
+                              .with_for_update())).mappings().first()
+    return dict(row) if row else None
+
+
+async def record_committee_acknowledgement(conn: AsyncConnection, *, decision_id: uuid.UUID, committee: str,
+                                           person: str, note: str) -> None:
+    """Write who acknowledged for the committee, with their note and the time."""
+    dc = decision_committees
+    await conn.execute(update(dc).where(dc.c.decision_id == decision_id, dc.c.committee == committee)
+                       .values(acknowledged_by=person, ack_note=note, acknowledged_at=func.now()))
 
 
 async def record_step(conn: AsyncConnection, *, decision_id: uuid.UUID, district: int, step: str,
@@ -69,11 +91,14 @@ async def claim_overdue(conn: AsyncConnection, *, now: datetime) -> list[dict]:
     return [dict(r) for r in rows.mappings()]
 
 
-async def list_decisions(conn: AsyncConnection, *, district: int | None, limit: int, offset: int) -> list[dict]:
-    """Decisions newest first (only those addressed to the district, when one is given)."""
+async def list_decisions(conn: AsyncConnection, *, district: int | None, limit: int, offset: int,
+                         committee: str | None = None) -> list[dict]:
+    """Decisions newest first (only those addressed to the district, or the committee, when one is given)."""
     statement = select(decisions).order_by(decisions.c.issued_at.desc()).limit(limit).offset(offset)
     if district is not None:
         statement = statement.where(decisions.c.districts.any(district))
+    if committee is not None:
+        statement = statement.where(decisions.c.committees.any(committee))
     return [dict(r) for r in (await conn.execute(statement)).mappings()]
 
 

@@ -107,6 +107,16 @@ def unknown_committees(unknown: set[str]) -> Refusal:
                    sorted(unknown))
 
 
+def check_committee_acknowledgement(row: dict | None) -> None:
+    """A committee acknowledges a decision addressed to it, once."""
+    if row is None:
+        raise Refusal(Kind.NOT_FOUND, "not_found", "این مصوبه خطاب به این کمیته نیست.",
+                      "This decision is not addressed to this committee.")
+    if row["acknowledged_at"] is not None:
+        raise Refusal(Kind.CONFLICT, "already_acknowledged", "وصول این مصوبه از طرف این کمیته پیش‌تر اعلام شده است.",
+                      "This committee has already acknowledged the decision.")
+
+
 def next_status(current: str, step: str) -> str:
     """The district's status after a step; refuses steps out of order."""
     required, result = STEPS[step]

@@ -13,6 +13,7 @@ from services.registry.decisions.domain import (
     check_acknowledgement_required,
     check_action,
     check_authority,
+    check_committee_acknowledgement,
     check_kind,
     is_overdue,
     next_status,
@@ -21,13 +22,21 @@ from services.registry.decisions.domain import (
     summarise,
     unknown_committees,
 )
-from services.registry.permissions import PERMISSIONS, Capability, issuing_role, not_district_staff
+from services.registry.permissions import (
+    PERMISSIONS,
+    Capability,
+    issuing_role,
+    may_acknowledge_for,
+    not_committee_member,
+    not_district_staff,
+)
 from services.registry.structure.db import active_body_codes, load_body
 from services.registry.structure.usecases import active_body
 from services.registry.tables import outbox
 from shared.contracts.decisions import DecisionAction
 from shared.contracts.registry import (
     DecisionAcknowledged,
+    DecisionCommitteeAcknowledged,
     DecisionImplemented,
     DecisionIssued,
     DecisionOverdue,
@@ -108,6 +117,23 @@ async def answer(conn: AsyncConnection, principal: Principal, decision_id: uuid.
                      header=found)
 
 
+async def acknowledge_for_committee(conn: AsyncConnection, principal: Principal, decision_id: uuid.UUID, *,
+                                    committee: str, note: str) -> None:
+    """A member of a committee the decision addresses acknowledges it for the committee (once)."""
+    if not may_acknowledge_for(principal, committee):
+        raise not_committee_member()
+    found = await db.get_header(conn, decision_id=decision_id)
+    if found is None:
+        raise _no_decision()
+    check_acknowledgement_required(found["requires_acknowledgement"])
+    check_committee_acknowledgement(await db.committee_row(conn, decision_id=decision_id, committee=committee))
+    note = normalize_text(note)
+    await db.record_committee_acknowledgement(conn, decision_id=decision_id, committee=committee,
+                                              person=principal.subject, note=note)
+    await add_events(conn, outbox, [DecisionCommitteeAcknowledged(decision_id=decision_id, committee=committee,
+                                                                  note=note)], correlation_id=str(decision_id))
+
+
 async def _take_step(conn: AsyncConnection, *, decision_id: uuid.UUID, district: int, step: str, note: str,
                      header: dict) -> None:
     """Move one district's copy of a decision one step on, and queue the step's event."""
@@ -136,8 +162,13 @@ async def flag_overdue(conn: AsyncConnection) -> int:
 
 
 async def decisions(conn: AsyncConnection, principal: Principal, *, district: int | None, limit: int,
-                    offset: int) -> list[dict]:
-    """Decisions newest first; district staff see those addressed to their district (their own by default)."""
+                    offset: int, committee: str | None = None) -> list[dict]:
+    """Decisions newest first; district staff see those addressed to their district (their own by default), a
+    committee's members those addressed to their committee."""
+    if committee is not None:
+        if not (PERMISSIONS.may(principal, Capability.READ_ALL_DECISIONS) or may_acknowledge_for(principal, committee)):
+            raise not_committee_member()
+        return await db.list_decisions(conn, district=district, committee=committee, limit=limit, offset=offset)
     if not PERMISSIONS.may(principal, Capability.READ_ALL_DECISIONS):
         own = principal.districts()
         if district is None and len(own) == 1:
@@ -154,7 +185,8 @@ async def decision(conn: AsyncConnection, principal: Principal, decision_id: uui
     if not PERMISSIONS.may(principal, Capability.READ_ALL_DECISIONS):
         found["per_district"] = [r for r in found["per_district"] if PERMISSIONS.may(
             principal, Capability.READ_DISTRICT_DECISIONS, district=r["district"])]
-        if not found["per_district"]:
+        addressed_to_them = any(may_acknowledge_for(principal, row["committee"]) for row in found["per_committee"])
+        if not found["per_district"] and not addressed_to_them:
             raise _no_decision()
     summary = summarise(found["per_district"])
     return {**found, "summary": {"counts": summary.counts, "overdue": summary.overdue}}

@@ -20,7 +20,7 @@ EVERY_FLOW = {
     "submissions.work.received", "registry.decision.relayed", "registry.decision.overdue", "registry.report.filed",
     "evaluation.round.opened", "evaluation.assignment.made", "evaluation.work.advanced",
     "evaluation.work.not_advanced", "evaluation.results.published", "registry.member.appointed",
-    "evaluation.awards.proposed",
+    "evaluation.awards.proposed", "registry.decision.issued",
 }
 CITIZEN = Contact(name="مریم کاظمی", mobile="09123456789", email="maryam@example.org", citizen=True)
 STAFF_MEMBER = Contact(name="کارشناس", person_id=uuid.uuid4(), email="staff@example.org")
@@ -47,6 +47,14 @@ def test_reports_go_up_one_level_by_scope() -> None:
     assert [r.audience for r in rules_for("registry.report.filed", None)] == [Audience.COMMITTEES, Audience.COUNCIL]
     assert [r.audience for r in rules_for("registry.decision.overdue", 7)] == [
         Audience.DISTRICT_SECRETARY, Audience.CENTRAL_SECRETARIAT, Audience.COUNCIL]
+
+
+def test_a_decision_tells_the_committees_it_addresses_and_the_festival_secretary() -> None:
+    # Issue #12: decisions to committees reached nobody; the festival secretary coordinates council and committees.
+    assert [r.audience for r in rules_for("registry.decision.issued")] == [
+        Audience.ADDRESSED_COMMITTEES, Audience.FESTIVAL_SECRETARY]
+    assert all(set(r.channels) == {EMAIL, INBOX} and r.essential for r in rules_for("registry.decision.issued"))
+    assert STAFF[Audience.FESTIVAL_SECRETARY].kinds == {BodyKind.FESTIVAL_SECRETARY}
 
 
 def test_a_plan_writes_each_channel_and_address_once_and_skips_missing_contacts() -> None:

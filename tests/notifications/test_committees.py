@@ -1,0 +1,93 @@
+"""Decisions to committees reach their members (issue #12 item 4): a decision the council addresses to a district
+committee and a specialised committee reaches every member of both by inbox and mail, a member acknowledges for
+their committee at registry, and the festival secretary hears of what the council decides (not of others'
+directives)."""
+
+import uuid
+from datetime import UTC, datetime, timedelta
+
+import httpx
+import pytest
+
+from tests.support import notify_stack as stacks
+from tests.support.notify_helpers import account, inbox, wait_until
+from tests.support.notify_stack import NotifyStack
+from tests.support.system import bearer
+
+notify_stack = stacks.notify_stack
+
+
+def district_member(stack: NotifyStack, body: str, email: str) -> dict[str, str]:
+    """A member of a district committee, appointed by their district's secretary (as only they may)."""
+    system, username = stack.system, f"c.{uuid.uuid4().hex[:10]}"
+    response = httpx.post(f"{system.url('registry')}/accounts", headers=bearer(system.district_secretary_token(6)),
+                          json={"username": username, "password": "notify-staff-password", "name": "عضو کمیتهٔ اجرایی",
+                                "email": email, "memberships": [{"body": body, "role": "member"}]}, timeout=10)
+    assert response.status_code == 201, response.text
+    return bearer(system.token(username, "notify-staff-password"))
+
+
+def issue(stack: NotifyStack, headers: dict, issuing_body: str, committees: list[str]) -> str:
+    """A directive to district 6 and these committees, acknowledged within a week; returns its id."""
+    response = httpx.post(f"{stack.system.url('registry')}/decisions", headers=headers, timeout=10, json={
+        "title": f"برنامهٔ بازدید از آثار {uuid.uuid4().hex[:4]}", "text": "کمیته‌ها برنامهٔ بازدید را تنظیم کنند.",
+        "issuing_body": issuing_body, "kind": "directive", "districts": [6], "committees": committees,
+        "ack_deadline_at": (datetime.now(UTC) + timedelta(days=7)).isoformat()})
+    assert response.status_code == 201, response.text
+    return response.json()["id"]
+
+
+def decision_items(stack: NotifyStack, headers: dict, title: str) -> list[dict]:
+    """Inbox items about an issued decision with this title."""
+    return [i for i in inbox(stack, headers) if i["event_type"] == "registry.decision.issued" and title in i["body"]]
+
+
+@pytest.fixture(scope="module")
+def people(notify_stack: NotifyStack) -> dict:
+    """The council's chair, a district 6 executive committee member and a welfare committee member (with mail)."""
+    mail = {"district": f"exec6-{uuid.uuid4().hex[:6]}@example.org",
+            "welfare": f"welfare-{uuid.uuid4().hex[:6]}@example.org"}
+    return {"chair": account(notify_stack, "policy-council", "chair", name="رئیس شورا")[0],
+            "district": district_member(notify_stack, "district-06-executive", mail["district"]),
+            "welfare": account(notify_stack, "committee-welfare", "member", name="عضو کمیتهٔ رفاه",
+                               email=mail["welfare"])[0],
+            "secretary": bearer(notify_stack.system.token()), "mail": mail}
+
+
+def title_of(stack: NotifyStack, decision_id: str) -> str:
+    """A decision's title as registry holds it."""
+    found = httpx.get(f"{stack.system.url('registry')}/decisions/{decision_id}",
+                      headers=bearer(stack.system.token()), timeout=10)
+    return found.json()["title"]
+
+
+def test_a_council_decision_to_committees_reaches_their_members_who_acknowledge_for_it(
+        notify_stack: NotifyStack, people: dict) -> None:
+    decision_id = issue(notify_stack, people["chair"], "policy-council", ["district-06-executive", "committee-welfare"])
+    title = title_of(notify_stack, decision_id)
+
+    for member in ("district", "welfare"):
+        [item] = wait_until(lambda m=member: decision_items(notify_stack, people[m], title), what=f"{member} inbox")
+        assert "خطاب به کمیتهٔ شما" in item["title"] and "مهلت اعلام وصول" in item["body"]
+        wait_until(lambda m=member: [x for x in notify_stack.smtp.messages_to(people["mail"][m])
+                                     if title in x["Subject"]], what=f"{member} mail")
+    [told] = wait_until(lambda: decision_items(notify_stack, people["secretary"], title), what="festival secretary")
+    assert "شورای سیاست‌گذاری" in told["title"] and "منطقه ۶" in told["body"]
+
+    acknowledged = httpx.post(
+        f"{notify_stack.system.url('registry')}/decisions/{decision_id}/committees/district-06-executive/acknowledge",
+        headers=people["district"], json={"note": "در جلسهٔ کمیته خوانده شد"}, timeout=10)
+    assert acknowledged.status_code == 200, acknowledged.text
+    found = httpx.get(f"{notify_stack.system.url('registry')}/decisions/{decision_id}", headers=people["welfare"],
+                      timeout=10).json()
+    assert {r["committee"]: r["acknowledged_at"] is not None for r in found["per_committee"]} == {
+        "district-06-executive": True, "committee-welfare": False}
+
+
+def test_the_festival_secretary_hears_of_the_councils_decisions_not_of_a_committees(
+        notify_stack: NotifyStack, people: dict) -> None:
+    chair = account(notify_stack, "committee-welfare", "chair", name="رئیس کمیتهٔ رفاه")[0]
+    own = issue(notify_stack, chair, "committee-welfare", ["district-06-executive"])
+    title = title_of(notify_stack, own)
+    wait_until(lambda: decision_items(notify_stack, people["district"], title), what="the committee's directive")
+    assert decision_items(notify_stack, people["secretary"], title) == []
