@@ -3,7 +3,7 @@
 import re
 
 from shared.persian import canonical_mobile, normalize_text
-from shared.principal import Role
+from shared.principal import BodyKind, Role
 from shared.refusals import Kind, Refusal
 
 EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[A-Za-z]{2,}", re.ASCII)
@@ -43,3 +43,18 @@ def check_head_role(role: str) -> None:
     if role not in HEAD_ROLES:
         raise Refusal(Kind.INVALID, "not_a_head_role", "فقط نقش رئیس یا دبیر یک نهاد تحویل داده می‌شود.",
                       "Only a body's chair or secretary is handed over.", sorted(HEAD_ROLES))
+
+
+# Offices one person holds at a time: "دبیر جشنواره: منتخب شورای سیاست‌گذاری" names one festival secretary, whom the
+# council replaces by a hand-over; a plain appointment would seat a second one beside them.
+SINGLE_HOLDER_OFFICES = frozenset({(BodyKind.FESTIVAL_SECRETARY, Role.SECRETARY)})
+
+
+def check_office_free(held: bool) -> None:
+    """A single-holder office already held is handed over, not appointed to a second time."""
+    if held:
+        raise Refusal(Kind.CONFLICT, "office_held",
+                      "این سمت یک متصدی دارد و اکنون پر است؛ برای جایگزینی، آن را تحویل دهید "
+                      "(PUT /bodies/{code}/holders/{role}).",
+                      "This office has one holder and is held; hand it over to replace them "
+                      "(PUT /bodies/{code}/holders/{role}).")

@@ -6,7 +6,13 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 
 from services.registry.identity import usecases as identity
 from services.registry.people import db
-from services.registry.people.domain import already_appointed, canonical_contact, check_head_role
+from services.registry.people.domain import (
+    SINGLE_HOLDER_OFFICES,
+    already_appointed,
+    canonical_contact,
+    check_head_role,
+    check_office_free,
+)
 from services.registry.permissions import PERMISSIONS, Capability, may_appoint, may_see_members
 from services.registry.structure import usecases as structure
 from services.registry.structure.domain import Body
@@ -62,6 +68,9 @@ async def appoint(conn: AsyncConnection, principal: Principal, *, person_id: uui
         raise forbidden()
     if not await db.person_exists(conn, person_id=person_id):
         raise not_found("شخص", "Person")
+    if (body.kind, role) in SINGLE_HOLDER_OFFICES:
+        await db.lock_body(conn, body_code=body.code)  # two appointments at once: the second sees the first
+        check_office_free(any(m["role"] == role for m in await db.body_members(conn, body_code=body.code)))
     return await seat(conn, person_id=person_id, body=body, role=role, by=principal.subject)
 
 
