@@ -25,12 +25,13 @@ RECEIVED, WITHDRAWN = "received", "withdrawn"
 IN_DISTRICT_EVALUATION, WITH_JURY = "in_district_evaluation", "with_jury"
 SELECTED_BY_DISTRICT, NOT_SELECTED_BY_DISTRICT = "selected_by_district", "not_selected_by_district"
 AWARDED, NOT_AWARDED = "awarded", "not_awarded"
-# Forward moves only; a step may be skipped (evaluation events can arrive late), never undone.
+# Forward moves only; a step may be skipped (evaluation events can arrive late), never undone. A work still in the
+# festival may be withdrawn (evaluation takes it out of its round); one with a final outcome may not.
 TRANSITIONS: dict[str, frozenset[str]] = {
     RECEIVED: frozenset({IN_DISTRICT_EVALUATION, SELECTED_BY_DISTRICT, NOT_SELECTED_BY_DISTRICT, WITHDRAWN}),
-    IN_DISTRICT_EVALUATION: frozenset({SELECTED_BY_DISTRICT, NOT_SELECTED_BY_DISTRICT}),
-    SELECTED_BY_DISTRICT: frozenset({WITH_JURY, AWARDED, NOT_AWARDED}),
-    WITH_JURY: frozenset({AWARDED, NOT_AWARDED}),
+    IN_DISTRICT_EVALUATION: frozenset({SELECTED_BY_DISTRICT, NOT_SELECTED_BY_DISTRICT, WITHDRAWN}),
+    SELECTED_BY_DISTRICT: frozenset({WITH_JURY, AWARDED, NOT_AWARDED, WITHDRAWN}),
+    WITH_JURY: frozenset({AWARDED, NOT_AWARDED, WITHDRAWN}),
     NOT_SELECTED_BY_DISTRICT: frozenset(),
     AWARDED: frozenset(),
     NOT_AWARDED: frozenset(),

@@ -26,7 +26,7 @@ class Capability(StrEnum):
     ENTER_WORKS = "enter_works"  # receive a work for a district
     SEE_WORKS = "see_works"  # one work, its status history, its documents' list and bytes
     EDIT_WORKS = "edit_works"  # while its call is open and it waits for evaluation
-    WITHDRAW_WORKS = "withdraw_works"  # until its evaluation starts
+    WITHDRAW_WORKS = "withdraw_works"  # until its outcome is final
     ATTACH_DOCUMENTS = "attach_documents"  # attach and remove, while the work can be edited
     LIST_WORKS = "list_works"  # the staff list, filtered and paged
     EXPORT_WORKS = "export_works"  # the CSV export

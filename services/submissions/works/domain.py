@@ -5,7 +5,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from services.submissions.calls.domain import check_intake
-from services.submissions.domain import RECEIVED, WITHDRAWN, check_category
+from services.submissions.domain import RECEIVED, TRANSITIONS, WITHDRAWN, check_category
 from services.submissions.works.search import compact_key
 from services.submissions.works.submitters import SubmitterDraft, submitter_columns
 from shared.persian import normalize_text
@@ -128,13 +128,14 @@ def check_answers(answers: dict[str, str], questions: list[dict]) -> dict[str, s
 
 
 def check_withdrawable(status: str) -> None:
-    """Withdrawal is allowed until the evaluation starts."""
+    """A work may be withdrawn while it is still in the festival, in evaluation too (evaluation then takes it out of
+    its round: its sheets no longer count, it takes no quota place); not once its outcome is final."""
     if status == WITHDRAWN:
         raise Refusal(Kind.CONFLICT, "already_withdrawn", "این اثر پیش‌تر پس گرفته شده است.",
                       "The work was already withdrawn.")
-    if status != RECEIVED:
-        raise Refusal(Kind.CONFLICT, "evaluation_started", "داوری این اثر آغاز شده و دیگر نمی‌توان آن را پس گرفت.",
-                      "The evaluation of this work has started; it can no longer be withdrawn.")
+    if WITHDRAWN not in TRANSITIONS[status]:
+        raise Refusal(Kind.CONFLICT, "outcome_final", "نتیجهٔ داوری این اثر قطعی شده و دیگر نمی‌توان آن را پس گرفت.",
+                      "The outcome of this work is final; it can no longer be withdrawn.", {"status": status})
 
 
 def check_editable(status: str) -> None:

@@ -90,7 +90,7 @@ def test_statuses_move_forward(current: str, new: str) -> None:
 
 @pytest.mark.parametrize(("current", "new"), [
     ("in_district_evaluation", "received"), ("awarded", "not_awarded"), ("withdrawn", "received"),
-    ("not_selected_by_district", "with_jury"), ("in_district_evaluation", "withdrawn"), ("received", "awarded"),
+    ("not_selected_by_district", "with_jury"), ("awarded", "withdrawn"), ("received", "awarded"),
 ])
 def test_statuses_never_move_back_or_out_of_a_final_status(current: str, new: str) -> None:
     with pytest.raises(Refusal) as refused:
@@ -108,10 +108,11 @@ def test_every_status_has_a_persian_name_and_final_statuses_lead_nowhere() -> No
 
 
 @pytest.mark.parametrize(("status", "code"), [("withdrawn", "already_withdrawn"),
-                                              ("in_district_evaluation", "evaluation_started"),
-                                              ("awarded", "evaluation_started")])
-def test_withdrawal_stops_when_the_evaluation_starts(status: str, code: str) -> None:
-    check_withdrawable("received")
+                                              ("not_selected_by_district", "outcome_final"),
+                                              ("awarded", "outcome_final"), ("not_awarded", "outcome_final")])
+def test_withdrawal_runs_until_the_outcome_is_final(status: str, code: str) -> None:
+    for in_the_festival in ("received", "in_district_evaluation", "selected_by_district", "with_jury"):
+        check_withdrawable(in_the_festival)
     with pytest.raises(Refusal) as refused:
         check_withdrawable(status)
     assert refused.value.code == code and refused.value.fa and refused.value.en

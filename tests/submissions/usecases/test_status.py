@@ -29,7 +29,7 @@ async def test_a_status_moves_forward_with_its_history_and_events(conn: AsyncCon
     published = await rows(conn, "SELECT string_agg(exchange, ',' ORDER BY id) FROM outbox WHERE event_type = "
                                  "'submissions.work.status_changed' AND payload->>'work_id' = :w", w=str(work_id))
     assert published == "hami.internal,hami.public"
-    for wrong in ("received", "awarded", "withdrawn"):
+    for wrong in ("received", "awarded", "not_awarded"):
         with pytest.raises(Refusal) as refused:
             await apply_status(conn, work_id, wrong, at)
         assert refused.value.code == "invalid_status_transition"

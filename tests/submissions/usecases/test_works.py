@@ -117,11 +117,13 @@ async def test_edits_publish_what_changed_and_nothing_when_nothing_did(conn: Asy
                                                   now=datetime.now(UTC))) == "not_found"
 
 
-async def test_withdrawal_is_final_and_stops_when_the_evaluation_starts(conn: AsyncConnection) -> None:
+async def test_withdrawal_is_final_and_runs_until_the_outcome_is_final(conn: AsyncConnection) -> None:
     await festival(conn)
     kept = await usecases.submit_work(conn, STAFF_07, work_in(), now=datetime.now(UTC))
     started = await usecases.submit_work(conn, STAFF_07, work_in(), now=datetime.now(UTC))
+    decided = await usecases.submit_work(conn, STAFF_07, work_in(), now=datetime.now(UTC))
     await apply_status(conn, started["id"], "in_district_evaluation", datetime.now(UTC))
+    await apply_status(conn, decided["id"], "not_selected_by_district", datetime.now(UTC))
 
     withdrawn = await usecases.withdraw_work(conn, STAFF_07, kept["id"], "انصراف",
                                              now=datetime.now(UTC))
@@ -130,5 +132,8 @@ async def test_withdrawal_is_final_and_stops_when_the_evaluation_starts(conn: As
     assert await events(conn, "submissions.work.withdrawn", kept["id"]) == 1
     assert await refused(conn, usecases.withdraw_work(conn, STAFF_07, kept["id"], "دوباره",
                                                       now=datetime.now(UTC))) == "already_withdrawn"
-    assert await refused(conn, usecases.withdraw_work(conn, STAFF_07, started["id"], "دیر شد",
-                                                      now=datetime.now(UTC))) == "evaluation_started"
+    in_evaluation = await usecases.withdraw_work(conn, STAFF_07, started["id"], "در میانهٔ داوری",
+                                                 now=datetime.now(UTC))
+    assert in_evaluation["status"] == "withdrawn"  # evaluation takes it out of its round
+    assert await refused(conn, usecases.withdraw_work(conn, STAFF_07, decided["id"], "دیر شد",
+                                                      now=datetime.now(UTC))) == "outcome_final"
