@@ -1,6 +1,7 @@
 """What each `hami` subcommand does."""
 
 import argparse
+import asyncio
 import os
 import signal
 import sys
@@ -9,10 +10,11 @@ from pathlib import Path
 
 import httpx
 
-from ops import bus
+from ops import bus, preflight
 from ops.demo import STEPS, DemoPlan, Progress, run_demo
 from ops.festival import Festival, StepFailed
 from ops.settings import LOCAL_DATABASE_SERVER, amqp_url, database_prefix, database_url, migration_url, runtime_role
+from ops.supervisor import Supervisor
 from shared.db import make_engine
 from shared.launcher import SERVICES, ServiceProcess, service_env
 from shared.messaging.outbox import backlog
@@ -23,7 +25,8 @@ STRUCTURE_FILE = Path(__file__).resolve().parent.parent / "deploy" / "festival-s
 
 
 def run_all(_args: argparse.Namespace) -> int:
-    """Start the four services as local processes and stay in the foreground until Ctrl-C."""
+    """Check both servers, start the four services as local processes and supervise them (a service that dies is
+    restarted with backoff) in the foreground until Ctrl-C."""
     server = os.environ.get("HAMI_DATABASE_SERVER", LOCAL_DATABASE_SERVER)
     ports = {name: int(os.environ.get(f"HAMI_{name.upper()}_PORT", port)) for name, port in DEFAULT_PORTS.items()}
     # The demo runs on one machine: webhooks may reach receivers on it (production refuses this setting).
@@ -35,32 +38,38 @@ def run_all(_args: argparse.Namespace) -> int:
                                                   database_prefix=database_prefix(),
                                                   extra=local if name == "notifications" else None))
                  for name in SERVICES]
-    stopping = False
-
-    def stop(*_: object) -> None:
-        nonlocal stopping
-        stopping = True
-
-    signal.signal(signal.SIGINT, stop)
-    signal.signal(signal.SIGTERM, stop)
-    started = time.monotonic()
-    for process in processes:
-        process.start()
+    # Both servers first: one line now rather than four services retrying for minutes.
     try:
-        for process in processes:
-            process.wait_ready(timeout=120)
-        print(f"\nHami is ready in {time.monotonic() - started:.1f}s. Open {processes[0].url}/ in a browser "
-              "(the festival's pages; staff sign in there).", flush=True)
-        print("JSON APIs for other systems:", flush=True)
-        for process in processes:
-            print(f"  {process.name:<14} {process.url}/docs", flush=True)
-        print("Ctrl-C stops everything.", flush=True)
-        while not stopping and all(p.process.poll() is None for p in processes):
-            time.sleep(0.5)
+        problem = asyncio.run(preflight.unreachable(server, amqp_url()))
+    except KeyboardInterrupt:
+        return 130  # Ctrl-C before anything started: nothing to stop
+    if problem:
+        print(problem, file=sys.stderr, flush=True)
+        return 1
+    supervisor = Supervisor(processes, say=lambda line: print(line, flush=True))
+    signal.signal(signal.SIGINT, supervisor.request_stop)
+    signal.signal(signal.SIGTERM, supervisor.request_stop)
+    started = time.monotonic()
+    supervisor.start()
+    try:
+        while not supervisor.stopping and not supervisor.all_ready():
+            supervisor.check()  # a service that dies while starting is restarted as well
+            time.sleep(0.3)
+        if not supervisor.stopping:
+            _say_ready(processes, time.monotonic() - started)
+        supervisor.watch()
     finally:
-        for process in reversed(processes):
-            process.stop()
+        supervisor.stop()
     return 0
+
+
+def _say_ready(processes: list[ServiceProcess], seconds: float) -> None:
+    print(f"\nHami is ready in {seconds:.1f}s. Open {processes[0].url}/ in a browser "
+          "(the festival's pages; staff sign in there).", flush=True)
+    print("JSON APIs for other systems:", flush=True)
+    for process in processes:
+        print(f"  {process.name:<14} {process.url}/docs", flush=True)
+    print("Ctrl-C stops everything; a service that dies is restarted.", flush=True)
 
 
 async def migrate_all(args: argparse.Namespace) -> int:

@@ -35,8 +35,10 @@ class ServiceProcess:
         return f"http://127.0.0.1:{self.env['HAMI_HTTP_PORT']}"
 
     def start(self) -> None:
-        """Start the process (output to the log file when one is set, else inherited)."""
+        """Start the process (output to the log file when one is set, else inherited); again after it ended."""
         if self.log_path is not None:
+            if self._log is not None:
+                self._log.close()  # a restart: the previous run's handle, left open when it died by itself
             self._log = self.log_path.open("ab")
         self.process = subprocess.Popen(
             self.command or [sys.executable, "-m", f"services.{self.name}"], cwd=ROOT, env={**os.environ, **self.env},

@@ -11,6 +11,8 @@ from fastapi.responses import JSONResponse, PlainTextResponse
 from prometheus_client import CONTENT_TYPE_LATEST, CollectorRegistry, Counter, Gauge, Histogram, generate_latest
 from pydantic import BaseModel
 
+from shared.errors import RETRY_AFTER_SECONDS
+
 
 class Metrics:
     """The figures every service exposes on /metrics."""
@@ -60,6 +62,7 @@ class Readiness(BaseModel):
 
     status: Literal["ready", "not_ready"]
     checks: dict[str, bool]
+    missing: list[str] = []  # the failed checks by name ("database", "broker", ...): what an operator brings back
 
 
 def health_router(
@@ -77,9 +80,10 @@ def health_router(
     @router.get("/health/ready", response_model=Readiness, responses={503: {"model": Readiness}})
     async def ready() -> JSONResponse:
         checks = await readiness()
-        ok = all(checks.values())
-        return JSONResponse({"status": "ready" if ok else "not_ready", "checks": checks},
-                            status_code=200 if ok else 503)
+        missing = [name for name, ok in checks.items() if not ok]
+        return JSONResponse({"status": "not_ready" if missing else "ready", "checks": checks, "missing": missing},
+                            status_code=503 if missing else 200,
+                            headers={"Retry-After": str(RETRY_AFTER_SECONDS)} if missing else None)
 
     @router.get("/metrics", response_class=PlainTextResponse)
     async def metrics_endpoint() -> Response:

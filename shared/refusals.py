@@ -19,6 +19,7 @@ class Kind(StrEnum):
     TOO_LARGE = "too_large"
     UNSUPPORTED = "unsupported"
     TOO_MANY = "too_many"
+    UNAVAILABLE = "unavailable"
 
 
 class Refusal(Exception):

@@ -17,7 +17,7 @@ from jinja2 import ChoiceLoader, Environment, FileSystemLoader, StrictUndefined,
 from pydantic import ValidationError
 
 from shared.auth import TokenVerifier
-from shared.errors import STATUS
+from shared.errors import STATUS, UNREACHABLE_TYPES, refusal_headers, unavailable_for
 from shared.persian import format_jalali_date, format_jalali_datetime, format_jalali_long, to_persian_digits
 from shared.principal import Principal
 from shared.refusals import Refusal
@@ -127,6 +127,12 @@ class Pages:
         remember_csrf(request, response, secure=self.secure_cookies)
         return response
 
+    def refused(self, request: Request, refusal: Refusal) -> HTMLResponse:
+        """A refusal as a Persian page with its status (and Retry-After when it passes by itself)."""
+        response = self.render(request, "refused.html", status=STATUS[refusal.kind], refusal=refusal)
+        response.headers.update(refusal_headers(refusal))
+        return response
+
     def sign_in_url(self, request: Request) -> str:
         """Registry's sign-in page, coming back to this page afterwards."""
         here = self.url(self.service, request.url.path) + (f"?{request.url.query}" if request.url.query else "")
@@ -162,7 +168,12 @@ class Pages:
                     except SignInRequired:
                         return RedirectResponse(pages.sign_in_url(request), status_code=303)
                     except Refusal as refusal:
-                        return pages.render(request, "refused.html", status=STATUS[refusal.kind], refusal=refusal)
+                        return pages.refused(request, refusal)
+                    except UNREACHABLE_TYPES as error:
+                        # The database (or broker) is away: a "try again shortly" page, as the JSON routes' 503.
+                        if (refusal := unavailable_for(request, error)) is None:
+                            raise
+                        return pages.refused(request, refusal)
                 return handle
 
         return APIRouter(route_class=PageRoute, include_in_schema=False)

@@ -9,6 +9,9 @@ import subprocess
 import sys
 import time
 import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager, suppress
+from dataclasses import dataclass
 from pathlib import Path
 
 import aio_pika
@@ -88,37 +91,110 @@ def test_staff_accounts_are_created_by_operators(operator_env: System, capsys) -
                  "--body", "central-secretariat", "--role", "staff"]) == 1
 
 
-def test_hami_run_starts_the_services_as_roles_that_own_nothing(servers: Servers, tmp_path: Path) -> None:
-    """`hami run` (what `make run` and `make demo` use) on databases of its own and a vhost of its own: each service
-    migrates as the server's user and then runs as hami_<service>_app, and the festival secretary signs in."""
+@dataclass
+class HamiRun:
+    """`hami run` started by a test: the process, its ports and databases' prefix, and its console."""
+
+    process: subprocess.Popen
+    ports: dict[str, int]
+    prefix: str
+    console: Path
+
+    def output(self) -> str:
+        """Everything it printed so far."""
+        return self.console.read_text(errors="replace")
+
+    def wait_for_output(self, text: str, timeout: float = 180) -> None:
+        """Until the console shows the text (failing with the console when it exits or takes too long)."""
+        deadline = time.monotonic() + timeout
+        while text not in self.output():
+            assert self.process.poll() is None and time.monotonic() < deadline, self.output()
+            time.sleep(0.5)
+
+    def child(self, service: str) -> int:
+        """The process id of one service started by it (its child `python -m services.<name>`)."""
+        children = Path(f"/proc/{self.process.pid}/task/{self.process.pid}/children").read_text().split()
+        for pid in children:
+            with suppress(FileNotFoundError):
+                if f"services.{service}" in Path(f"/proc/{pid}/cmdline").read_text():
+                    return int(pid)
+        raise AssertionError(f"no {service} among {children}")
+
+
+@contextmanager
+def hami_run(servers: Servers, tmp_path: Path) -> Iterator[HamiRun]:
+    """`hami run` on databases of its own and a vhost of its own; killed and cleaned up afterwards."""
     prefix, ports = f"hami_run{uuid.uuid4().hex[:6]}_", {name: free_port() for name in SERVICES}
-    log = tmp_path / "hami-run.log"
-    with private_vhost(servers) as amqp_url, log.open("wb") as out:
+    console = tmp_path / "hami-run.log"
+    with private_vhost(servers) as amqp_url, console.open("wb") as out:
         env = {**os.environ, "HAMI_DATABASE_PREFIX": prefix, "HAMI_AMQP_URL": amqp_url,
                "HAMI_DATABASE_SERVER": servers.database("postgres").rsplit("/", 1)[0],
                **{f"HAMI_{name.upper()}_PORT": str(port) for name, port in ports.items()}}
         env.pop("HAMI_ADMIN_PASSWORD", None)
+        # A session of its own, as a terminal's: Ctrl-C there reaches the whole group (the services as well).
         process = subprocess.Popen([sys.executable, "-m", "ops.cli", "run"], cwd=ROOT, env=env, stdout=out,
-                                   stderr=subprocess.STDOUT)
+                                   stderr=subprocess.STDOUT, start_new_session=True)
         try:
-            deadline = time.monotonic() + 180
-            while "Hami is ready" not in log.read_text(errors="replace"):
-                assert process.poll() is None and time.monotonic() < deadline, log.read_text(errors="replace")
-                time.sleep(0.5)
-            response = httpx.post(f"http://127.0.0.1:{ports['registry']}/auth/token",
-                                  json={"username": "secretary", "password": DEFAULT_ADMIN_PASSWORD})
-            assert response.status_code == 200, response.text
-            for name in SERVICES:
-                users = asyncio.run(_fetchval(servers, "SELECT array_agg(DISTINCT usename) FROM pg_stat_activity "
-                                              "WHERE datname = $1", f"{prefix}{name}"))
-                assert users == [f"hami_{name}_app"], (name, users)
-            process.send_signal(signal.SIGINT)
-            assert process.wait(timeout=60) == 0, log.read_text(errors="replace")
+            yield HamiRun(process, ports, prefix, console)
         finally:
             if process.poll() is None:
-                process.kill()
+                os.killpg(process.pid, signal.SIGKILL)
                 process.wait()
             asyncio.run(drop_databases(servers, prefix))
+
+
+def test_hami_run_starts_the_services_as_roles_that_own_nothing(servers: Servers, tmp_path: Path) -> None:
+    """`hami run` (what `make run` and `make demo` use) on databases of its own and a vhost of its own: each service
+    migrates as the server's user and then runs as hami_<service>_app, and the festival secretary signs in."""
+    with hami_run(servers, tmp_path) as run:
+        run.wait_for_output("Hami is ready")
+        response = httpx.post(f"http://127.0.0.1:{run.ports['registry']}/auth/token",
+                              json={"username": "secretary", "password": DEFAULT_ADMIN_PASSWORD})
+        assert response.status_code == 200, response.text
+        for name in SERVICES:
+            users = asyncio.run(_fetchval(servers, "SELECT array_agg(DISTINCT usename) FROM pg_stat_activity "
+                                          "WHERE datname = $1", f"{run.prefix}{name}"))
+            assert users == [f"hami_{name}_app"], (name, users)
+        run.process.send_signal(signal.SIGINT)
+        assert run.process.wait(timeout=60) == 0, run.output()
+
+
+def test_hami_run_restarts_a_service_that_dies(servers: Servers, tmp_path: Path) -> None:
+    """A service killed outright is started again after a pause, said in one line, and is ready again; Ctrl-C
+    still stops everything, and nothing is restarted while stopping."""
+    with hami_run(servers, tmp_path) as run:
+        run.wait_for_output("Hami is ready")
+        killed = run.child("submissions")
+        os.kill(killed, signal.SIGKILL)
+        run.wait_for_output("submissions exited with code -9", timeout=10)
+        assert "restarting in 1 s (restart 1)" in run.output()
+        run.wait_for_output("submissions is ready again", timeout=90)
+        url = f"http://127.0.0.1:{run.ports['submissions']}"
+        assert httpx.get(f"{url}/health/ready", timeout=5).status_code == 200
+        assert run.child("submissions") != killed
+        assert httpx.get(f"{url}/editions/1399", timeout=5).status_code == 404  # it serves again
+        os.killpg(run.process.pid, signal.SIGINT)  # Ctrl-C in its terminal: every service stops by itself too
+        assert run.process.wait(timeout=60) == 0, run.output()
+        assert run.output().count("restarting in") == 1, run.output()
+
+
+@pytest.mark.parametrize("server", ["PostgreSQL", "RabbitMQ"])
+def test_hami_run_says_in_one_line_that_a_server_is_unreachable(server: str) -> None:
+    """No server on the port: one Persian-and-English line within seconds and a non-zero exit, no traceback."""
+    closed = free_port()
+    env = {**os.environ, "HAMI_DATABASE_PREFIX": f"hami_none{uuid.uuid4().hex[:6]}_"}
+    if server == "PostgreSQL":
+        env["HAMI_DATABASE_SERVER"] = f"postgresql+asyncpg://postgres@127.0.0.1:{closed}"
+    else:
+        env["HAMI_AMQP_URL"] = f"amqp://guest:guest@127.0.0.1:{closed}/"
+    started = time.monotonic()
+    ran = subprocess.run([sys.executable, "-m", "ops.cli", "run"], cwd=ROOT, env=env, capture_output=True,
+                         text=True, timeout=30)
+    took = time.monotonic() - started
+    lines = [line for line in (ran.stdout + ran.stderr).splitlines() if line.strip()]
+    assert ran.returncode != 0 and took < 10, (ran.returncode, took, lines)
+    assert len(lines) == 1, lines
+    assert f"{server} at 127.0.0.1:{closed}" in lines[0] and "در دسترس نیست" in lines[0], lines
 
 
 async def _fetchval(servers: Servers, query: str, *args: object) -> object:

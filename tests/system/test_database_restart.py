@@ -1,4 +1,5 @@
-"""PostgreSQL restarted under the running services: they reconnect, consumers resume, nothing lost or doubled."""
+"""PostgreSQL restarted under the running services: while it is down they answer 503 (never 500) and say what is
+missing; afterwards they reconnect, consumers resume, nothing lost or doubled."""
 
 import asyncio
 import shutil
@@ -6,6 +7,7 @@ import subprocess
 import uuid
 from pathlib import Path
 
+import httpx
 import pytest
 
 from shared.contracts.submissions import WorkReceived
@@ -33,6 +35,7 @@ def test_services_recover_from_a_database_restart(system: System) -> None:
     cluster("stop")
     try:
         asyncio.run(publish_event(system.amqp_url, during))  # consumers cannot apply it yet: they retry
+        refused_while_down(system, staff)
         asyncio.run(asyncio.sleep(2))
     finally:
         cluster("start")
@@ -44,3 +47,19 @@ def test_services_recover_from_a_database_restart(system: System) -> None:
     assert after.status_code == 201, after.text
     wait_for(lambda: times_projected(system, after.json()["id"]) == 1, timeout=30)
     assert times_projected(system, str(during.work_id)) == 1
+
+
+def refused_while_down(system: System, staff: str) -> None:
+    """With PostgreSQL stopped: a JSON request and a page each get 503, Retry-After and the stable code, and every
+    service's /health/ready names the database."""
+    submitted = submit(system, staff, work_body(7))
+    page = httpx.get(f"{system.url('evaluation')}/festival/results", headers={"accept": "text/html"}, timeout=30)
+    for response in (submitted, page):
+        assert response.status_code == 503, (response.request.url, response.status_code, response.text[:500])
+        assert 0 < int(response.headers["retry-after"]) <= 30
+        assert "service_unavailable" in response.text
+    assert submitted.json()["error"]["message_fa"] and submitted.json()["error"]["message_en"]
+    assert page.headers["content-type"].startswith("text/html") and "دوباره تلاش کنید" in page.text
+    for name in system.processes:
+        ready = httpx.get(f"{system.url(name)}/health/ready", timeout=30)
+        assert ready.status_code == 503 and "database" in ready.json()["missing"], (name, ready.text)
