@@ -16,6 +16,11 @@ $(STAMP): pyproject.toml requirements.lock
 # The virtual environment with every pinned dependency and the `hami` tool (.venv/bin/hami).
 install: $(STAMP)
 
+# AsyncAPI's own parser (npm, pinned in its package-lock.json): the tests check docs/asyncapi.json with it.
+ASYNCAPI_PARSER := tests/support/asyncapi/node_modules/.package-lock.json
+$(ASYNCAPI_PARSER): tests/support/asyncapi/package-lock.json
+	npm ci --prefix tests/support/asyncapi --no-audit --no-fund --silent
+
 run: $(STAMP)
 	$(BIN)/hami run
 
@@ -25,7 +30,7 @@ demo: $(STAMP)
 
 # The test suite needs RabbitMQ and PostgreSQL: HAMI_TEST_AMQP_URL / HAMI_TEST_DATABASE_URL,
 # defaulting to the local servers that `make run` uses.
-test: $(STAMP)
+test: $(STAMP) $(ASYNCAPI_PARSER)
 	HAMI_TEST_AMQP_URL=$${HAMI_TEST_AMQP_URL-amqp://guest:guest@127.0.0.1:5672/} \
 	HAMI_TEST_DATABASE_URL=$${HAMI_TEST_DATABASE_URL-postgresql://postgres@127.0.0.1:5432/postgres} \
 	$(BIN)/python -m pytest $(PYTEST_ARGS)

@@ -25,7 +25,9 @@ def parser() -> argparse.ArgumentParser:
     _add(commands, "run", tasks.run_all, "start all four services locally (foreground, Ctrl-C stops)")
     migrate = _add(commands, "migrate", tasks.migrate_all, "create and migrate the services' databases")
     migrate.add_argument("services", nargs="*", metavar="SERVICE", help=f"any of {', '.join(SERVICES)}")
-    _add(commands, "asyncapi", tasks.write_asyncapi, "regenerate docs/asyncapi.json from the contracts")
+    asyncapi = _add(commands, "asyncapi", tasks.write_asyncapi,
+                    "regenerate docs/asyncapi.json and say what changed in the public events since their release")
+    asyncapi.add_argument("--release", metavar="VERSION", help="keep the current public events as this release")
     structure = _add(commands, "structure", tasks.load_structure, "load or reload the festival structure file")
     structure.add_argument("file", nargs="?", help="default: deploy/festival-structure.yaml")
     staff = _add(commands, "staff", tasks.create_staff, "create a staff account appointed to a body")

@@ -81,14 +81,30 @@ async def migrate_all(args: argparse.Namespace) -> int:
     return 0
 
 
-def write_asyncapi(_args: argparse.Namespace) -> int:
-    """Regenerate docs/asyncapi.json from the contracts."""
+def write_asyncapi(args: argparse.Namespace) -> int:
+    """Regenerate docs/asyncapi.json from the contracts and say what changed in the public events since their last
+    release (non-zero on a breaking change); with --release VERSION, keep the current ones as that release."""
     from shared.asyncapi import DOCUMENT, render
+    from shared.contracts.compatibility import compare, latest_release, public_schemas, release
 
     DOCUMENT.parent.mkdir(exist_ok=True)
     DOCUMENT.write_text(render(), encoding="utf-8")
     print(f"wrote {DOCUMENT}", flush=True)
-    return 0
+    if getattr(args, "release", None):
+        print(f"released the public events as {release(args.release)}", flush=True)
+        return 0
+    if (latest := latest_release()) is None:
+        print("no release of the public events yet (hami asyncapi --release 1.0.0 makes one)", flush=True)
+        return 0
+    version, released = latest
+    changes = compare(released, public_schemas())
+    for line in changes.compatible:
+        print(f"  compatible since {version}: {line}", flush=True)
+    for line in changes.breaking:
+        print(f"  BREAKING since {version}: {line}", flush=True)
+    if not changes.breaking and not changes.compatible:
+        print(f"public events: as released in {version}", flush=True)
+    return 1 if changes.breaking else 0
 
 
 async def load_structure(args: argparse.Namespace) -> int:

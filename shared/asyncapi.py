@@ -1,10 +1,15 @@
-"""The AsyncAPI 3.0 document of every event, generated from the contracts (committed as docs/asyncapi.json)."""
+"""The AsyncAPI 3.1 document of every event, generated from the contracts (committed as docs/asyncapi.json) and
+checked by AsyncAPI's own parser in the tests: what other systems' tooling reads must be valid, not only current."""
 
 import json
 from pathlib import Path
 
 from shared.contracts import ALL_EVENTS, Event
+from shared.contracts.base import DISTRICTS, district_scope
+from shared.contracts.catalogue import entry_for
 from shared.messaging.topology import INTERNAL_EXCHANGE, PUBLIC_EXCHANGE
+
+AMQP_BINDING = "0.3.0"
 
 DOCUMENT = Path(__file__).resolve().parent.parent / "docs" / "asyncapi.json"
 
@@ -13,32 +18,73 @@ def _message_name(contract: type[Event]) -> str:
     return f"{'public.' if contract.public else ''}{contract.event_type()}"
 
 
+def _scopes(contract: type[Event]) -> list[str]:
+    """The routing scopes a contract's events carry: the city, or one of the 22 districts too."""
+    return ["city", *(district_scope(d) for d in DISTRICTS)] if "district" in contract.model_fields else ["city"]
+
+
 def _channel(contract: type[Event]) -> dict:
     exchange = PUBLIC_EXCHANGE if contract.public else INTERNAL_EXCHANGE
-    scope = "city or d01..d22" if "district" in contract.model_fields else "city"
+    scopes = _scopes(contract)
     return {
         "address": f"{contract.event_type()}.{{scope}}",
         "title": f"{contract.event_type()} ({'public' if contract.public else 'internal'})",
         "description": (contract.__doc__ or "").strip(),
-        "parameters": {"scope": {"description": f"routing scope: {scope}"}},
+        "parameters": {"scope": {"description": "routing scope: 'city', or the district (d01..d22) an event is "
+                                                "about", "enum": scopes, "examples": scopes[:2]}},
         "messages": {_message_name(contract): {"$ref": f"#/components/messages/{_message_name(contract)}"}},
-        "bindings": {"amqp": {"is": "routingKey", "exchange": {"name": exchange, "type": "topic", "durable": True,
-                                                               "autoDelete": False, "vhost": "/"}}},
+        "bindings": {"amqp": {"is": "routingKey", "bindingVersion": AMQP_BINDING,
+                              "exchange": {"name": exchange, "type": "topic", "durable": True, "autoDelete": False,
+                                           "vhost": "/"}}},
     }
 
 
-def _message(contract: type[Event]) -> dict:
+def _discriminators_as_names(schema: object) -> object:
+    """Pydantic writes OpenAPI's discriminator object ({propertyName, mapping}); AsyncAPI's schema wants the
+    property's name."""
+    if isinstance(schema, dict):
+        return {key: (value["propertyName"] if key == "discriminator" and isinstance(value, dict)
+                      else _discriminators_as_names(value)) for key, value in schema.items()}
+    if isinstance(schema, list):
+        return [_discriminators_as_names(item) for item in schema]
+    return schema
+
+
+def _schema(contract: type[Event]) -> dict:
     schema = contract.model_json_schema(ref_template="#/components/schemas/{model}")
-    return {
+    return _discriminators_as_names(schema)
+
+
+def _message(contract: type[Event]) -> dict:
+    schema = _schema(contract)
+    message = {
         "name": contract.event_type(),
         "title": contract.__name__,
         "summary": (contract.__doc__ or "").strip(),
         "contentType": "application/json",
         "headers": {"type": "object", "properties": {"causation_id": {"type": "string"}}},
         "payload": {k: v for k, v in schema.items() if k != "$defs"},
-        "bindings": {"amqp": {"deliveryMode": 2, "messageType": contract.event_type()}},
+        "bindings": {"amqp": {"messageType": contract.event_type(), "bindingVersion": AMQP_BINDING}},
         "x-amqp-properties": "message_id = event_id; correlation_id = the flow; type = event type; "
                              "app_id = producing service; persistent",
+    }
+    if entry := entry_for(contract):
+        message |= {
+            "title": f"{entry.title_fa} ({contract.event_type()})",
+            "description": f"{entry.when_en}\n\n{entry.when_fa}",
+            "examples": [{"name": "example", "summary": entry.when_en,
+                          "payload": entry.example.model_dump(mode="json")}],
+        }
+    return message
+
+
+def _operation(contract: type[Event]) -> dict:
+    return {
+        "action": "receive", "channel": {"$ref": f"#/channels/{_message_name(contract)}"},
+        "summary": f"{contract.service} publishes; subscribers bind {contract.event_type()}.# or a narrower scope",
+        # Every event is published persistent and mandatory, with a timestamp; consumers ack.
+        "bindings": {"amqp": {"deliveryMode": 2, "mandatory": True, "timestamp": True, "ack": True,
+                              "bindingVersion": AMQP_BINDING}},
     }
 
 
@@ -47,9 +93,9 @@ def document() -> dict:
     contracts = sorted(ALL_EVENTS, key=_message_name)
     schemas: dict = {}
     for contract in contracts:
-        schemas.update(contract.model_json_schema(ref_template="#/components/schemas/{model}").get("$defs", {}))
+        schemas.update(_schema(contract).get("$defs", {}))
     return {
-        "asyncapi": "3.0.0",
+        "asyncapi": "3.1.0",
         "info": {
             "title": "Hami festival events",
             "version": "1.0.0",
@@ -62,10 +108,7 @@ def document() -> dict:
         "defaultContentType": "application/json",
         "servers": {"rabbitmq": {"host": "rabbitmq:5672", "protocol": "amqp", "protocolVersion": "0.9.1"}},
         "channels": {_message_name(c): _channel(c) for c in contracts},
-        "operations": {f"receive.{_message_name(c)}": {
-            "action": "receive", "channel": {"$ref": f"#/channels/{_message_name(c)}"},
-            "summary": f"{c.service} publishes; subscribers bind {c.event_type()}.# or a narrower scope"}
-            for c in contracts},
+        "operations": {f"receive.{_message_name(c)}": _operation(c) for c in contracts},
         "components": {"messages": {_message_name(c): _message(c) for c in contracts}, "schemas": schemas},
     }
 

@@ -6,6 +6,7 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import HTMLResponse
 
+from services.registry.catalogue import pages as catalogue_pages
 from services.registry.decisions import pages as decisions_pages
 from services.registry.desk import desk
 from services.registry.identity import pages as identity_pages
@@ -31,4 +32,4 @@ def desk_routes(pages: Pages) -> APIRouter:
 def routers(pages: Pages) -> list[APIRouter]:
     """Every registry page router."""
     return [identity_pages.routes(pages), desk_routes(pages), decisions_pages.routes(pages),
-            reports_pages.routes(pages), structure_pages.routes(pages)]
+            reports_pages.routes(pages), structure_pages.routes(pages), catalogue_pages.routes(pages)]
