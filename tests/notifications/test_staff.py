@@ -8,7 +8,7 @@ from datetime import UTC, datetime, timedelta
 import httpx
 import pytest
 
-from shared.persian import TEHRAN
+from shared.persian import TEHRAN, format_jalali_datetime
 from tests.support import notify_stack as stacks
 from tests.support.notify_helpers import (
     account,
@@ -91,7 +91,10 @@ def test_the_inbox_counts_unread_marks_read_and_shows_only_ones_own(notify_stack
     others_item = inbox(notify_stack, other)[0]
     assert others_item["id"] not in {i["id"] for i in inbox(notify_stack, own)}
     assert httpx.post(f"{notify_stack.url}/inbox/{others_item['id']}/read", headers=own).status_code == 404
-    assert inbox(notify_stack, other)[0]["read_at"] is None
+    assert inbox(notify_stack, other)[0]["read_at"] is None and inbox(notify_stack, other)[0]["read_at_jalali"] is None
+    # Every date a person reads comes with its Jalali form (Tehran time) next to the ISO value.
+    created = datetime.fromisoformat(others_item["created_at"])
+    assert others_item["created_at_jalali"] == format_jalali_datetime(created, persian_digits=False).replace("/", "-")
     assert httpx.post(f"{notify_stack.url}/inbox/read-all", headers=own).json()["unread"] == 0
     assert httpx.get(f"{notify_stack.url}/inbox", headers={}).status_code == 401
 

@@ -204,3 +204,18 @@ def test_a_committee_acknowledges_nothing_of_a_decision_that_only_informs(system
     assert refused.status_code == 409 and refused.json()["error"]["code"] == "acknowledgement_not_required"
     read = httpx.get(f"{system.url('registry')}/decisions/{decision_id}", headers=bearer(member)).json()
     assert read["per_committee"][0]["acknowledged_at"] is None
+
+
+def test_a_decisions_deadline_reads_as_its_jalali_day_next_to_the_iso_value(system: System, council: dict) -> None:
+    body = {**decision(all_districts=False, districts=[6], kind="directive", parameters=None),
+            "ack_deadline": "1406/01/15"}
+    del body["ack_deadline_at"]
+    issued = post(system, "/decisions", council["chair"], body)
+    assert issued.status_code == 201, issued.text
+    assert issued.json()["ack_deadline_jalali"] == "1406-01-15"
+    assert issued.json()["ack_deadline"].startswith("2027-04-04T20:30:00")  # the end of that day in Tehran
+    post(system, f"/decisions/{issued.json()['id']}/relay", council["central"])
+    read = httpx.get(f"{system.url('registry')}/decisions/{issued.json()['id']}", headers=bearer(system.token()))
+    assert read.json()["ack_deadline_jalali"] == "1406-01-15" and read.json()["issued_at_jalali"].startswith("14")
+    [row] = read.json()["per_district"]
+    assert row["relayed_at_jalali"].startswith("14") and row["acknowledged_at_jalali"] is None

@@ -93,7 +93,7 @@ def test_a_districts_shortcomings_and_overdue_decisions_reach_the_city_report(sy
 
     filed = call(system, "POST", f"/districts/{DISTRICT}/reports", tokens["secretary"], body)
     assert filed.status_code == 201, filed.text
-    assert filed.json()["shortcoming_items"] == [{**gap, "since": "2026-09-23", "since_jalali": "1405/07/01"}]
+    assert filed.json()["shortcoming_items"] == [{**gap, "since": "2026-09-23", "since_jalali": "1405-07-01"}]
     event = wait_for(lambda: call(system, "GET", "/ledger", tokens["central"], event_type="registry.report.filed",
                                   district=DISTRICT).json(), timeout=30)
     assert {"what": gap["what"], "since": "2026-09-23", "needed": gap["needed"]} in event[-1]["payload"][
@@ -124,6 +124,10 @@ def test_the_council_replaces_the_festival_secretary_who_names_the_central_secre
         refused = call(system, "PUT", f"/bodies/festival-secretary/holders/{role}", who, {"person_id": new_person})
         assert refused.json()["error"]["code"] == code, refused.text
 
+    # One festival secretary at a time: the council replaces them by a hand-over, never seats a second beside them.
+    second = call(system, "POST", "/bodies/festival-secretary/members", tokens["chair"],
+                  {"person_id": new_person, "role": "secretary"})
+    assert second.status_code == 409 and second.json()["error"]["code"] == "office_held", second.text
     try:
         handed = call(system, "PUT", path, tokens["chair"], {"person_id": new_person})
         assert handed.status_code == 200, handed.text

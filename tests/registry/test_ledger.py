@@ -340,4 +340,5 @@ def test_an_external_system_pages_through_public_events_from_a_position(system: 
     seen = wait_for(catch_up)
     assert all(e["seq"] > position for e in seen)
     assert [e["seq"] for e in seen] == sorted(e["seq"] for e in seen)
-    assert all(set(e) == {"seq", "event_id", "event_type", "routing_key", "payload", "recorded_at"} for e in seen)
+    assert all(set(e) == {"seq", "event_id", "event_type", "routing_key", "payload", "recorded_at",
+                          "recorded_at_jalali"} for e in seen)

@@ -42,6 +42,7 @@ def test_district_figures_match_the_events_and_the_city_report_lists_all_22(syst
         "shortcomings": "کمبود داوطلب"})
 
     assert filed.status_code == 201, filed.text
+    assert filed.json()["period_start_jalali"] == filed.json()["period_end_jalali"] == today.replace("/", "-")
     figures = filed.json()["figures"]
     received_here = figures["works"]["received"]
     assert sum(received_here.values()) == before + 4 and received_here["welfare"] >= 3
@@ -60,6 +61,7 @@ def test_district_figures_match_the_events_and_the_city_report_lists_all_22(syst
     monitoring = httpx.get(f"{system.url('registry')}/monitoring", headers=central).json()
     assert len(monitoring) == 22 and monitoring[district - 1]["works_received"] == before + 4
     assert monitoring[district - 1]["last_report_at"] is not None
+    assert monitoring[district - 1]["last_report_at_jalali"].startswith(today.replace("/", "-"))
 
 
 def test_only_the_districts_secretary_files_its_report_and_nobody_there_reads_the_monitoring_table(

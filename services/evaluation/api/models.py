@@ -4,12 +4,13 @@ import uuid
 from datetime import datetime
 from typing import Annotated
 
-from pydantic import AfterValidator, BaseModel, Field, computed_field
+from pydantic import AfterValidator, BaseModel, Field
 
-from services.evaluation.domain import CATEGORY_CODE, DEFAULT_K, EDITION_CODE, deadline_day
+from services.evaluation.domain import CATEGORY_CODE, DEFAULT_K, EDITION_CODE
 from shared.fields import Text
 from shared.models import StrictModel
 from shared.persian import tehran_day_end_utc
+from shared.web.jalali import DAY_END, JalaliModel
 
 
 def _jalali_date(value: str) -> str:
@@ -25,7 +26,7 @@ Edition = Annotated[str, Field(pattern=EDITION_CODE, description="Festival editi
 Category = Annotated[str, Field(pattern=CATEGORY_CODE, description="A category code of the call, e.g. welfare")]
 
 
-class WorkOut(BaseModel):
+class WorkOut(JalaliModel):
     """A work as evaluation knows it."""
 
     work_id: uuid.UUID
@@ -49,7 +50,7 @@ class RoundIn(StrictModel):
     k: int = Field(default=DEFAULT_K, ge=1, le=15)
 
 
-class RoundOut(BaseModel):
+class RoundOut(JalaliModel):
     """A round, its scope and state."""
 
     id: uuid.UUID
@@ -61,16 +62,11 @@ class RoundOut(BaseModel):
     k: int
     quota: int
     rubric: list[dict]
-    deadline: datetime | None = Field(default=None, description="End of the deadline's Tehran day (ISO 8601)")
+    deadline: Annotated[datetime | None, DAY_END] = Field(
+        default=None, description="End of the deadline's Tehran day (ISO 8601)")
     short: dict[str, int] = Field(default_factory=dict, description=(
         "Works the round could not give k conflict-free evaluators when it opened (work id -> how many it "
         "lacked); only a round opened when the call closed opens with any"))
-
-    @computed_field(description="The deadline's Jalali date (Tehran), e.g. ۱۴۰۵/۱۰/۱۵")  # type: ignore[prop-decorator]
-    @property
-    def deadline_jalali(self) -> str | None:
-        """The deadline as people read it, beside the ISO value."""
-        return deadline_day(self.deadline) if self.deadline else None
 
 
 class SheetIn(StrictModel):
@@ -81,7 +77,7 @@ class SheetIn(StrictModel):
     submit: bool = False
 
 
-class SheetOut(BaseModel):
+class SheetOut(JalaliModel):
     """An evaluator's sheet as stored."""
 
     round_id: uuid.UUID
@@ -209,7 +205,7 @@ class AwardOut(BaseModel):
     title: str
 
 
-class PublishedOut(BaseModel):
+class PublishedOut(JalaliModel):
     """A category's published awards."""
 
     category: str
@@ -224,7 +220,7 @@ class ProposedAwardOut(AwardOut):
     explanation: dict
 
 
-class ProposalOut(BaseModel):
+class ProposalOut(JalaliModel):
     """A category's awards as the jury proposed them; published_at is empty until the council approves."""
 
     category: str

@@ -5,7 +5,6 @@ from datetime import datetime
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Query
-from pydantic import BaseModel
 
 from services.notifications.delivery import usecases
 from services.notifications.permissions import Capability
@@ -13,13 +12,14 @@ from services.notifications.web import Offset, allowed
 from shared.fields import Line
 from shared.principal import Principal
 from shared.web.connection import Reading, Transaction
+from shared.web.jalali import JalaliModel
 
 router = APIRouter(tags=["deliveries"])
 Reader = Annotated[Principal, Depends(allowed(Capability.READ_LEDGER))]
 Retrier = Annotated[Principal, Depends(allowed(Capability.RETRY_DELIVERY))]
 
 
-class DeliveryOut(BaseModel):
+class DeliveryOut(JalaliModel):
     id: uuid.UUID
     event_id: uuid.UUID
     event_type: str
@@ -37,7 +37,7 @@ class DeliveryOut(BaseModel):
     sent_at: datetime | None
 
 
-class SummaryRowOut(BaseModel):
+class SummaryRowOut(JalaliModel):
     channel: str
     status: str
     count: int

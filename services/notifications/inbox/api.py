@@ -12,12 +12,13 @@ from services.notifications.permissions import Capability
 from services.notifications.web import Offset, allowed
 from shared.principal import Principal
 from shared.web.connection import Reading, Transaction
+from shared.web.jalali import JalaliModel
 
 router = APIRouter(tags=["inbox"])
 Owner = Annotated[Principal, Depends(allowed(Capability.READ_OWN_INBOX))]
 
 
-class InboxItemOut(BaseModel):
+class InboxItemOut(JalaliModel):
     id: uuid.UUID
     event_id: uuid.UUID
     event_type: str

@@ -7,7 +7,6 @@ from typing import Annotated, Literal
 
 from fastapi import APIRouter, Depends, Path, Query, Request
 from fastapi.responses import HTMLResponse
-from pydantic import BaseModel
 
 from services.notifications.optouts import usecases
 from services.notifications.optouts.links import OptOutLinks
@@ -16,6 +15,7 @@ from services.notifications.web import Offset, allowed
 from shared.fields import Line
 from shared.principal import Principal
 from shared.web.connection import Reading, Transaction
+from shared.web.jalali import JalaliModel
 
 router = APIRouter(tags=["opt-out"])
 Reader = Annotated[Principal, Depends(allowed(Capability.READ_OPT_OUTS))]
@@ -35,7 +35,7 @@ Links = Annotated[OptOutLinks, Depends(_links)]
 Address = Annotated[Line, Path(min_length=1, max_length=254)]
 
 
-class OptOutOut(BaseModel):
+class OptOutOut(JalaliModel):
     channel: str
     address: str
     source: str

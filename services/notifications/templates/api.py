@@ -14,6 +14,7 @@ from shared.fields import Text
 from shared.models import StrictModel
 from shared.principal import Principal
 from shared.web.connection import Reading, Transaction
+from shared.web.jalali import JalaliModel
 
 router = APIRouter(tags=["templates"])
 Reader = Annotated[Principal, Depends(allowed(Capability.READ_TEMPLATES))]
@@ -26,7 +27,7 @@ class TemplateIn(StrictModel):
     html: Text = Field(default="", max_length=20_000)
 
 
-class TemplateOut(BaseModel):
+class TemplateOut(JalaliModel):
     rule: str
     channel: str
     subject: str

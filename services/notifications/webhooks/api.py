@@ -7,7 +7,7 @@ from typing import Annotated
 from urllib.parse import urlsplit
 
 from fastapi import APIRouter, Depends
-from pydantic import BaseModel, Field, field_validator
+from pydantic import Field, field_validator
 
 from services.notifications.permissions import Capability
 from services.notifications.web import Targets, allowed
@@ -17,6 +17,7 @@ from shared.fields import Line
 from shared.models import StrictModel
 from shared.principal import Principal
 from shared.web.connection import Reading, Transaction
+from shared.web.jalali import JalaliModel
 
 router = APIRouter(tags=["webhooks"])
 Reader = Annotated[Principal, Depends(allowed(Capability.READ_WEBHOOKS))]
@@ -53,7 +54,7 @@ class WebhookIn(StrictModel):
         return patterns
 
 
-class WebhookOut(BaseModel):
+class WebhookOut(JalaliModel):
     id: uuid.UUID
     name: str
     url: str

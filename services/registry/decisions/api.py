@@ -2,6 +2,7 @@
 
 import uuid
 from datetime import datetime
+from typing import Annotated
 
 from fastapi import APIRouter, Query
 from pydantic import BaseModel, Field, model_validator
@@ -22,6 +23,7 @@ from services.registry.web import SignedIn
 from shared.contracts.decisions import DecisionAction
 from shared.models import StrictModel
 from shared.web.connection import Reading, Transaction
+from shared.web.jalali import DAY_END, JalaliModel, jalali_text
 
 router = APIRouter(tags=["decisions"])
 
@@ -82,6 +84,7 @@ class Issued(BaseModel):
     id: uuid.UUID
     districts: list[int]
     ack_deadline: str  # isoformat ("+00:00"), as this answer always gave it
+    ack_deadline_jalali: str | None = Field(description="the deadline's last Jalali day (Tehran), e.g. 1405-09-15")
     requires_acknowledgement: bool
 
 
@@ -100,7 +103,7 @@ class CommitteeAcknowledged(BaseModel):
     committee: str
 
 
-class DecisionOut(BaseModel):
+class DecisionOut(JalaliModel):
     id: uuid.UUID
     title: str
     text: str
@@ -109,14 +112,14 @@ class DecisionOut(BaseModel):
     all_districts: bool
     districts: list[int]
     committees: list[str]
-    ack_deadline: datetime
+    ack_deadline: Annotated[datetime, DAY_END]
     parameters: dict | None
     requires_acknowledgement: bool
     issued_by: str
     issued_at: datetime
 
 
-class DistrictStatus(BaseModel):
+class DistrictStatus(JalaliModel):
     decision_id: uuid.UUID
     district: int
     status: str
@@ -129,7 +132,7 @@ class DistrictStatus(BaseModel):
     overdue_at: datetime | None
 
 
-class CommitteeStatus(BaseModel):
+class CommitteeStatus(JalaliModel):
     committee: str
     acknowledged_by: str | None
     ack_note: str | None
@@ -156,6 +159,7 @@ async def issue(body: DecisionIn, principal: SignedIn, conn: Transaction) -> Iss
         ack_deadline_date=body.ack_deadline, ack_deadline_at=body.ack_deadline_at, parameters=body.parameters,
         acknowledgement=body.requires_acknowledgement)
     return Issued(id=issued["id"], districts=issued["districts"], ack_deadline=issued["ack_deadline"].isoformat(),
+                  ack_deadline_jalali=jalali_text(issued["ack_deadline"], day_end=True),
                   requires_acknowledgement=issued["requires_acknowledgement"])
 
 

@@ -8,11 +8,12 @@ from pydantic import BaseModel
 from services.registry.ledger import usecases
 from services.registry.web import SignedIn
 from shared.web.connection import Reading
+from shared.web.jalali import JalaliModel
 
 router = APIRouter(tags=["ledger"])
 
 
-class PublicEvent(BaseModel):
+class PublicEvent(JalaliModel):
     seq: int
     event_id: str
     event_type: str

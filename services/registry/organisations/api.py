@@ -13,6 +13,7 @@ from services.registry.organisations.domain import Organisation
 from services.registry.web import SignedIn
 from shared.models import StrictModel
 from shared.web.connection import Reading, Transaction
+from shared.web.jalali import JalaliModel
 
 router = APIRouter(tags=["structure"])
 
@@ -55,7 +56,7 @@ class OrganisationState(BaseModel):
         return cls(**organisation.__dict__)
 
 
-class OrganisationOut(OrganisationState):
+class OrganisationOut(OrganisationState, JalaliModel):
     managed_by: str
     updated_at: datetime
 

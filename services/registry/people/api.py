@@ -12,6 +12,7 @@ from services.registry.web import SignedIn
 from shared.models import StrictModel
 from shared.principal import Role
 from shared.web.connection import Reading, Transaction
+from shared.web.jalali import JalaliModel
 
 router = APIRouter(tags=["people"])
 
@@ -43,7 +44,7 @@ class PersonOut(BaseModel):
     memberships: list[MembershipOut]
 
 
-class MemberOut(BaseModel):
+class MemberOut(JalaliModel):
     appointment_id: uuid.UUID
     role: str
     appointed_at: datetime

@@ -11,6 +11,7 @@ from services.registry.reports import usecases
 from services.registry.web import SignedIn
 from shared.models import StrictModel
 from shared.web.connection import Reading, Transaction
+from shared.web.jalali import JalaliModel
 
 router = APIRouter(tags=["reports"])
 
@@ -21,10 +22,9 @@ class ShortcomingIn(StrictModel):
     needed: Text = Field(min_length=2, max_length=2000)
 
 
-class ShortcomingOut(BaseModel):
+class ShortcomingOut(JalaliModel):
     what: str
     since: date
-    since_jalali: str
     needed: str
 
 
@@ -37,7 +37,7 @@ class ReportIn(StrictModel):
                                                    description="typed shortcomings: what, since when, what is needed")
 
 
-class ReportOut(BaseModel):
+class ReportOut(JalaliModel):
     id: uuid.UUID
     district: int | None
     period_start: date
@@ -58,7 +58,7 @@ class DecisionCounts(BaseModel):
     overdue: int
 
 
-class DistrictAtAGlance(BaseModel):
+class DistrictAtAGlance(JalaliModel):
     district: int
     works_received: int
     decisions: DecisionCounts

@@ -15,6 +15,7 @@ from shared.contracts.registry import BodyChanged, BodyCreated, BodyDeactivated
 from shared.models import StrictModel
 from shared.principal import Principal
 from shared.web.connection import Reading, Transaction
+from shared.web.jalali import JalaliModel
 
 router = APIRouter(tags=["structure"])
 BodyManager = Annotated[Principal, Depends(allowed_to(Capability.MANAGE_BODIES))]
@@ -50,12 +51,12 @@ class BodyState(BaseModel):
         return cls(**event.model_dump(include=set(cls.model_fields)))
 
 
-class BodyOut(BodyState):
+class BodyOut(BodyState, JalaliModel):
     managed_by: str
     updated_at: datetime
 
 
-class NeighbourhoodOut(BaseModel):
+class NeighbourhoodOut(JalaliModel):
     code: str
     district: int
     name_fa: str

@@ -8,6 +8,7 @@ from pydantic import BaseModel, Field
 
 from services.submissions.fields import Line, Text
 from shared.models import StrictModel
+from shared.web.jalali import DAY_END, JalaliModel
 
 EDITION = r"^1[34][0-9]{2}$"
 
@@ -55,7 +56,7 @@ class OfficeOut(BaseModel):
     name_fa: str
 
 
-class CallOut(BaseModel):
+class CallOut(JalaliModel):
     """A call as shown to everyone: its state, categories, questions, dates and offices."""
 
     edition: str
@@ -64,7 +65,7 @@ class CallOut(BaseModel):
     categories: dict[str, str]
     questions: list[dict]
     opens_at: datetime | None
-    closes_at: datetime | None
+    closes_at: Annotated[datetime | None, DAY_END]  # the instant the last day ends
     opens_on: str | None = Field(description="Jalali, Persian digits")
     closes_on: str | None = Field(description="the last day, Jalali, Persian digits")
     offices: list[OfficeOut]

@@ -3,10 +3,10 @@
 import uuid
 from datetime import datetime
 
-from pydantic import BaseModel
+from shared.web.jalali import JalaliModel
 
 
-class DocumentOut(BaseModel):
+class DocumentOut(JalaliModel):
     """A document's metadata (its bytes are downloaded on their own)."""
 
     id: uuid.UUID

@@ -6,6 +6,7 @@ from pydantic import BaseModel, Field
 
 from services.submissions.fields import Line
 from shared.models import StrictModel
+from shared.web.jalali import JalaliModel
 
 
 class StaffIn(StrictModel):
@@ -31,7 +32,7 @@ class StaffOut(BaseModel):
     phone: str | None
 
 
-class DistrictOfficeOut(BaseModel):
+class DistrictOfficeOut(JalaliModel):
     """A neighbourhood's festival office in an edition, as its district sees it (staff included)."""
 
     edition: str

@@ -9,7 +9,6 @@ from services.submissions.domain import status_fa
 from services.submissions.works import usecases
 from services.submissions.works.schemas import HistoryOut, SubmitterOut, WithdrawIn, WorkIn, WorkOut, WorkPatch
 from shared.auth import SignedIn
-from shared.persian import format_jalali_datetime
 from shared.web.connection import Reading, Transaction
 
 router = APIRouter(tags=["works"])
@@ -39,7 +38,8 @@ async def change(work_id: uuid.UUID, body: WorkPatch, principal: SignedIn, conn:
 
 @router.post("/works/{work_id}/withdraw", response_model=WorkOut)
 async def withdraw(work_id: uuid.UUID, body: WithdrawIn, principal: SignedIn, conn: Transaction) -> WorkOut:
-    """Withdraw a work until its evaluation starts (its district's staff)."""
+    """Withdraw a work still in the festival, in evaluation too, not once its outcome is final (its district's
+    staff)."""
     return work_out(await usecases.withdraw_work(conn, principal, work_id, body.reason, now=datetime.now(UTC)))
 
 
@@ -47,7 +47,7 @@ async def withdraw(work_id: uuid.UUID, body: WithdrawIn, principal: SignedIn, co
 async def history(work_id: uuid.UUID, principal: SignedIn, conn: Reading) -> list[HistoryOut]:
     """The work's statuses with their times, oldest first."""
     return [HistoryOut(status=r["status"], status_fa=status_fa(r["status"]), previous_status=r["previous_status"],
-                       at=r["at"], at_jalali=format_jalali_datetime(r["at"]), actor=r["actor"], note=r["note"])
+                       at=r["at"], actor=r["actor"], note=r["note"])
             for r in await usecases.work_history(conn, principal, work_id)]
 
 

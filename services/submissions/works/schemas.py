@@ -10,6 +10,7 @@ from pydantic import BaseModel, Discriminator, Field, Tag
 from services.submissions.calls.schemas import EDITION
 from services.submissions.fields import Line, QuestionCode, Text
 from shared.models import StrictModel
+from shared.web.jalali import JalaliModel
 
 
 class CitizenIn(StrictModel):
@@ -105,7 +106,7 @@ class SubmitterOut(BaseModel):
     organisation_legal_id: str | None = None
 
 
-class WorkOut(BaseModel):
+class WorkOut(JalaliModel):
     """A work as staff see it."""
 
     id: uuid.UUID
@@ -139,13 +140,12 @@ class WorkPage(BaseModel):
     page_size: int
 
 
-class HistoryOut(BaseModel):
+class HistoryOut(JalaliModel):
     """One status of a work, with its time and who moved it."""
 
     status: str
     status_fa: str
     previous_status: str | None
     at: datetime
-    at_jalali: str
     actor: str
     note: str
