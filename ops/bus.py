@@ -1,10 +1,12 @@
 """Operator tasks on the broker: dead-letter queues listed, peeked and replayed."""
 
 import json
+from datetime import datetime
 
 import aio_pika
 
-from shared.messaging.topology import service_queues
+from shared.contracts.cloudevents import amqp_headers, envelope
+from shared.messaging.topology import PUBLIC_EXCHANGE, service_queues
 
 
 async def dead_letter_depths(amqp_url: str) -> dict[str, int]:
@@ -63,10 +65,15 @@ async def republish(amqp_url: str, rows: list[dict], *, queue: str | None) -> in
         channel = await connection.channel(publisher_confirms=True, on_return_raises=True)
         for row in rows:
             exchange = channel.default_exchange if queue else await channel.get_exchange(row["exchange"], ensure=False)
+            headers = {"causation_id": row["causation_id"]} if row["causation_id"] else {}
+            if row["exchange"] == PUBLIC_EXCHANGE:  # as the outbox relay first published it: a CloudEvent
+                headers |= amqp_headers(envelope(
+                    event_id=row["event_id"], event_type=row["event_type"],
+                    occurred_at=datetime.fromisoformat(row["payload"]["occurred_at"]),
+                    schema_version=row["payload"].get("schema_version", 1)))
             await exchange.publish(aio_pika.Message(
                 json.dumps(row["payload"], ensure_ascii=False).encode(), message_id=row["event_id"],
                 correlation_id=row["correlation_id"], type=row["event_type"], app_id="hami-replay",
                 content_type="application/json", delivery_mode=aio_pika.DeliveryMode.PERSISTENT,
-                headers={"causation_id": row["causation_id"]} if row["causation_id"] else {}),
-                routing_key=queue or row["routing_key"], mandatory=True)
+                headers=headers), routing_key=queue or row["routing_key"], mandatory=True)
     return len(rows)

@@ -7,6 +7,7 @@ from pathlib import Path
 from shared.contracts import ALL_EVENTS, Event
 from shared.contracts.base import DISTRICTS, district_scope
 from shared.contracts.catalogue import entry_for
+from shared.contracts.cloudevents import AMQP_PREFIX, RABBITMQ_PREFIX
 from shared.messaging.topology import INTERNAL_EXCHANGE, PUBLIC_EXCHANGE
 
 AMQP_BINDING = "0.3.0"
@@ -55,6 +56,25 @@ def _schema(contract: type[Event]) -> dict:
     return _discriminators_as_names(schema)
 
 
+# CloudEvents 1.0 attributes every public message carries as AMQP headers (binary content mode), under both
+# prefixes readers use (shared/contracts/cloudevents.py); the content type is the message's own.
+CLOUDEVENTS = {
+    "specversion": "always 1.0", "id": "the event's id (as message_id)", "source": "the producing service, e.g. "
+    "/hami/submissions", "type": "the event type, e.g. submissions.work.received", "time": "when it happened, "
+    "RFC 3339 in UTC", "dataschema": "the URI of this event's JSON schema at its schema version",
+}
+
+
+def _headers(contract: type[Event]) -> dict:
+    properties: dict = {"causation_id": {"type": "string", "description": "the event that caused this one"}}
+    if contract.public:
+        for prefix in (AMQP_PREFIX, RABBITMQ_PREFIX):
+            properties |= {f"{prefix}{name}": {"type": "string", "description": f"CloudEvents {name}: {text}"}
+                           for name, text in CLOUDEVENTS.items()}
+    required = [f"{AMQP_PREFIX}{name}" for name in CLOUDEVENTS] if contract.public else []
+    return {"type": "object", "properties": properties, **({"required": required} if required else {})}
+
+
 def _message(contract: type[Event]) -> dict:
     schema = _schema(contract)
     message = {
@@ -62,7 +82,7 @@ def _message(contract: type[Event]) -> dict:
         "title": contract.__name__,
         "summary": (contract.__doc__ or "").strip(),
         "contentType": "application/json",
-        "headers": {"type": "object", "properties": {"causation_id": {"type": "string"}}},
+        "headers": _headers(contract),
         "payload": {k: v for k, v in schema.items() if k != "$defs"},
         "bindings": {"amqp": {"messageType": contract.event_type(), "bindingVersion": AMQP_BINDING}},
         "x-amqp-properties": "message_id = event_id; correlation_id = the flow; type = event type; "

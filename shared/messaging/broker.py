@@ -6,6 +6,7 @@ from datetime import datetime
 from faststream import AckPolicy
 from faststream.rabbit import Channel, ExchangeType, RabbitBroker, RabbitExchange
 
+from shared.contracts.cloudevents import amqp_headers, envelope
 from shared.messaging.topology import INTERNAL_EXCHANGE, PUBLIC_EXCHANGE
 
 PUBLISH_TIMEOUT_SECONDS = 10.0
@@ -54,9 +55,15 @@ async def publish(
     occurred_at: datetime,
     correlation_id: str | None = None,
     causation_id: str | None = None,
+    schema_version: int = 1,
 ) -> None:
-    """Publish one event persistently, mandatory, with a producer-set message id; wait for the confirm."""
+    """Publish one event persistently, mandatory, with a producer-set message id; wait for the confirm.
+
+    Public events also carry their CloudEvents attributes (AMQP binding, binary mode) for other systems."""
     headers = {"causation_id": causation_id} if causation_id else {}
+    if exchange == PUBLIC_EXCHANGE:
+        headers |= amqp_headers(envelope(event_id=event_id, event_type=event_type, occurred_at=occurred_at,
+                                         schema_version=schema_version))
     await broker.publish(
         body,
         exchange=exchange_ref(exchange),

@@ -6,6 +6,7 @@ import json
 import uuid
 
 import httpx
+from cloudevents.core.bindings.http import HTTPMessage, from_http_event
 
 from shared.contracts.evaluation import Award, ResultsPublished
 from tests.support import notify_stack as stacks
@@ -75,6 +76,14 @@ def test_a_registered_webhook_receives_public_events_signed_and_without_personal
     assert work["tracking_code"] not in json.dumps(hit["body"])
     [row] = wait_status(notify_stack, "sent", channel="webhook", event_id=hit["event_id"])
     assert row["recipient"] == f"webhook:{created.json()['id']}"
+    # A CloudEvent in the HTTP binding's binary mode, as the CloudEvents SDK reads it; the body is what was signed.
+    event = from_http_event(HTTPMessage(headers=hit["headers"], body=hit["raw"].encode()))
+    assert (event.get_specversion(), event.get_id(), event.get_type(), event.get_source()) == (
+        "1.0", hit["body"]["event"]["event_id"], "submissions.work.received", "/hami/submissions")
+    assert event.get_time().isoformat() == hit["body"]["event"]["occurred_at"].replace("Z", "+00:00")
+    assert event.get_dataschema() == ("https://hami.tehran.ir/events/schemas/submissions.work.received/v"
+                                      f"{hit['body']['event']['schema_version']}.json")
+    assert event.get_datacontenttype() == "application/json" and event.get_data() == hit["body"]
 
 
 def test_redelivered_events_send_nothing_twice(notify_stack: NotifyStack) -> None:

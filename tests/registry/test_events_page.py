@@ -8,6 +8,7 @@ from playwright.sync_api import Browser
 from shared.asyncapi import document
 from shared.contracts import ALL_EVENTS
 from shared.contracts.catalogue import FIELDS, PUBLIC_EVENTS
+from shared.contracts.cloudevents import dataschema
 from tests.support.browser import check_page
 from tests.support.system import System
 
@@ -43,3 +44,14 @@ def test_the_events_page_shows_each_public_event_to_anyone(browser: Browser, sys
         check_page(page, "registry-public-events")
     finally:
         context.close()
+
+
+def test_the_schema_a_cloudevents_dataschema_names_is_served(system: System) -> None:
+    found = httpx.get(f"{system.url('registry')}/events/schemas/submissions.work.received/v1.json")
+    assert found.status_code == 200, found.text
+    assert found.json()["properties"]["district"]["type"] == "integer"
+    assert dataschema("submissions.work.received", 1).endswith("/events/schemas/submissions.work.received/v1.json")
+    missing = httpx.get(f"{system.url('registry')}/events/schemas/submissions.work.received/v9.json")
+    assert missing.status_code == 404 and missing.json()["error"]["code"] == "not_found"
+    internal = httpx.get(f"{system.url('registry')}/events/schemas/registry.person.registered/v1.json")
+    assert internal.status_code == 404  # only the public contract is published

@@ -90,7 +90,8 @@ class Handler(BaseHTTPRequestHandler):
         with LOCK:
             RECEIVED.append({"path": self.path, "verified": verified, "body": json.loads(body),
                              "event_id": self.headers.get("X-Hami-Event-Id"),
-                             "event_type": self.headers.get("X-Hami-Event-Type")})
+                             "event_type": self.headers.get("X-Hami-Event-Type"),
+                             "headers": dict(self.headers), "raw": body.decode()})  # to read it as a CloudEvent
         return self._answer(200 if verified else 401, {"verified": verified})
 
 

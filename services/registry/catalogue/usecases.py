@@ -6,6 +6,7 @@ from functools import cache
 
 from shared.asyncapi import document
 from shared.contracts.catalogue import FIELDS, PUBLIC_EVENTS, Entry
+from shared.contracts.compatibility import public_schemas
 
 
 def _type_text(schema: dict, schemas: dict) -> str:
@@ -54,3 +55,8 @@ def catalogue() -> dict:
 def asyncapi_json() -> str:
     """The AsyncAPI document itself, for tooling."""
     return json.dumps(document(), ensure_ascii=False, indent=2, sort_keys=True)
+
+
+def event_schema(event_type: str, version: int) -> dict | None:
+    """The JSON schema a public event's `dataschema` names (its type at a schema version), or None."""
+    return public_schemas().get(f"{event_type}@{version}")

@@ -5,6 +5,7 @@ import time
 
 import httpx
 import pytest
+from cloudevents.core.bindings.http import HTTPMessage, from_http_event
 from pydantic import ValidationError
 
 from services.notifications.delivery.channels import Outgoing, SendError
@@ -15,6 +16,10 @@ from services.notifications.webhooks.domain import verify_webhook
 
 KEY = "sk-live-0123456789abcdef"
 TEXT = Outgoing("delivery-1", "event-1", "submissions.work.received", "09123456789", "", "کد رهگیری: ۱۲۳", "")
+# What fan_out records for a webhook: the type, the routing key and the public event.
+HOOK_BODY = json.dumps({"type": "evaluation.results.published", "routing_key": "evaluation.results.published.city",
+                        "event": {"event_id": "e1", "occurred_at": "2026-11-27T10:30:15.5+03:30",
+                                  "schema_version": 3, "edition": "1405"}}).encode()
 
 
 def settings(**overrides) -> NotificationsSettings:
@@ -64,7 +69,7 @@ async def test_a_webhook_is_signed_over_timestamp_and_body_and_410_is_permanent(
         seen.append(request)
         return httpx.Response(204 if len(seen) == 1 else 410)
     sender = WebhookSender(timeout=5, client=httpx.AsyncClient(transport=httpx.MockTransport(handler)))
-    body = b'{"type":"evaluation.results.published"}'
+    body = HOOK_BODY
     await sender.send(url="https://city.example/hook", secret="s" * 32, body=body, event_id="e1",
                       event_type="evaluation.results.published", delivery_id="d1")
     headers = seen[0].headers
@@ -75,6 +80,24 @@ async def test_a_webhook_is_signed_over_timestamp_and_body_and_410_is_permanent(
         await sender.send(url="https://city.example/hook", secret="s" * 32, body=body, event_id="e2",
                           event_type="t", delivery_id="d2")
     assert gone.value.permanent
+
+
+async def test_a_webhook_is_a_cloudevent_in_binary_mode_with_the_body_unchanged() -> None:
+    seen: list[httpx.Request] = []
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        seen.append(request)
+        return httpx.Response(204)
+    sender = WebhookSender(timeout=5, client=httpx.AsyncClient(transport=httpx.MockTransport(handler)))
+    await sender.send(url="https://city.example/hook", secret="s" * 32, body=HOOK_BODY, event_id="e1",
+                      event_type="evaluation.results.published", delivery_id="d1")
+    event = from_http_event(HTTPMessage(headers=dict(seen[0].headers), body=seen[0].content))
+    assert (event.get_specversion(), event.get_id(), event.get_type(), event.get_source()) == (
+        "1.0", "e1", "evaluation.results.published", "/hami/evaluation")
+    assert event.get_time().isoformat() == "2026-11-27T07:00:15.500000+00:00"
+    assert event.get_dataschema() == "https://hami.tehran.ir/events/schemas/evaluation.results.published/v3.json"
+    assert event.get_datacontenttype() == "application/json" and seen[0].content == HOOK_BODY
+    assert seen[0].headers["ce-time"] == "2026-11-27T07:00:15.500000Z" and "x-hami-signature" in seen[0].headers
 
 
 def test_production_refuses_an_http_gateway_without_a_key_but_needs_no_link_secret() -> None:

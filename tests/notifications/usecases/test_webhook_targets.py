@@ -23,6 +23,7 @@ from tests.support.notifications_db import PUBLIC_ADDRESS, public_dns
 from tests.support.scratch_db import signed_in_as
 
 CENTRAL = signed_in_as(BodyKind.CENTRAL_SECRETARIAT, Role.STAFF)
+BODY = b'{"type":"t","routing_key":"t.city","event":{"occurred_at":"2026-11-27T10:00:00Z"}}'  # as fan_out makes it
 FORBIDDEN = {
     "loopback": "http://127.0.0.1:8004/hook",
     "loopback, elsewhere in 127/8": "http://127.0.0.2/hook",
@@ -149,7 +150,7 @@ async def deliver(targets: WebhookTargets, url: str) -> SendError:
     sender = WebhookSender(timeout=5, targets=targets)
     try:
         with pytest.raises(SendError) as failed:
-            await sender.send(url=url, secret="s" * 32, body=b"{}", event_id="e", event_type="t", delivery_id="d")
+            await sender.send(url=url, secret="s" * 32, body=BODY, event_id="e", event_type="t", delivery_id="d")
     finally:
         await sender.close()
     return failed.value
@@ -177,7 +178,7 @@ async def test_a_delivery_never_connects_inside_whatever_was_registered_before(i
         assert failure.permanent and failure.reason == "endpoint refused: webhook_target_not_allowed", url
     assert inside.connections == 0
     allowed = WebhookSender(timeout=5, targets=WebhookTargets(allow_private=True))
-    await allowed.send(url=f"http://localhost:{inside.port}/hook", secret="s" * 32, body=b"{}", event_id="e",
+    await allowed.send(url=f"http://localhost:{inside.port}/hook", secret="s" * 32, body=BODY, event_id="e",
                        event_type="t", delivery_id="d")  # the same receiver, reached where the setting allows it
     await allowed.close()
     assert inside.connections == 1

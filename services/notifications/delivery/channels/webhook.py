@@ -1,8 +1,11 @@
 """Outgoing webhooks: the public event's JSON, signed with HMAC-SHA256 over timestamp and body, sent only to the
-addresses the endpoint policy checked at connection time (webhooks/targets.py); redirects are never followed."""
+addresses the endpoint policy checked at connection time (webhooks/targets.py); redirects are never followed. Each
+request is a CloudEvent in the HTTP binding's binary mode (ce-* headers; the body unchanged)."""
 
+import json
 import time
 import typing
+from datetime import datetime
 from http import HTTPStatus
 
 import httpcore
@@ -11,6 +14,7 @@ import httpx
 from services.notifications.delivery.channels import SendError
 from services.notifications.webhooks.domain import sign_webhook
 from services.notifications.webhooks.targets import WebhookTargets
+from shared.contracts.cloudevents import envelope, http_headers
 from shared.refusals import Refusal
 
 USER_AGENT = "hami-notifications/1"
@@ -79,7 +83,7 @@ class WebhookSender:
             raise SendError("endpoint refused: https is required in production", permanent=True)
         timestamp = int(time.time())
         headers = {
-            "Content-Type": "application/json", "User-Agent": USER_AGENT,
+            **cloudevent_headers(body, event_id=event_id, event_type=event_type), "User-Agent": USER_AGENT,
             "X-Hami-Event-Id": event_id, "X-Hami-Event-Type": event_type, "X-Hami-Delivery": delivery_id,
             "X-Hami-Timestamp": str(timestamp), "X-Hami-Signature": sign_webhook(secret, timestamp, body),
         }
@@ -96,6 +100,15 @@ class WebhookSender:
     async def close(self) -> None:
         """Close the HTTP client."""
         await self._client.aclose()
+
+
+def cloudevent_headers(body: bytes, *, event_id: str, event_type: str) -> dict[str, str]:
+    """The ce-* headers and Content-Type of a delivery; time and schema version come from the event in the body
+    (fan_out's {"type", "routing_key", "event"})."""
+    event = json.loads(body)["event"]
+    return http_headers(envelope(event_id=event_id, event_type=event_type,
+                                 occurred_at=datetime.fromisoformat(event["occurred_at"]),
+                                 schema_version=event.get("schema_version", 1)))
 
 
 def _status_reason(status: int) -> str:
