@@ -12,6 +12,8 @@ from sqlalchemy import (
     PrimaryKeyConstraint,
     Table,
     Text,
+    any_,
+    bindparam,
     func,
     or_,
     select,
@@ -115,8 +117,10 @@ async def lock_work_id(conn: AsyncConnection, *, work_id: uuid.UUID) -> None:
 
 async def works_by_ids(conn: AsyncConnection, *, work_ids: list[uuid.UUID]) -> list[dict]:
     """Projected works by id, in id order."""
-    query = select(works).where(works.c.work_id.in_(work_ids)).order_by(works.c.work_id)
-    return [dict(r) for r in (await conn.execute(query)).mappings()]
+    # One array parameter rather than an IN list of 10,000 (a round's close): one plan, no huge statement to compile.
+    query = select(works).where(works.c.work_id == any_(bindparam("ids", type_=ARRAY(works.c.work_id.type)))) \
+        .order_by(works.c.work_id)
+    return [dict(r) for r in (await conn.execute(query, {"ids": list(work_ids)})).mappings()]
 
 
 async def works_with_status(conn: AsyncConnection, *, category: str, status: str, edition: str,
@@ -163,8 +167,9 @@ async def set_status(conn: AsyncConnection, *, work_ids: list[uuid.UUID], status
     """Move works to a status. A withdrawn work stays withdrawn (even when a concurrent move read it before its
     withdrawal committed): the statement rechecks each row it waited for."""
     if work_ids:
-        await conn.execute(update(works).where(works.c.work_id.in_(work_ids), works.c.status != WITHDRAWN)
-                           .values(status=status))
+        ids = bindparam("ids", type_=ARRAY(works.c.work_id.type))
+        await conn.execute(update(works).where(works.c.work_id == any_(ids), works.c.status != WITHDRAWN)
+                           .values(status=status), {"ids": list(work_ids)})
 
 
 async def withdraw(conn: AsyncConnection, *, work_id: uuid.UUID) -> None:

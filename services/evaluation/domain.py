@@ -239,12 +239,6 @@ def tier1_deadline(closed_at: datetime, days: int) -> datetime:
     return tehran_day_end_utc(format_jalali_date(closed_at + timedelta(days=days), persian_digits=False))
 
 
-def deadline_day(deadline: datetime) -> str:
-    """The Jalali day a deadline closes (Persian digits): a deadline is the instant that day ends in Tehran, so the
-    day is the one just before it."""
-    return format_jalali_date(deadline - timedelta(microseconds=1))
-
-
 def missing_documents(works: Iterable[dict]) -> list[UUID]:
     """Works without a single document, in id order (the jury needs each work's documents)."""
     return sorted((w["work_id"] for w in works if w["documents"] < 1), key=str)

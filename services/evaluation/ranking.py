@@ -13,7 +13,6 @@ range); 3. more submitted sheets; 4. earlier receipt; 5. smaller work id (always
 """
 
 import math
-import statistics
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -67,16 +66,14 @@ class Placing:
     reason: str = ""
 
 
-def _percent(value: float, criterion: Criterion) -> float:
-    return 100.0 * (value - criterion.min_score) / (criterion.max_score - criterion.min_score)
+def _mean(values: list[float]) -> float:
+    return math.fsum(values) / len(values)
 
 
-def _weighted(values: dict[str, float], rubric: list[Criterion]) -> float:
-    return math.fsum(c.weight * values[c.code] for c in rubric) / math.fsum(c.weight for c in rubric)
-
-
-def _z(value: float, mean: float, spread: float) -> float:
-    return 0.0 if spread == 0 else (value - mean) / spread
+def _spread(values: list[float]) -> float:
+    """Population standard deviation (as statistics.pstdev, in floats: a round has tens of thousands)."""
+    mean = _mean(values)
+    return math.sqrt(math.fsum((v - mean) ** 2 for v in values) / len(values))
 
 
 def _scales(sheets: list[Sheet], rubric: list[Criterion]) -> dict[tuple[UUID | None, str], tuple[float, float]]:
@@ -87,31 +84,43 @@ def _scales(sheets: list[Sheet], rubric: list[Criterion]) -> dict[tuple[UUID | N
     scales = {}
     for criterion in rubric:
         everything = [s.scores[criterion.code] for s in sheets]
-        scales[(None, criterion.code)] = (statistics.fmean(everything), statistics.pstdev(everything))
+        scales[(None, criterion.code)] = (_mean(everything), _spread(everything))
         for evaluator, own in by_evaluator.items():
             if len(own) >= MIN_SHEETS_FOR_OWN_SCALE:
                 values = [s.scores[criterion.code] for s in own]
-                scales[(evaluator, criterion.code)] = (statistics.fmean(values), statistics.pstdev(values))
+                scales[(evaluator, criterion.code)] = (_mean(values), _spread(values))
     return scales
 
 
 def _score_work(placing: Placing, own: list[Sheet], rubric: list[Criterion], scales: dict) -> None:
     placing.sheets = len(own)
-    for c in rubric:
-        placing.raw_by_criterion[c.code] = statistics.fmean(s.scores[c.code] for s in own)
-        placing.normalised_by_criterion[c.code] = statistics.fmean(
-            _z(s.scores[c.code], *scales.get((s.evaluator_id, c.code), scales[(None, c.code)])) for s in own)
-    raw_totals = [_weighted({c.code: _percent(s.scores[c.code], c) for c in rubric}, rubric) for s in own]
-    placing.raw_total = statistics.fmean(raw_totals)
-    placing.normalised_total = _weighted(placing.normalised_by_criterion, rubric)
-    placing.disagreement = statistics.pstdev(raw_totals) if len(raw_totals) > 1 else 0.0
+    weights = [c.weight for c in rubric]
+    raw_totals: list[list[float]] = [[] for _ in own]  # each sheet's weighted terms, in percent of the range
+    for c, weight in zip(rubric, weights, strict=True):
+        values = [s.scores[c.code] for s in own]
+        placing.raw_by_criterion[c.code] = _mean(values)
+        zs = []
+        for sheet, value in zip(own, values, strict=True):
+            mean, spread = scales.get((sheet.evaluator_id, c.code)) or scales[(None, c.code)]
+            zs.append(0.0 if spread == 0 else (value - mean) / spread)
+        placing.normalised_by_criterion[c.code] = _mean(zs)
+        span = c.max_score - c.min_score
+        for terms, value in zip(raw_totals, values, strict=True):
+            terms.append(weight * (100.0 * (value - c.min_score) / span))
+    total_weight = math.fsum(weights)
+    totals = [math.fsum(terms) / total_weight for terms in raw_totals]
+    placing.raw_total = _mean(totals)
+    placing.normalised_total = math.fsum(
+        w * placing.normalised_by_criterion[c.code] for c, w in zip(rubric, weights, strict=True)) / total_weight
+    placing.disagreement = _spread(totals) if len(totals) > 1 else 0.0
     placing.flagged = placing.disagreement > DISAGREEMENT_POINTS
 
 
 def rank(works: list[Work], sheets: list[Sheet], rubric: list[Criterion], quota: int) -> list[Placing]:
-    """Rank the works of a round from its submitted sheets; the top `quota` advance. Order of input is irrelevant."""
+    """Rank the works of a round from its submitted sheets; the top `quota` advance. Order of input is irrelevant
+    (every sum is math.fsum, exact before its one rounding)."""
     received = {w.work_id: w.received_at for w in works}
-    sheets = sorted((s for s in sheets if s.work_id in received), key=lambda s: (str(s.work_id), str(s.evaluator_id)))
+    sheets = [s for s in sheets if s.work_id in received]
     scales = _scales(sheets, rubric) if sheets else {}
     by_work: dict[UUID, list[Sheet]] = defaultdict(list)
     for sheet in sheets:

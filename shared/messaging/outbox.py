@@ -6,12 +6,16 @@ import random
 import time
 from collections.abc import Iterable
 from datetime import timedelta
+from functools import cache
 
 import asyncpg
 import structlog
 from faststream.rabbit import RabbitBroker
-from sqlalchemy import Table, delete, func, select, text, update
+from sqlalchemy import DateTime, Table, Text, bindparam, delete, func, select, text, update
+from sqlalchemy.dialects.postgresql import ARRAY
+from sqlalchemy.dialects.postgresql import UUID as PG_UUID
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
+from sqlalchemy.sql.elements import TextClause
 
 from shared.contracts.base import Event
 from shared.db import asyncpg_dsn
@@ -33,23 +37,34 @@ async def add_events(
     causation_id: str | None = None,
 ) -> None:
     """Queue events for publishing inside the caller's transaction, and wake the relay on commit."""
-    rows = [
-        {
-            "event_id": event.event_id,
-            "event_type": event.event_type(),
-            "exchange": exchange_for(event.public),
-            "routing_key": event.routing_key(),
-            "payload": event.model_dump(mode="json"),
-            "correlation_id": correlation_id,
-            "causation_id": causation_id,
-            "occurred_at": event.occurred_at,
-        }
-        for event in events
-    ]
-    if not rows:
+    events = list(events)
+    if not events:
         return
-    await conn.execute(outbox.insert(), rows)
+    # One statement however many events (a round's close queues 20,000): arrays unnested in the events' order.
+    await conn.execute(_insert_statement(outbox.name), {
+        "event_ids": [event.event_id for event in events],
+        "event_types": [event.event_type() for event in events],
+        "exchanges": [exchange_for(event.public) for event in events],
+        "routing_keys": [event.routing_key() for event in events],
+        "payloads": [event.model_dump_json() for event in events],
+        "occurred": [event.occurred_at for event in events],
+        "correlation_id": correlation_id, "causation_id": causation_id,
+    })
     await conn.execute(text(f"NOTIFY {NOTIFY_CHANNEL}"))
+
+
+@cache
+def _insert_statement(table: str) -> TextClause:
+    return text(
+        f"INSERT INTO {table} (event_id, event_type, exchange, routing_key, payload, correlation_id, causation_id, "
+        "occurred_at) SELECT e, t, x, k, p::jsonb, :correlation_id, :causation_id, o FROM unnest(:event_ids, "
+        ":event_types, :exchanges, :routing_keys, :payloads, :occurred) WITH ORDINALITY AS u(e, t, x, k, p, o, n) "
+        "ORDER BY n"
+    ).bindparams(
+        bindparam("event_ids", type_=ARRAY(PG_UUID(as_uuid=True))), bindparam("event_types", type_=ARRAY(Text)),
+        bindparam("exchanges", type_=ARRAY(Text)), bindparam("routing_keys", type_=ARRAY(Text)),
+        bindparam("payloads", type_=ARRAY(Text)), bindparam("occurred", type_=ARRAY(DateTime(timezone=True))),
+        bindparam("correlation_id", type_=Text), bindparam("causation_id", type_=Text))
 
 
 async def backlog(conn: AsyncConnection, outbox: Table) -> tuple[int, float]:
@@ -160,6 +175,7 @@ class OutboxRelay:
             occurred_at=row["occurred_at"],
             correlation_id=row["correlation_id"],
             causation_id=row["causation_id"],
+            schema_version=row["payload"].get("schema_version", 1),
         )
 
     async def _sleep(self, seconds: float) -> None:

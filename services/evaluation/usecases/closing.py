@@ -59,13 +59,11 @@ async def rank_round(conn: AsyncConnection, round_: dict) -> Ranked:
     the sheet of an evaluator the work was taken from."""
     plan = await db_rounds.round_assignments(conn, round_id=round_["id"])
     works = await db.works_by_ids(conn, work_ids=list(plan))
-    sheets = [s for s in await db_rounds.round_sheets(conn, round_id=round_["id"], submitted_only=True)
-              if s["evaluator_id"] in plan.get(s["work_id"], ())]
     rubric = [Criterion(c["code"], c["weight"], c["min_score"], c["max_score"]) for c in round_["rubric"]]
-    placings = rank([Work(w["work_id"], w["received_at"]) for w in works],
-                    [Sheet(s["work_id"], s["evaluator_id"], s["scores"]) for s in sheets], rubric, round_["quota"])
-    return Ranked(placings, {w["work_id"]: w for w in works}, plan,
-                  {(s["work_id"], s["evaluator_id"]) for s in sheets})
+    scored = await db_rounds.submitted_scores(conn, round_id=round_["id"], codes=[c.code for c in rubric])
+    sheets = [Sheet(work, evaluator, scores) for work, evaluator, scores in scored if evaluator in plan.get(work, ())]
+    placings = rank([Work(w["work_id"], w["received_at"]) for w in works], sheets, rubric, round_["quota"])
+    return Ranked(placings, {w["work_id"]: w for w in works}, plan, {(s.work_id, s.evaluator_id) for s in sheets})
 
 
 async def ranking_of(conn: AsyncConnection, principal: Principal, *, round_id: uuid.UUID) -> list[dict]:

@@ -15,9 +15,7 @@ from services.evaluation.domain import (
     check_quorum,
     check_reassignable,
     check_successor,
-    deadline_day,
 )
-from shared.persian import tehran_day_end_utc
 from shared.refusals import Refusal
 
 
@@ -85,6 +83,3 @@ def test_a_quorum_close_waits_for_the_deadline_and_names_the_absent() -> None:
     assert code_of(lambda: check_quorum(deadline, deadline, plan, submitted, [], 3)) == "under_quorum"
     assert code_of(lambda: check_quorum(deadline, deadline, plan, submitted, [str(uid(102))], 2)) == "under_quorum"
 
-
-def test_a_deadline_reads_as_the_jalali_day_it_closes() -> None:
-    assert deadline_day(tehran_day_end_utc("1405/10/15")) == "۱۴۰۵/۱۰/۱۵"
