@@ -5,6 +5,7 @@ import asyncio
 import pytest
 
 from tests.support.browser import chromium
+from tests.support.external import external_user
 from tests.support.scratch_db import rolled_back
 from tests.support.servers import Servers, private_vhost, provide_servers
 from tests.support.system import System, drop_databases, start_system
@@ -42,6 +43,15 @@ def system(servers: Servers, amqp_url: str, tmp_path_factory: pytest.TempPathFac
     yield running
     running.stop()
     asyncio.run(drop_databases(servers, running.prefix))
+
+
+@pytest.fixture
+def external_url(servers: Servers, system: System) -> str:
+    """AMQP URL of a read-only external user: own `ext.*` queues, read on hami.public only."""
+    if not servers.local_broker:
+        pytest.fail("this test creates a RabbitMQ user with rabbitmqctl; use a local broker")
+    with external_user(system.amqp_url) as url:
+        yield url
 
 
 @pytest.fixture(scope="module")

@@ -1,60 +1,22 @@
-"""Ranking as it was before it was made fast (issue #15), verbatim but for this docstring: the reference the
-service's ranking must agree with. Not used by the service."""
-
+"""Ranking as it was before it was made fast (issue #15): its scoring, verbatim, is the reference the service's
+ranking must agree with; the data classes, the reasons and the explanation are the service's own. Not used by the
+service."""
 
 import math
 import statistics
 from collections import defaultdict
-from dataclasses import dataclass, field
-from datetime import datetime
 from uuid import UUID
 
-MIN_SHEETS_FOR_OWN_SCALE = 5
-DISAGREEMENT_POINTS = 20.0  # spread of raw totals (percentage points) that calls for discussion
-
-
-@dataclass(frozen=True)
-class Criterion:
-    """A weighted criterion and its score range."""
-
-    code: str
-    weight: float
-    min_score: int = 0
-    max_score: int = 10
-
-
-@dataclass(frozen=True)
-class Sheet:
-    """A submitted score sheet: one evaluator's scores for one work."""
-
-    work_id: UUID
-    evaluator_id: UUID
-    scores: dict[str, float]
-
-
-@dataclass(frozen=True)
-class Work:
-    """What the ranking needs to know about a work besides its sheets."""
-
-    work_id: UUID
-    received_at: datetime
-
-
-@dataclass
-class Placing:
-    """A work's place in the ranking, with everything needed to explain it."""
-
-    work_id: UUID
-    rank: int = 0
-    advanced: bool = False
-    sheets: int = 0
-    raw_total: float | None = None
-    normalised_total: float | None = None
-    raw_by_criterion: dict[str, float] = field(default_factory=dict)
-    normalised_by_criterion: dict[str, float] = field(default_factory=dict)
-    disagreement: float = 0.0
-    flagged: bool = False
-    reason: str = ""
+from services.evaluation.ranking import (  # noqa: F401 - Criterion, Sheet, Work and explanation are the reference's API
+    DISAGREEMENT_POINTS,
+    MIN_SHEETS_FOR_OWN_SCALE,
+    Criterion,
+    Placing,
+    Sheet,
+    Work,
+    _reason,
+    explanation,
+)
 
 
 def _percent(value: float, criterion: Criterion) -> float:
@@ -119,26 +81,3 @@ def rank(works: list[Work], sheets: list[Sheet], rubric: list[Criterion], quota:
         placing.advanced = placing.sheets > 0 and position <= quota
         placing.reason = _reason(placing, quota)
     return placings
-
-
-def _reason(placing: Placing, quota: int) -> str:
-    if placing.sheets == 0:
-        return "no submitted score sheets"
-    if placing.advanced:
-        return f"rank {placing.rank} is within the quota of {quota}"
-    return f"rank {placing.rank} is outside the quota of {quota}"
-
-
-def explanation(placing: Placing) -> dict:
-    """The placing as a JSON-ready explanation."""
-    return {
-        "rank": placing.rank, "advanced": placing.advanced, "reason": placing.reason, "sheets": placing.sheets,
-        "raw_total": _round(placing.raw_total), "normalised_total": _round(placing.normalised_total),
-        "raw_by_criterion": {k: _round(v) for k, v in placing.raw_by_criterion.items()},
-        "normalised_by_criterion": {k: _round(v) for k, v in placing.normalised_by_criterion.items()},
-        "disagreement": _round(placing.disagreement), "flagged_for_discussion": placing.flagged,
-    }
-
-
-def _round(value: float | None) -> float | None:
-    return None if value is None else round(value, 4)

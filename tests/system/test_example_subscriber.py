@@ -14,8 +14,6 @@ import aio_pika
 import pytest
 
 from shared.contracts.cloudevents import amqp_headers, envelope
-from tests.support.external import external_user
-from tests.support.servers import Servers
 from tests.support.submissions import ensure_open_call, submit, wait_for_neighbourhoods, work_body
 from tests.support.system import System
 from tests.support.waiting import wait_for
@@ -23,15 +21,6 @@ from tests.support.waiting import wait_for
 SCRIPT = Path(__file__).resolve().parents[2] / "docs" / "example_subscriber.py"
 DISTRICT = 12  # few other tests submit here, so its queue sees only this test's works
 KEY = f"submissions.work.received.d{DISTRICT:02d}"
-
-
-@pytest.fixture
-def external_url(servers: Servers, system: System) -> str:
-    """AMQP URL of a read-only external user: own `ext.*` queues, read on hami.public only."""
-    if not servers.local_broker:
-        pytest.fail("this test creates a RabbitMQ user with rabbitmqctl; use a local broker")
-    with external_user(system.amqp_url) as url:
-        yield url
 
 
 def start(tmp_path: Path, *options: str) -> tuple[subprocess.Popen, str, list[str]]:

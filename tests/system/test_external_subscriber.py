@@ -17,23 +17,12 @@ from shared.contracts.cloudevents import amqp_headers, envelope
 from shared.contracts.submissions import PublicWorkReceived, WorkReceived
 from shared.messaging.topology import INTERNAL_EXCHANGE, PUBLIC_EXCHANGE
 from tests.support.bus import publish_event
-from tests.support.external import external_user
-from tests.support.servers import Servers
 from tests.support.submissions import submit, wait_for_neighbourhoods, work_body
 from tests.support.system import System
 
 PERSONAL = ("name", "national_id", "mobile", "email", "tracking_code")
 RFC3339 = re.compile(r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})")
 URI_REFERENCE = re.compile(r"[A-Za-z0-9\-._~:/?#\[\]@!$&'()*+,;=%]+")
-
-
-@pytest.fixture
-def external_url(servers: Servers, system: System) -> str:
-    """AMQP URL of a read-only external user: own `ext.*` queues, read on hami.public only."""
-    if not servers.local_broker:
-        pytest.fail("this test creates a RabbitMQ user with rabbitmqctl; use a local broker")
-    with external_user(system.amqp_url) as url:
-        yield url
 
 
 async def _receive_public(external_url: str, amqp_url: str) -> list[aio_pika.IncomingMessage]:
