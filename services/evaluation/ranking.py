@@ -76,43 +76,42 @@ def _spread(values: list[float]) -> float:
     return math.sqrt(math.fsum((v - mean) ** 2 for v in values) / len(values))
 
 
-def _scales(sheets: list[Sheet], rubric: list[Criterion]) -> dict[tuple[UUID | None, str], tuple[float, float]]:
-    """(mean, population spread) per criterion: for the round (key None) and each qualifying evaluator."""
+Scale = tuple[float, float]  # (mean, population spread) of one criterion's scores
+
+
+def _scales(sheets: list[Sheet], rubric: list[Criterion]) -> tuple[list[Scale], dict[UUID, list[Scale]]]:
+    """Per criterion (in rubric order): the round's scale, and each qualifying evaluator's own."""
     by_evaluator: dict[UUID, list[Sheet]] = defaultdict(list)
     for sheet in sheets:
         by_evaluator[sheet.evaluator_id].append(sheet)
-    scales = {}
-    for criterion in rubric:
-        everything = [s.scores[criterion.code] for s in sheets]
-        scales[(None, criterion.code)] = (_mean(everything), _spread(everything))
-        for evaluator, own in by_evaluator.items():
-            if len(own) >= MIN_SHEETS_FOR_OWN_SCALE:
-                values = [s.scores[criterion.code] for s in own]
-                scales[(evaluator, criterion.code)] = (_mean(values), _spread(values))
-    return scales
+
+    def scale_of(group: list[Sheet]) -> list[Scale]:
+        columns = [[s.scores[c.code] for s in group] for c in rubric]
+        return [(_mean(values), _spread(values)) for values in columns]
+
+    own = {evaluator: scale_of(group) for evaluator, group in by_evaluator.items()
+           if len(group) >= MIN_SHEETS_FOR_OWN_SCALE}
+    return scale_of(sheets), own
 
 
-def _score_work(placing: Placing, own: list[Sheet], rubric: list[Criterion], scales: dict) -> None:
-    placing.sheets = len(own)
-    weights = [c.weight for c in rubric]
-    raw_totals: list[list[float]] = [[] for _ in own]  # each sheet's weighted terms, in percent of the range
-    for c, weight in zip(rubric, weights, strict=True):
-        values = [s.scores[c.code] for s in own]
-        placing.raw_by_criterion[c.code] = _mean(values)
-        zs = []
-        for sheet, value in zip(own, values, strict=True):
-            mean, spread = scales.get((sheet.evaluator_id, c.code)) or scales[(None, c.code)]
-            zs.append(0.0 if spread == 0 else (value - mean) / spread)
-        placing.normalised_by_criterion[c.code] = _mean(zs)
-        span = c.max_score - c.min_score
-        for terms, value in zip(raw_totals, values, strict=True):
-            terms.append(weight * (100.0 * (value - c.min_score) / span))
-    total_weight = math.fsum(weights)
-    totals = [math.fsum(terms) / total_weight for terms in raw_totals]
-    placing.raw_total = _mean(totals)
+def _score_work(placing: Placing, own: list[Sheet], rubric: list[Criterion], scales: list[list[Scale]]) -> None:
+    """A work's placing from its sheets, `scales` giving each sheet's scale per criterion."""
+    count = len(own)
+    placing.sheets = count
+    columns = [[s.scores[c.code] for s in own] for c in rubric]
+    for index, (c, values) in enumerate(zip(rubric, columns, strict=True)):
+        placing.raw_by_criterion[c.code] = math.fsum(values) / count
+        zs = [0.0 if scale[index][1] == 0 else (value - scale[index][0]) / scale[index][1]
+              for value, scale in zip(values, scales, strict=True)]
+        placing.normalised_by_criterion[c.code] = math.fsum(zs) / count
+    total_weight = math.fsum(c.weight for c in rubric)
+    # Each sheet's weighted total in percent of the range, as statistics would have summed it (fsum: exact).
+    totals = [math.fsum(c.weight * (100.0 * (values[j] - c.min_score) / (c.max_score - c.min_score))
+                        for c, values in zip(rubric, columns, strict=True)) / total_weight for j in range(count)]
+    placing.raw_total = math.fsum(totals) / count
     placing.normalised_total = math.fsum(
-        w * placing.normalised_by_criterion[c.code] for c, w in zip(rubric, weights, strict=True)) / total_weight
-    placing.disagreement = _spread(totals) if len(totals) > 1 else 0.0
+        c.weight * placing.normalised_by_criterion[c.code] for c in rubric) / total_weight
+    placing.disagreement = _spread(totals) if count > 1 else 0.0
     placing.flagged = placing.disagreement > DISAGREEMENT_POINTS
 
 
@@ -121,14 +120,15 @@ def rank(works: list[Work], sheets: list[Sheet], rubric: list[Criterion], quota:
     (every sum is math.fsum, exact before its one rounding)."""
     received = {w.work_id: w.received_at for w in works}
     sheets = [s for s in sheets if s.work_id in received]
-    scales = _scales(sheets, rubric) if sheets else {}
+    round_scale, own_scales = _scales(sheets, rubric) if sheets else ([], {})
     by_work: dict[UUID, list[Sheet]] = defaultdict(list)
     for sheet in sheets:
         by_work[sheet.work_id].append(sheet)
     placings = [Placing(work_id=w) for w in received]
     for placing in placings:
-        if by_work[placing.work_id]:
-            _score_work(placing, by_work[placing.work_id], rubric, scales)
+        if own := by_work[placing.work_id]:
+            scales = [own_scales.get(sheet.evaluator_id, round_scale) for sheet in own]
+            _score_work(placing, own, rubric, scales)
     # Totals are compared at 9 decimals so float noise never decides between equal scores.
     placings.sort(key=lambda p: (
         p.normalised_total is None, -round(p.normalised_total or 0.0, 9), -round(p.raw_total or 0.0, 9), -p.sheets,
