@@ -53,7 +53,7 @@ TABLE = HandlerTable(
         "the organisation chart, neighbourhoods and decisions' relay do not change who judges what",
         registry.BodyCreated, registry.BodyChanged, registry.BodyDeactivated, registry.NeighbourhoodCreated,
         registry.NeighbourhoodDeactivated, registry.NeighbourhoodReactivated, registry.DecisionRelayed,
-        registry.DecisionAcknowledged, registry.DecisionCommitteeAcknowledged,
+        registry.DecisionAcknowledged, registry.DecisionCommitteeAcknowledged, registry.DecisionCommitteeOverdue,
         registry.DecisionImplemented, registry.DecisionOverdue,
         registry.OrganisationRegistered, registry.OrganisationChanged, registry.ReportFiled,
     ) | ignoring("webhook health is the operators' concern",

@@ -54,6 +54,10 @@ class Handlers:
         """Remind the district's secretary; tell the central secretariat and the council."""
         await rules.decision_overdue(conn, self.recorder, event)
 
+    async def committee_overdue(self, conn: AsyncConnection, event: reg.DecisionCommitteeOverdue) -> None:
+        """Remind the committee's members; tell the festival secretary."""
+        await rules.committee_overdue(conn, self.recorder, event)
+
     async def report_filed(self, conn: AsyncConnection, event: reg.ReportFiled) -> None:
         """Send the report one level up."""
         await rules.report_filed(conn, self.recorder, event)
@@ -114,6 +118,7 @@ TABLE = HandlerTable(
         reg.MemberRemoved: Handlers.member_removed, reg.BodyCreated: Handlers.body_changed,
         reg.BodyChanged: Handlers.body_changed, reg.DecisionIssued: Handlers.decision_issued,
         reg.DecisionRelayed: Handlers.decision_relayed, reg.DecisionOverdue: Handlers.decision_overdue,
+        reg.DecisionCommitteeOverdue: Handlers.committee_overdue,
         reg.ReportFiled: Handlers.report_filed, sub.WorkReceived: Handlers.work_received,
         sub.WorkChanged: Handlers.work_changed, sub.WorkWithdrawn: Handlers.work_withdrawn,
         ev.RoundOpened: Handlers.round_opened, ev.RoundClosed: Handlers.round_closed,

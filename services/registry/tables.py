@@ -166,6 +166,7 @@ decision_committees = Table(
     Column("acknowledged_by", Text),
     Column("ack_note", Text),
     Column("acknowledged_at", DateTime(timezone=True)),
+    Column("overdue_at", DateTime(timezone=True)),
     PrimaryKeyConstraint("decision_id", "committee"),
 )
 

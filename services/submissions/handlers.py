@@ -92,7 +92,7 @@ async def on_results_published(conn: AsyncConnection, event: evaluation.ResultsP
 IGNORED = ignoring(
     "submissions keeps works and calls; who sits where, decisions' relay and reports are registry's",
     registry.BodyCreated, registry.BodyChanged, registry.BodyDeactivated, registry.DecisionRelayed,
-    registry.DecisionAcknowledged, registry.DecisionCommitteeAcknowledged,
+    registry.DecisionAcknowledged, registry.DecisionCommitteeAcknowledged, registry.DecisionCommitteeOverdue,
     registry.DecisionImplemented, registry.DecisionOverdue,
     registry.PersonRegistered, registry.MemberAppointed, registry.MemberRemoved, registry.ReportFiled,
 ) | ignoring(

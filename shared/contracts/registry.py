@@ -129,6 +129,15 @@ class DecisionCommitteeAcknowledged(_Decision):
     note: str = ""
 
 
+class DecisionCommitteeOverdue(_Decision):
+    """A committee the decision addresses has not acknowledged it by its deadline."""
+
+    action: ClassVar[str] = "committee_overdue"
+
+    committee: str
+    ack_deadline: datetime
+
+
 class DecisionImplemented(_Decision):
     """A district secretariat reports a decision carried out."""
 
@@ -272,7 +281,7 @@ EVENTS: tuple[type[Event], ...] = (
     BodyCreated, BodyChanged, BodyDeactivated,
     NeighbourhoodCreated, NeighbourhoodDeactivated, NeighbourhoodReactivated,
     DecisionIssued, DecisionRelayed, DecisionAcknowledged, DecisionCommitteeAcknowledged, DecisionImplemented,
-    DecisionOverdue,
+    DecisionOverdue, DecisionCommitteeOverdue,
     PersonRegistered, MemberAppointed, MemberRemoved, OrganisationRegistered, OrganisationChanged, ReportFiled,
     LedgerCheckpointed,
 )

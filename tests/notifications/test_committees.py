@@ -27,12 +27,13 @@ def district_member(stack: NotifyStack, body: str, email: str) -> dict[str, str]
     return bearer(system.token(username, "notify-staff-password"))
 
 
-def issue(stack: NotifyStack, headers: dict, issuing_body: str, committees: list[str]) -> str:
-    """A directive to district 6 and these committees, acknowledged within a week; returns its id."""
+def issue(stack: NotifyStack, headers: dict, issuing_body: str, committees: list[str],
+          within: timedelta = timedelta(days=7)) -> str:
+    """A directive to district 6 and these committees, to acknowledge within a week (or `within`); its id."""
     response = httpx.post(f"{stack.system.url('registry')}/decisions", headers=headers, timeout=10, json={
         "title": f"برنامهٔ بازدید از آثار {uuid.uuid4().hex[:4]}", "text": "کمیته‌ها برنامهٔ بازدید را تنظیم کنند.",
         "issuing_body": issuing_body, "kind": "directive", "districts": [6], "committees": committees,
-        "ack_deadline_at": (datetime.now(UTC) + timedelta(days=7)).isoformat()})
+        "ack_deadline_at": (datetime.now(UTC) + within).isoformat()})
     assert response.status_code == 201, response.text
     return response.json()["id"]
 
@@ -47,11 +48,15 @@ def people(notify_stack: NotifyStack) -> dict:
     """The council's chair, a district 6 executive committee member and a welfare committee member (with mail)."""
     mail = {"district": f"exec6-{uuid.uuid4().hex[:6]}@example.org",
             "welfare": f"welfare-{uuid.uuid4().hex[:6]}@example.org"}
-    return {"chair": account(notify_stack, "policy-council", "chair", name="رئیس شورا")[0],
-            "district": district_member(notify_stack, "district-06-executive", mail["district"]),
-            "welfare": account(notify_stack, "committee-welfare", "member", name="عضو کمیتهٔ رفاه",
-                               email=mail["welfare"])[0],
-            "secretary": bearer(notify_stack.system.token()), "mail": mail}
+    found = {"chair": account(notify_stack, "policy-council", "chair", name="رئیس شورا")[0],
+             "district": district_member(notify_stack, "district-06-executive", mail["district"]),
+             "welfare": account(notify_stack, "committee-welfare", "member", name="عضو کمیتهٔ رفاه",
+                                email=mail["welfare"])[0],
+             "secretary": bearer(notify_stack.system.token()), "mail": mail}
+    for member in ("district", "welfare"):  # notifications knows them (their appointment reached their inbox)
+        wait_until(lambda m=member: [i for i in inbox(notify_stack, found[m])
+                                     if i["event_type"] == "registry.member.appointed"], what=f"{member} appointed")
+    return found
 
 
 def title_of(stack: NotifyStack, decision_id: str) -> str:
@@ -91,3 +96,20 @@ def test_the_festival_secretary_hears_of_the_councils_decisions_not_of_a_committ
     title = title_of(notify_stack, own)
     wait_until(lambda: decision_items(notify_stack, people["district"], title), what="the committee's directive")
     assert decision_items(notify_stack, people["secretary"], title) == []
+
+
+def test_a_committee_past_its_deadline_is_reminded_and_the_festival_secretary_sees_it(
+        notify_stack: NotifyStack, people: dict) -> None:
+    decision_id = issue(notify_stack, people["chair"], "policy-council", ["committee-welfare"],
+                        within=timedelta(seconds=4))
+    title = title_of(notify_stack, decision_id)
+
+    def overdue(who: str) -> list[dict]:
+        return [i for i in inbox(notify_stack, people[who]) if i["event_type"] == "registry.decision.committee_overdue"
+                and title in i["title"]]
+
+    [reminder] = wait_until(lambda: overdue("welfare"), timeout=60, what="the committee's reminder")
+    assert "مهلت اعلام وصول گذشت" in reminder["title"] and "کمیته" in reminder["body"]
+    [seen] = wait_until(lambda: overdue("secretary"), timeout=30, what="the festival secretary's inbox")
+    assert "تأخیر" in seen["title"]
+    assert overdue("district") == []  # another committee's member hears nothing of it

@@ -219,3 +219,20 @@ def test_a_decisions_deadline_reads_as_its_jalali_day_next_to_the_iso_value(syst
     assert read.json()["ack_deadline_jalali"] == "1406-01-15" and read.json()["issued_at_jalali"].startswith("14")
     [row] = read.json()["per_district"]
     assert row["relayed_at_jalali"].startswith("14") and row["acknowledged_at_jalali"] is None
+
+
+def test_a_committee_that_does_not_acknowledge_in_time_turns_overdue_once(system: System, council: dict) -> None:
+    member = system.account_token("ozv.jury.late", "jury", "juror", "داور")
+    decision_id = post(system, "/decisions", council["chair"], decision(
+        kind="directive", parameters=None, all_districts=False, districts=[5], committees=["jury"])).json()["id"]
+    admin = bearer(system.token())
+
+    row = wait_for(lambda: (r := httpx.get(f"{system.url('registry')}/decisions/{decision_id}", headers=admin)
+                            .json()["per_committee"][0])["overdue_at"] and r, timeout=30)
+    assert row["committee"] == "jury" and row["acknowledged_at"] is None and row["overdue_at_jalali"]
+    thread = asyncio.run(system.fetchval(
+        "registry", "SELECT string_agg(payload->>'committee', ' ') FROM outbox WHERE "
+        "event_type = 'registry.decision.committee_overdue' AND correlation_id = $1", decision_id))
+    assert thread == "jury"  # once, with the decision's correlation id
+    late = post(system, f"/decisions/{decision_id}/committees/jury/acknowledge", member)
+    assert late.status_code == 200  # late, but still on record

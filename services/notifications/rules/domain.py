@@ -79,6 +79,10 @@ DEFAULT_RULES: tuple[Rule, ...] = (
     # The council oversees the districts: it sees each overdue one in its inbox (no mail per district and decision).
     Rule("decision_overdue_council", "registry.decision.overdue", Audience.COUNCIL, (INBOX,), True,
          "The policy council sees in its inbox which district is overdue."),
+    Rule("decision_overdue_committee", "registry.decision.committee_overdue", Audience.ADDRESSED_COMMITTEES,
+         (EMAIL, INBOX), True, "A committee's members are reminded of a decision it has not acknowledged."),
+    Rule("decision_overdue_committee_secretary", "registry.decision.committee_overdue", Audience.FESTIVAL_SECRETARY,
+         (INBOX,), True, "The festival secretary sees in the inbox which committee is overdue."),
     Rule("report_filed", "registry.report.filed", Audience.CENTRAL_SECRETARIAT, (EMAIL, INBOX), True,
          "A district's report reaches the central secretariat.", scope="district"),
     Rule("report_filed_city", "registry.report.filed", Audience.COMMITTEES, (EMAIL, INBOX), True,

@@ -97,6 +97,19 @@ async def decision_overdue(conn: AsyncConnection, recorder: Recorder, event: reg
                 {"decision": await _decision(conn, event)})
 
 
+async def committee_overdue(conn: AsyncConnection, recorder: Recorder, event: reg.DecisionCommitteeOverdue) -> None:
+    """The overdue committee's members are reminded; the festival secretary sees it in the inbox."""
+    found = await proj.decision(conn, decision_id=event.decision_id)
+    if found is None:
+        wait_for_projection(f"decision {event.decision_id}")
+        found = {"title": "مصوبهٔ جدید"}
+    name = await proj.body_name(conn, code=event.committee) or event.committee
+    await _tell(conn, recorder, event, {
+        Audience.ADDRESSED_COMMITTEES: await proj.members_of(conn, body_codes=[event.committee]),
+        Audience.FESTIVAL_SECRETARY: await _staff(conn, Audience.FESTIVAL_SECRETARY)},
+        {"decision": {"title": found["title"], "committee": name, "ack_deadline": event.ack_deadline}})
+
+
 async def report_filed(conn: AsyncConnection, recorder: Recorder, event: reg.ReportFiled) -> None:
     """A district's report goes to the central secretariat; the city's report to the committees and the council."""
     audiences = {Audience.CENTRAL_SECRETARIAT: await _staff(conn, Audience.CENTRAL_SECRETARIAT),

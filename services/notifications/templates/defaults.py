@@ -73,6 +73,17 @@ _add("report_filed_council",
      text="{{ name }} گرامی،\n\nگزارش تجمیعی دبیرخانه مرکزی از عملکرد مناطق برای دورهٔ "
           "{{ report.period_start | jalali }} تا {{ report.period_end | jalali }} برای شورای سیاست‌گذاری ثبت شد."
           "\n\nگزارش در سامانه در دسترس است.", inbox=True)
+_add("decision_overdue_committee",
+     subject="مهلت اعلام وصول گذشت: {{ decision.title }}",
+     text="{{ name }} گرامی،\n\nمهلت اعلام وصول مصوبهٔ «{{ decision.title }}» در "
+          "{{ decision.ack_deadline | jalali_dt }} به پایان رسید و {{ decision.committee }} هنوز وصول آن را اعلام "
+          "نکرده است.\n\nیکی از اعضای کمیته وصول آن را از طرف کمیته در سامانه اعلام کند.", inbox=True)
+DEFAULTS[("decision_overdue_committee_secretary", INBOX)] = {
+    "subject": "تأخیر {{ decision.committee }} در اعلام وصول: {{ decision.title }}",
+    "text": "{{ decision.committee }} تا {{ decision.ack_deadline | jalali_dt }} وصول مصوبهٔ «{{ decision.title }}» را "
+            "اعلام نکرده است.",
+    "html": "",
+}
 DEFAULTS[("decision_overdue_council", INBOX)] = {
     "subject": "تأخیر {{ decision.district | district }} در اعلام وصول: {{ decision.title }}",
     "text": "{{ decision.district | district }} تا {{ decision.ack_deadline | jalali_dt }} وصول مصوبهٔ "
@@ -144,6 +155,8 @@ SAMPLES: dict[str, dict] = {
     "work_received": {"work": _WORK},
     "decision_relayed": {"decision": _DECISION},
     "decision_to_committees": {"decision": _ISSUED},
+    "decision_overdue_committee": {"decision": {**_DECISION, "committee": "کمیتهٔ اجرایی منطقه ۷"}},
+    "decision_overdue_committee_secretary": {"decision": {**_DECISION, "committee": "کمیتهٔ اجرایی منطقه ۷"}},
     "decision_council_festival_secretary": {"decision": _ISSUED},
     "decision_overdue_district": {"decision": _DECISION},
     "decision_overdue_central": {"decision": _DECISION},

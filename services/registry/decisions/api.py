@@ -137,6 +137,7 @@ class CommitteeStatus(JalaliModel):
     acknowledged_by: str | None
     ack_note: str | None
     acknowledged_at: datetime | None
+    overdue_at: datetime | None
 
 
 class Summary(BaseModel):

@@ -91,6 +91,16 @@ async def claim_overdue(conn: AsyncConnection, *, now: datetime) -> list[dict]:
     return [dict(r) for r in rows.mappings()]
 
 
+async def claim_committees_overdue(conn: AsyncConnection, *, now: datetime) -> list[dict]:
+    """Mark committees' acknowledgements past their deadline overdue and return them (once each, as districts')."""
+    dc = decision_committees
+    rows = await conn.execute(
+        update(dc).where(dc.c.decision_id == decisions.c.id, decisions.c.requires_acknowledgement,
+                         dc.c.acknowledged_at.is_(None), dc.c.overdue_at.is_(None), decisions.c.ack_deadline < now)
+        .values(overdue_at=now).returning(dc.c.decision_id, dc.c.committee, decisions.c.ack_deadline))
+    return [dict(r) for r in rows.mappings()]
+
+
 async def list_decisions(conn: AsyncConnection, *, district: int | None, limit: int, offset: int,
                          committee: str | None = None) -> list[dict]:
     """Decisions newest first (only those addressed to the district, or the committee, when one is given)."""

@@ -37,6 +37,7 @@ from shared.contracts.decisions import DecisionAction
 from shared.contracts.registry import (
     DecisionAcknowledged,
     DecisionCommitteeAcknowledged,
+    DecisionCommitteeOverdue,
     DecisionImplemented,
     DecisionIssued,
     DecisionOverdue,
@@ -149,16 +150,23 @@ async def _take_step(conn: AsyncConnection, *, decision_id: uuid.UUID, district:
 
 
 async def flag_overdue(conn: AsyncConnection) -> int:
-    """Mark and announce acknowledgements past their deadline (decisions that ask for one); returns how many were
-    found. Each event keeps its decision's correlation id, so a decision's whole thread is one ledger query."""
-    rows = await db.claim_overdue(conn, now=datetime.now(UTC))
+    """Mark and announce acknowledgements past their deadline (districts' and committees', of decisions that ask for
+    one); returns how many were found. Each event keeps its decision's correlation id, so a decision's whole thread
+    is one ledger query."""
+    now = datetime.now(UTC)
+    rows = await db.claim_overdue(conn, now=now)
     for r in rows:
         await add_events(conn, outbox, [DecisionOverdue(decision_id=r["decision_id"], district=r["district"],
                                                         ack_deadline=r["ack_deadline"])],
                          correlation_id=str(r["decision_id"]))
-    if rows:
-        log.info("decisions.overdue", count=len(rows))
-    return len(rows)
+    committees = await db.claim_committees_overdue(conn, now=now)
+    for r in committees:
+        await add_events(conn, outbox, [DecisionCommitteeOverdue(
+            decision_id=r["decision_id"], committee=r["committee"], ack_deadline=r["ack_deadline"])],
+            correlation_id=str(r["decision_id"]))
+    if rows or committees:
+        log.info("decisions.overdue", districts=len(rows), committees=len(committees))
+    return len(rows) + len(committees)
 
 
 async def decisions(conn: AsyncConnection, principal: Principal, *, district: int | None, limit: int,

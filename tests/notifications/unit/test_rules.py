@@ -20,7 +20,7 @@ EVERY_FLOW = {
     "submissions.work.received", "registry.decision.relayed", "registry.decision.overdue", "registry.report.filed",
     "evaluation.round.opened", "evaluation.assignment.made", "evaluation.work.advanced",
     "evaluation.work.not_advanced", "evaluation.results.published", "registry.member.appointed",
-    "evaluation.awards.proposed", "registry.decision.issued",
+    "evaluation.awards.proposed", "registry.decision.issued", "registry.decision.committee_overdue",
 }
 CITIZEN = Contact(name="مریم کاظمی", mobile="09123456789", email="maryam@example.org", citizen=True)
 STAFF_MEMBER = Contact(name="کارشناس", person_id=uuid.uuid4(), email="staff@example.org")
