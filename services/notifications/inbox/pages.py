@@ -25,7 +25,10 @@ DESK_ITEMS = 3
 KINDS = {
     "registry.decision.relayed": "مصوبهٔ ابلاغ‌شده",
     "registry.decision.overdue": "یادآوری مهلت مصوبه",
+    "registry.decision.issued": "مصوبهٔ تازه",
+    "registry.decision.committee_overdue": "یادآوری مهلت مصوبه",
     "registry.report.filed": "گزارش عملکرد",
+    "evaluation.awards.proposed": "پیشنهاد جوایز",
     "registry.member.appointed": "انتصاب",
     "evaluation.round.opened": "آغاز دور ارزیابی",
     "evaluation.assignment.made": "اثر برای ارزیابی",
