@@ -3,14 +3,16 @@ committee and a specialised committee reaches every member of both by inbox and 
 their committee at registry, and the festival secretary hears of what the council decides (not of others'
 directives)."""
 
+import asyncio
 import uuid
 from datetime import UTC, datetime, timedelta
 
 import httpx
 import pytest
 
+from shared.contracts.registry import DecisionCommitteeOverdue, DecisionIssued
 from tests.support import notify_stack as stacks
-from tests.support.notify_helpers import account, inbox, wait_until
+from tests.support.notify_helpers import account, inbox, publish, rows_for, wait_until
 from tests.support.notify_stack import NotifyStack
 from tests.support.system import bearer
 
@@ -113,3 +115,26 @@ def test_a_committee_past_its_deadline_is_reminded_and_the_festival_secretary_se
     [seen] = wait_until(lambda: overdue("secretary"), timeout=30, what="the festival secretary's inbox")
     assert "تأخیر" in seen["title"]
     assert overdue("district") == []  # another committee's member hears nothing of it
+
+
+def test_a_committee_decision_and_its_overdue_reminder_delivered_twice_tell_each_member_once(
+        notify_stack: NotifyStack, people: dict) -> None:
+    deadline = datetime.now(UTC) - timedelta(minutes=1)
+    issued = DecisionIssued(decision_id=uuid.uuid4(), title=f"تمرین تکرار {uuid.uuid4().hex[:4]}", text="متن",
+                            issuing_body="policy-council", kind="directive", all_districts=False, districts=[6],
+                            committees=["committee-welfare"], ack_deadline=deadline, issuer_kind="policy_council",
+                            issuer_role="chair")
+    overdue = DecisionCommitteeOverdue(decision_id=issued.decision_id, committee="committee-welfare",
+                                       ack_deadline=deadline)
+    for event in (issued, issued, overdue, overdue):  # each delivered twice, as a redelivery would
+        publish(notify_stack, event)
+
+    for event in (issued, overdue):
+        wait_until(lambda e=event: [i for i in inbox(notify_stack, people["welfare"])
+                                    if i["event_id"] == str(e.event_id)], what=f"{event.event_type()} in the inbox")
+    asyncio.run(asyncio.sleep(1))  # give a second copy every chance to arrive
+    mine = [i["event_id"] for i in inbox(notify_stack, people["welfare"])]
+    assert mine.count(str(issued.event_id)) == 1 and mine.count(str(overdue.event_id)) == 1
+    for event in (issued, overdue):
+        rows = rows_for(notify_stack, event_id=str(event.event_id), recipient=people["mail"]["welfare"])
+        assert len(rows) == 1, rows  # one mail each in the delivery ledger

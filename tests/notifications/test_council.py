@@ -11,23 +11,10 @@ from services.notifications.rules.domain import Audience, rules_for
 from shared.contracts.evaluation import Award, AwardsProposed
 from shared.contracts.registry import DecisionIssued, DecisionOverdue, ReportFiled
 from tests.support import notify_stack as stacks
-from tests.support.bus import publish_event
-from tests.support.notify_helpers import account, central, inbox, rows_for, wait_until
+from tests.support.notify_helpers import account, central, inbox, items, publish, rows_for, wait_until
 from tests.support.notify_stack import NotifyStack
-from tests.support.system import run
 
 notify_stack = stacks.notify_stack
-
-
-def publish(stack: NotifyStack, event) -> None:
-    """Publish a contract as its owner would."""
-    run(publish_event(stack.system.amqp_url, event))
-
-
-def items(stack: NotifyStack, headers: dict, event_type: str) -> list[dict]:
-    """Wait for inbox items of an event type."""
-    return wait_until(lambda: [i for i in inbox(stack, headers) if i["event_type"] == event_type],
-                      what=f"{event_type} in the inbox")
 
 
 @pytest.fixture(scope="module")

@@ -7,24 +7,20 @@ from datetime import UTC, date, datetime, timedelta
 from shared.contracts.evaluation import Award, ResultsPublished, RoundOpened, WorkAssigned
 from shared.contracts.registry import ReportFiled
 from tests.support import notify_stack as stacks
-from tests.support.bus import publish_event
-from tests.support.notify_helpers import account, inbox, rows_for, sms_to, submit, wait_status, wait_until
+from tests.support.notify_helpers import (
+    account,
+    items,
+    publish,
+    rows_for,
+    sms_to,
+    submit,
+    wait_status,
+    wait_until,
+)
 from tests.support.notify_stack import NotifyStack
 from tests.support.submissions import mobile
-from tests.support.system import run
 
 notify_stack = stacks.notify_stack
-
-
-def publish(stack: NotifyStack, event) -> None:
-    """Publish a contract as its owner would."""
-    run(publish_event(stack.system.amqp_url, event))
-
-
-def items(stack: NotifyStack, headers: dict, event_type: str) -> list[dict]:
-    """Wait for inbox items of an event type."""
-    return wait_until(lambda: [i for i in inbox(stack, headers) if i["event_type"] == event_type],
-                      what=f"{event_type} in the inbox")
 
 
 def test_reports_rounds_assignments_results_and_appointments_reach_the_right_people(

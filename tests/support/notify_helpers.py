@@ -97,6 +97,17 @@ def account(stack: NotifyStack, body: str, role: str, *, name: str, email: str |
     return bearer(stack.system.token(username, "notify-staff-password")), response.json()["person_id"]
 
 
+def publish(stack: NotifyStack, event) -> None:
+    """Publish a contract as its owner would."""
+    run(publish_event(stack.system.amqp_url, event))
+
+
+def items(stack: NotifyStack, headers: dict, event_type: str) -> list[dict]:
+    """Wait for inbox items of an event type."""
+    return wait_until(lambda: [i for i in inbox(stack, headers) if i["event_type"] == event_type],
+                      what=f"{event_type} in the inbox")
+
+
 def inbox(stack: NotifyStack, headers: dict, **params) -> list[dict]:
     """The caller's own inbox."""
     response = httpx.get(f"{stack.url}/inbox", headers=headers, params=params, timeout=10)
