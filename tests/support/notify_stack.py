@@ -144,7 +144,7 @@ def notify_stack_fixture(request: pytest.FixtureRequest, servers: Servers,
     try:
         sms = start_double("sms", "--key", SMS_KEY, "--reject", "+98" + REJECTED_MOBILE[1:], log_dir=log_dir)
         resources.callback(sms.stop)
-        hooks = start_double("webhook", "--secret", WEBHOOK_SECRET, log_dir=log_dir)
+        hooks = start_double("webhook", f"--secret={WEBHOOK_SECRET}", log_dir=log_dir)
         resources.callback(hooks.stop)
         stack = _start(servers, amqp_url, log_dir, smtp, sms, hooks)
     except Exception:

@@ -88,8 +88,9 @@ class System:
         for process in self.processes.values():
             process.start()
         try:
+            # Alone, four services are ready in seconds; on a loaded 2-core machine importing them takes minutes.
             for process in self.processes.values():
-                process.wait_ready(timeout=90)
+                process.wait_ready(timeout=300)
         except Exception:
             self.stop()
             raise
