@@ -15,6 +15,8 @@ from tests.support.servers import Servers
 ADMIN_USERNAME = "secretary"
 ADMIN_PASSWORD = "test-secretary-password"
 STAFF_PASSWORD = "district-staff-password"
+# Signing in hashes with argon2, slow on purpose: on a loaded 2-core machine httpx's default 5 s ran out.
+SIGN_IN_TIMEOUT = 60.0
 
 
 def free_port() -> int:
@@ -49,7 +51,7 @@ class System:
 
     def token(self, username: str = ADMIN_USERNAME, password: str = ADMIN_PASSWORD) -> str:
         """Sign in at registry; returns the bearer token."""
-        response = httpx.post(f"{self.url('registry')}/auth/token",
+        response = httpx.post(f"{self.url('registry')}/auth/token", timeout=SIGN_IN_TIMEOUT,
                               json={"username": username, "password": password})
         response.raise_for_status()
         return response.json()["access_token"]
@@ -57,7 +59,7 @@ class System:
     def account_token(self, username: str, body: str, role: str, name: str = "کارمند جشنواره") -> str:
         """Create (once) an account appointed to a body with a role, by the festival secretary; sign it in."""
         response = httpx.post(
-            f"{self.url('registry')}/accounts", headers=bearer(self.token()),
+            f"{self.url('registry')}/accounts", headers=bearer(self.token()), timeout=SIGN_IN_TIMEOUT,
             json={"username": username, "password": STAFF_PASSWORD, "name": name,
                   "memberships": [{"body": body, "role": role}]},
         )
