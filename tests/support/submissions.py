@@ -111,8 +111,9 @@ def snapshot(system: System) -> dict[str, int]:
     return {table: count(system, f"SELECT count(*) FROM {table}") for table in tables}
 
 
-def wait_for_neighbourhoods(system: System, timeout: float = 30.0) -> None:
-    """Wait until submissions has projected every neighbourhood from registry's events."""
+def wait_for_neighbourhoods(system: System, timeout: float = 120.0) -> None:
+    """Wait until submissions has projected every neighbourhood from registry's events (349 of them: on a loaded
+    2-core machine that took over 30 s after the system started)."""
     deadline = time.monotonic() + timeout
     while count(system, "SELECT count(*) FROM neighbourhoods WHERE active") < 349:
         assert time.monotonic() < deadline, "submissions never learnt every neighbourhood"

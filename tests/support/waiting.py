@@ -5,7 +5,7 @@ import time
 import pytest
 
 
-def wait_for(predicate, timeout: float = 30.0, interval: float = 0.2):
+def wait_for(predicate, timeout: float = 60.0, interval: float = 0.2):
     """Poll until the predicate returns something truthy; fail with a message after the timeout."""
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
