@@ -38,6 +38,9 @@ class ServiceSettings(BaseSettings):
     # Nobody by default (uvicorn alone would trust 127.0.0.1): the client's address drives the sign-in throttle and
     # the tracking lookup's rate limit, so anyone able to set it could spread their tries over made-up addresses.
     trusted_proxies: str = ""
+    # The key of the short codes on certificates and letters (shared/web/documents.py): evaluation prints them,
+    # the registry checks them, so both need the same one (a secret file hami_document_key in production).
+    document_key: SecretStr = SecretStr("hami-development-document-key")
     # Passwords put into the URLs above, so they can come from secret files (hami_database_password, ...).
     database_password: SecretStr | None = None
     migration_database_password: SecretStr | None = None

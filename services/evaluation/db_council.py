@@ -137,3 +137,15 @@ async def jury_results(conn: AsyncConnection, *, edition: str) -> dict[tuple[str
                               .where(rounds.c.edition == edition, rounds.c.tier == 2, rounds.c.state == CLOSED)
                               .order_by(rounds.c.closed_at))  # a later close of the same category wins
     return {(r["category"], str(r["work_id"])): dict(r) for r in rows.mappings()}
+
+
+async def published_award_of(conn: AsyncConnection, *, work_id: str) -> dict | None:
+    """The published award of a work (its category's row, with the award itself), or None."""
+    row = (await conn.execute(select(awards.c.edition, awards.c.category, awards.c.awards, awards.c.published_at)
+                              .where(awards.c.published_at.is_not(None),
+                                     awards.c.awards.contains([{"work_id": work_id}]))
+                              .order_by(awards.c.published_at.desc()).limit(1))).mappings().first()
+    if row is None:
+        return None
+    award = next(a for a in row["awards"] if a["work_id"] == work_id)
+    return {"edition": row["edition"], "category": row["category"], "published_at": row["published_at"], **award}

@@ -2,7 +2,7 @@
 
 from fastapi import FastAPI
 
-from services.evaluation import db, pages
+from services.evaluation import certificates, db, exports, pages
 from services.evaluation.api import ROUTERS
 from services.evaluation.handlers import TABLE, Handlers
 from services.evaluation.settings import EvaluationSettings
@@ -17,7 +17,9 @@ def create_app(settings: EvaluationSettings | None = None) -> FastAPI:
     parts = ServiceParts.create("evaluation", settings, outbox=db.outbox)
     site = Pages("evaluation", pages.TEMPLATES, settings.site_urls, secure_cookies=settings.env == "production")
     app = assemble(
-        parts, title="Hami evaluation", routers=[*ROUTERS, pages.build_router(site)],
+        parts, title="Hami evaluation", routers=[*ROUTERS, pages.build_router(site),
+                              certificates.build_router(site, settings.document_key.get_secret_value()),
+                              exports.build_router(site)],
         consumer=EventConsumer("evaluation", parts.engine, db.inbox, TABLE.bind(Handlers(settings))),
         description="داوری مرحله‌ای، رتبه‌بندی و جوایز — tiered evaluation, ranking and awards.",
     )

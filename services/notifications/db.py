@@ -150,6 +150,8 @@ inbox_items = Table(
     Column("body", Text, nullable=False),
     Column("created_at", DateTime(timezone=True), nullable=False, server_default=func.now()),
     Column("read_at", DateTime(timezone=True)),
+    Column("link_service", Text),  # the page the item concerns (inbox/links.py), when it has one
+    Column("link_path", Text),
     Index("inbox_items_person", "person_id", "created_at"),
     Index("inbox_items_unread", "person_id", postgresql_where=text("read_at IS NULL")),
 )

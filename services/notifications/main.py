@@ -5,6 +5,7 @@ import logging
 from fastapi import FastAPI
 
 from services.notifications import db
+from services.notifications.admin import pages as admin
 from services.notifications.consumer import NotificationsConsumer
 from services.notifications.delivery.api import router as deliveries
 from services.notifications.delivery.dispatcher import Dispatcher
@@ -42,7 +43,8 @@ def create_app(settings: NotificationsSettings | None = None) -> FastAPI:
                                      public_handlers=TABLE.bind_public(handlers), fan_out=fan_out)
     app = assemble(
         parts, title="Hami notifications", consumer=consumer,
-        routers=[deliveries, rules, templates, webhooks, inbox, opt_outs, inbox_pages.build_router(pages)],
+        routers=[deliveries, rules, templates, webhooks, inbox, opt_outs, inbox_pages.build_router(pages),
+                 admin.build_router(admin.admin_pages(settings))],
         periodic=[(settings.dispatch_interval, dispatcher.dispatch)], prepare=lambda: links.load(parts.engine),
         description="پیام‌های فارسی با ایمیل، پیامک، وب‌هوک و صندوق پیام کارکنان، با دفتر ارسال و تلاش دوباره — "
                     "Persian messages by email, SMS, signed webhooks and a staff inbox, with a retrying ledger.",

@@ -4,6 +4,7 @@ use case over decisions and reports; other services serve their own desk cards).
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from services.registry.decisions import usecases as decisions
+from services.registry.decisions.staff_desk import governance_links
 from services.registry.permissions import PERMISSIONS, SEE_DISTRICT_OFFICES, Capability
 from services.registry.reports import usecases as reports
 from shared.principal import Principal
@@ -38,4 +39,13 @@ async def desk(conn: AsyncConnection, principal: Principal) -> dict:
         overview = {"behind": behind[:OVERVIEW_ROWS], "more": max(0, len(behind) - OVERVIEW_ROWS),
                     "totals": {key: sum(r["decisions"][key] for r in rows)
                                for key in ("addressed", "acknowledged", "pending", "overdue")}}
-    return {"districts": districts, "overview": overview}
+    return {"districts": districts, "overview": overview, "organisation": organisation_card(principal),
+            "governance": governance_links(principal)}
+
+
+def organisation_card(principal: Principal) -> dict | None:
+    """The organisation's pages (the tree, people, accounts) for those who read people's records; reloading the
+    structure for whoever may."""
+    if not PERMISSIONS.may(principal, Capability.READ_PEOPLE):
+        return None
+    return {"reloads": PERMISSIONS.may(principal, Capability.RELOAD_STRUCTURE)}

@@ -68,8 +68,8 @@ def field_errors(error: ValidationError) -> dict[str, str]:
     for item in error.errors():
         field = ".".join(str(part) for part in item["loc"]) or "form"
         kind = item["type"]
-        if kind == "string_too_short" and not str(item.get("input", "")).strip():
-            kind = "missing"  # an empty box is a missing answer, not a short one
+        if kind in ("string_too_short", "string_pattern_mismatch") and not str(item.get("input", "")).strip():
+            kind = "missing"  # an empty box is a missing answer, not a short or malformed one
         message = FIELD_PROBLEMS.get(kind, GENERAL_PROBLEM)
         if kind == "string_too_long" and "max_length" in item.get("ctx", {}):
             limit = f"{item['ctx']['max_length']:,}".replace(",", "٬")  # the Persian thousands separator

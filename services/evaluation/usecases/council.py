@@ -23,6 +23,7 @@ from shared.contracts.evaluation import Award, ResultsPublished, SelectionsRecei
 from shared.contracts.registry import DecisionIssued
 from shared.messaging.outbox import add_events
 from shared.principal import Principal
+from shared.refusals import not_found
 
 log = structlog.get_logger("evaluation.council")
 
@@ -115,6 +116,15 @@ def _scored(result: dict | None) -> dict:
 async def published_results(conn: AsyncConnection, *, edition: str) -> list[dict]:
     """Published results of an edition, by category (public: nothing personal)."""
     return await db_council.published_awards(conn, edition=edition)
+
+
+async def published_award(conn: AsyncConnection, *, work_id: uuid.UUID) -> dict:
+    """A work's published award (edition, category, place, district, title, when published): public, as the results
+    are; a work without one (not awarded, or its results not yet published) is not found."""
+    award = await db_council.published_award_of(conn, work_id=str(work_id))
+    if award is None:
+        raise not_found("جایزهٔ این اثر", "This work's award")
+    return award
 
 
 async def published_editions(conn: AsyncConnection) -> list[str]:

@@ -3,7 +3,7 @@
 import uuid
 from datetime import datetime, timedelta
 
-from sqlalchemy import func, or_, select, update
+from sqlalchemy import Select, func, or_, select, update
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncConnection
 
@@ -89,17 +89,31 @@ async def requeue(conn: AsyncConnection, *, delivery_id: uuid.UUID | None = None
     return result.rowcount
 
 
-async def list_deliveries(conn: AsyncConnection, *, limit: int, offset: int, **filters) -> list[dict]:
-    """Ledger rows, newest first, filtered by any of event_id, status, channel, event_type, rule, recipient."""
-    query = select(deliveries).order_by(deliveries.c.created_at.desc(), deliveries.c.id).limit(limit).offset(offset)
+def _filtered(query: Select, filters: dict) -> Select:
+    """The query kept to rows matching every filter given (since and until: created at or after, before)."""
     for name, value in filters.items():
         if value is None:
             continue
         if name == "since":
             query = query.where(deliveries.c.created_at >= value)
+        elif name == "until":
+            query = query.where(deliveries.c.created_at < value)
         else:
             query = query.where(deliveries.c[name] == value)
-    return [dict(r) for r in (await conn.execute(query)).mappings()]
+    return query
+
+
+async def list_deliveries(conn: AsyncConnection, *, limit: int, offset: int, **filters) -> list[dict]:
+    """Ledger rows, newest first, filtered by any of event_id, status, channel, event_type, rule, recipient, since,
+    until."""
+    query = select(deliveries).order_by(deliveries.c.created_at.desc(), deliveries.c.id).limit(limit).offset(offset)
+    return [dict(r) for r in (await conn.execute(_filtered(query, filters))).mappings()]
+
+
+async def status_counts(conn: AsyncConnection, **filters) -> dict[str, int]:
+    """How many rows of each status match the filters."""
+    query = _filtered(select(deliveries.c.status, func.count()).group_by(deliveries.c.status), filters)
+    return {status: count for status, count in await conn.execute(query)}
 
 
 async def get_delivery(conn: AsyncConnection, *, delivery_id: uuid.UUID) -> dict | None:

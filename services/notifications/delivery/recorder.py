@@ -24,6 +24,7 @@ from services.notifications.delivery.domain import (
     sms_send_time,
 )
 from services.notifications.inbox import db as inbox_db
+from services.notifications.inbox.links import item_link
 from services.notifications.metrics import NotificationMetrics
 from services.notifications.optouts import db as optouts
 from services.notifications.optouts.links import OptOutLinks
@@ -77,7 +78,8 @@ class Recorder:
                 row |= {"status": SUPPRESSED, "last_error": "recipient opted out of non-essential messages"}
             elif channel == INBOX:
                 row |= {"status": SENT, "sent_at": func.now()}
-                inbox[address] = (item.contact.person_id, rendered)
+                link = item_link(event, item.rule.name, dict(item.contact.extra)) or (None, None)
+                inbox[address] = (item.contact.person_id, rendered, link)
             elif channel == SMS and self.quiet.contains(now):
                 row["next_attempt_at"] = sms_send_time(
                     now, self.quiet, spread_seconds=self.settings.quiet_release_spread_seconds)
@@ -87,10 +89,11 @@ class Recorder:
             if self.metrics is not None:
                 self.metrics.recorded.labels(channel, status).inc()
             if channel == INBOX and status == SENT:
-                person_id, rendered = inbox[address]
+                person_id, rendered, (link_service, link_path) = inbox[address]
                 await inbox_db.add_inbox_item(conn, values={
                     "delivery_id": delivery_id, "person_id": person_id, "event_id": event.event_id,
-                    "event_type": event.event_type(), "title": rendered.subject, "body": rendered.text})
+                    "event_type": event.event_type(), "title": rendered.subject, "body": rendered.text,
+                    "link_service": link_service, "link_path": link_path})
         log.info("notification.recorded", rows=len(written), planned=len(planned))
         return len(written)
 

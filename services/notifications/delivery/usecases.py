@@ -19,13 +19,23 @@ def _unknown() -> Refusal:
 async def list_deliveries(conn: AsyncConnection, principal: Principal, *, limit: int, offset: int,
                           event_id: uuid.UUID | None = None, status: str | None = None, channel: str | None = None,
                           event_type: str | None = None, rule: str | None = None, recipient: str | None = None,
-                          since: datetime | None = None) -> list[dict]:
+                          since: datetime | None = None, until: datetime | None = None) -> list[dict]:
     """The ledger, newest first, filtered by event, status, channel, event type, rule, recipient or age."""
     PERMISSIONS.require(principal, Capability.READ_LEDGER)
     return await ledger.list_deliveries(
         conn, limit=limit, offset=offset, event_id=event_id, status=choice(status, STATUSES, "status"),
         channel=choice(channel, CHANNELS, "channel"), event_type=event_type, rule=rule, recipient=recipient,
-        since=since)
+        since=since, until=until)
+
+
+async def delivery_counts(conn: AsyncConnection, principal: Principal, *, channel: str | None = None,
+                          event_type: str | None = None, recipient: str | None = None,
+                          since: datetime | None = None, until: datetime | None = None) -> dict[str, int]:
+    """How many rows of each status (every status, zero when none) match the filters other than status."""
+    PERMISSIONS.require(principal, Capability.READ_LEDGER)
+    counts = await ledger.status_counts(conn, channel=choice(channel, CHANNELS, "channel"), event_type=event_type,
+                                        recipient=recipient, since=since, until=until)
+    return {status: counts.get(status, 0) for status in STATUSES}
 
 
 async def delivery_summary(conn: AsyncConnection, principal: Principal) -> list[dict]:

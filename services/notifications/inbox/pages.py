@@ -33,12 +33,20 @@ KINDS = {
     "evaluation.round.opened": "آغاز دور ارزیابی",
     "evaluation.assignment.made": "اثر برای ارزیابی",
 }
-# The page an item concerns, by its event: (service, path, link text). Items carry no link of their own (nor the
-# decision's id), so a decision's item leads to the district's decisions, where it waits to be acknowledged.
+# The page an item concerns, by its event: (service, path, link text), for items that carry no link of their own
+# (a relayed decision waits to be acknowledged among the district's decisions).
 LINKS = {
     "registry.decision.relayed": ("registry", "/district/decisions", "دیدن مصوبه‌های منطقه"),
     "registry.decision.overdue": ("registry", "/district/decisions", "دیدن مصوبه‌های منطقه"),
     "registry.member.appointed": ("registry", "/desk", "رفتن به میز کار"),
+}
+
+# The words of the link an item carries itself (inbox/links.py, kept since revision 0005), by its event.
+OWN_LINK_TEXTS = {
+    "registry.decision.issued": "دیدن مصوبه",
+    "registry.decision.committee_overdue": "دیدن مصوبه و اعلام وصول",
+    "registry.decision.overdue": "دیدن وضعیت مصوبه",
+    "evaluation.awards.proposed": "دیدن پیشنهادهای هیئت داوران",
 }
 
 
@@ -55,6 +63,9 @@ def page_number(raw: str | None) -> int:
 def view(item: dict) -> dict:
     """An inbox item as the page shows it: what happened, its paragraphs and the page it concerns."""
     service, path, text = LINKS.get(item["event_type"], (None, None, None))
+    if item.get("link_service") and item.get("link_path"):
+        service, path = item["link_service"], item["link_path"]
+        text = OWN_LINK_TEXTS.get(item["event_type"], "دیدن صفحهٔ مربوط")
     paragraphs = [p.strip() for p in item["body"].split("\n\n") if p.strip()]
     return {**item, "kind": KINDS.get(item["event_type"], "پیام"), "paragraphs": paragraphs,
             "link": (service, path, text) if service else None}

@@ -1,9 +1,12 @@
 """The rules at work: for each event that tells someone, keep what it teaches, find its audience in the
 projections, and record every message in the ledger (delivery/recorder.py) in the consumer's transaction."""
 
+from dataclasses import replace
+
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from services.notifications.delivery.recorder import Recorder
+from services.notifications.inbox.links import COMMITTEE_CODE
 from services.notifications.projections import db as proj
 from services.notifications.projections.usecases import (
     keep_decision,
@@ -68,7 +71,7 @@ async def decision_issued(conn: AsyncConnection, recorder: Recorder, event: reg.
     every decision the policy council issues."""
     await keep_decision(conn, decision_id=event.decision_id, title=event.title, text=event.text)
     by_council = event.issuer_kind == BodyKind.POLICY_COUNCIL
-    audiences = {Audience.ADDRESSED_COMMITTEES: await proj.members_of(conn, body_codes=event.committees),
+    audiences = {Audience.ADDRESSED_COMMITTEES: await _committee_members(conn, event.committees),
                  Audience.FESTIVAL_SECRETARY: await _staff(conn, Audience.FESTIVAL_SECRETARY) if by_council else []}
     names = {code: await proj.body_name(conn, code=code) or code for code in [event.issuing_body, *event.committees]}
     await _tell(conn, recorder, event, audiences, {"decision": {
@@ -76,6 +79,17 @@ async def decision_issued(conn: AsyncConnection, recorder: Recorder, event: reg.
         "committees": [names[code] for code in event.committees], "districts": event.districts,
         "all_districts": event.all_districts, "ack_deadline": event.ack_deadline,
         "requires_acknowledgement": event.requires_acknowledgement}})
+
+
+async def _committee_members(conn: AsyncConnection, codes: list[str]) -> list[Contact]:
+    """The members of the committees, each once, with the code of their (first) committee: their inbox item links
+    to that committee's page of the decision (inbox/links.py)."""
+    members: dict[object, Contact] = {}
+    for code in codes:
+        for contact in await proj.members_of(conn, body_codes=[code]):
+            key = contact.person_id or contact.mobile
+            members.setdefault(key, replace(contact, extra=(*contact.extra, (COMMITTEE_CODE, code))))
+    return list(members.values())
 
 
 async def decision_relayed(conn: AsyncConnection, recorder: Recorder, event: reg.DecisionRelayed) -> None:

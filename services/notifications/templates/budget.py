@@ -51,7 +51,8 @@ class DraftRenderer:
         if outcome == "ok":
             return value
         if outcome == "refused":
-            raise refused(TemplateRefused(value))
+            reason, part = value
+            raise refused(TemplateRefused(reason, part))
         raise too_costly(self.seconds)
 
     def _run(self, rule: str, channel: str, parts: dict[str, str]) -> tuple[str, object]:
@@ -85,11 +86,11 @@ def _render_in_child(answer: Connection, rule: str, channel: str, parts: dict[st
     except TemplateTooCostly as error:
         outcome = ("costly", str(error))
     except TemplateRefused as error:
-        outcome = ("refused", str(error))
+        outcome = ("refused", (str(error), error.part))
     except MemoryError:
         outcome = ("costly", "out of memory")
     except Exception as error:  # check() names a template's mistakes itself; this is a last word, not a crash
-        outcome = ("refused", f"{type(error).__name__}: {error}"[:300])
+        outcome = ("refused", (f"{type(error).__name__}: {error}"[:300], None))
     answer.send(outcome)
     answer.close()
 

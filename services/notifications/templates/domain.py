@@ -5,6 +5,7 @@ stops past MAX_OUTPUT characters and refuses `*` and `**` that would build somet
 time and memory are bounded by templates/budget.py, which runs `check` in a child process.
 """
 
+import re
 from dataclasses import dataclass
 from datetime import date, datetime
 from functools import lru_cache
@@ -45,7 +46,12 @@ EMAIL_LAYOUT = """<!DOCTYPE html>
 
 
 class TemplateRefused(ValueError):
-    """A template that does not render against its rule's sample event, with the reason."""
+    """A template that does not render against its rule's sample event, with the reason and, when one part is at
+    fault, which (subject, text or html): a page shows the refusal at that field."""
+
+    def __init__(self, reason: str, part: str | None = None) -> None:
+        super().__init__(reason)
+        self.part = part
 
 
 class TemplateTooCostly(TemplateRefused):
@@ -60,10 +66,26 @@ def too_costly(seconds: float) -> Refusal:
                    {"max_seconds": seconds, "max_characters": MAX_OUTPUT})
 
 
+_UNDEFINED = re.compile(r"UndefinedError: '(?:[^']*' has no attribute '|)([^']{1,80})'")
+
+
 def refused(error: TemplateRefused) -> Refusal:
-    """The refusal staff see (nothing saved), with the reason the template cannot be used."""
-    return Refusal(Kind.INVALID, "template_refused", "قالب قابل استفاده نیست؛ با رویداد نمونه ساخته نشد.",
-                   "The template does not render against the sample event.", {"reason": str(error)})
+    """The refusal staff see (nothing saved), with the reason the template cannot be used and the part at fault."""
+    details: dict = {"reason": str(error)}
+    if error.part:
+        details["part"] = error.part
+    return Refusal(Kind.INVALID, "template_refused", _persian_reason(str(error)),
+                   "The template does not render against the sample event.", details)
+
+
+def _persian_reason(reason: str) -> str:
+    """The reason in plain Persian where it is a usual mistake (a name the event does not have, broken syntax)."""
+    if match := _UNDEFINED.search(reason):
+        return f"قالب نام «{match.group(1)}» را به کار برده که رویداد آن را ندارد؛ فقط نام‌های نمونهٔ رویداد را " \
+               "به کار ببرید."
+    if reason.startswith("TemplateSyntaxError"):
+        return "نوشتار قالب درست نیست (مثلاً آکولادی باز مانده است)."
+    return "قالب قابل استفاده نیست؛ با رویداد نمونه ساخته نشد."
 
 
 def known(rule: str, channel: str) -> None:
@@ -186,26 +208,38 @@ def check(rule: str, channel: str, parts: dict[str, str]) -> Rendered:
     if (rule, channel) not in DEFAULTS:
         raise TemplateRefused(f"rule {rule!r} sends nothing on {channel!r}")
     if not parts.get("text", "").strip():
-        raise TemplateRefused("the text is empty")
-    if any(len(value or "") > MAX_SOURCE for value in parts.values()):
-        raise TemplateRefused(f"a part is longer than {MAX_SOURCE} characters")
+        raise TemplateRefused("the text is empty", "text")
+    if too_long := [name for name, value in parts.items() if len(value or "") > MAX_SOURCE]:
+        raise TemplateRefused(f"a part is longer than {MAX_SOURCE} characters", too_long[0])
     if channel in (EMAIL, INBOX) and not (parts.get("subject") or "").strip():
-        raise TemplateRefused("email and inbox messages need a subject")
+        raise TemplateRefused("email and inbox messages need a subject", "subject")
+    context = {**sample_context(rule), "unsubscribe_url": "https://example.org/u"}
     try:
-        rendered = render(parts, channel, {**sample_context(rule), "unsubscribe_url": "https://example.org/u"})
+        rendered = render(parts, channel, context)
     except TemplateTooCostly:
         raise
     except TemplateError as error:
-        raise TemplateRefused(f"{type(error).__name__}: {error}") from None
+        raise TemplateRefused(f"{type(error).__name__}: {error}", _failing_part(parts, context)) from None
     except (OverflowError, MemoryError, RecursionError) as error:  # range() past the sandbox's limit, and the like
         raise TemplateTooCostly(f"{type(error).__name__}: {error}"[:300]) from None
     except Exception as error:  # the template's own mistakes outside Jinja's: 1 / 0, a filter given a wrong type
-        raise TemplateRefused(f"{type(error).__name__}: {error}"[:300]) from None
+        raise TemplateRefused(f"{type(error).__name__}: {error}"[:300], _failing_part(parts, context)) from None
     if channel == SMS and sms_parts(rendered.text) > MAX_SMS_PARTS:
-        raise TemplateRefused(f"the SMS takes {sms_parts(rendered.text)} parts; at most {MAX_SMS_PARTS} are allowed")
+        raise TemplateRefused(f"the SMS takes {sms_parts(rendered.text)} parts; at most {MAX_SMS_PARTS} are allowed",
+                              "text")
     if len(rendered.subject) > MAX_SUBJECT:
-        raise TemplateRefused(f"the subject is longer than {MAX_SUBJECT} characters")
+        raise TemplateRefused(f"the subject is longer than {MAX_SUBJECT} characters", "subject")
     return rendered
+
+
+def _failing_part(parts: dict[str, str], context: dict) -> str | None:
+    """Which part (subject, text, html) fails to render on its own: where a page shows the refusal."""
+    for name in ("subject", "text", "html"):
+        try:
+            render_source(parts.get(name) or "", context, html=name == "html")
+        except Exception:  # noqa: BLE001 - any failure names the part; check() has already chosen the reason
+            return name
+    return None
 
 
 def checked(rule: str, channel: str, parts: dict[str, str]) -> Rendered:

@@ -6,7 +6,8 @@ from sqlalchemy import func, select, update
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncConnection
 
-from services.notifications.db import webhooks
+from services.notifications.db import deliveries, webhooks
+from services.notifications.delivery.domain import DEAD, FAILED, SENT
 from services.notifications.webhooks.domain import ACTIVE, DISABLED, FAILING
 
 WEBHOOK_PUBLIC = [c for c in webhooks.c if c.name != "secret"]
@@ -75,3 +76,12 @@ async def set_webhook_status(conn: AsyncConnection, *, webhook_id: uuid.UUID, st
 async def count_failing(conn: AsyncConnection) -> int:
     """How many endpoints are marked failing."""
     return (await conn.execute(select(func.count()).where(webhooks.c.status == FAILING))).scalar_one()
+
+
+async def delivery_moments(conn: AsyncConnection) -> dict[uuid.UUID, dict]:
+    """Per endpoint: when a delivery last went through, and when one last failed (from the ledger)."""
+    success = func.max(deliveries.c.sent_at).filter(deliveries.c.status == SENT)
+    failure = func.max(deliveries.c.updated_at).filter(deliveries.c.status.in_((FAILED, DEAD)))
+    query = (select(deliveries.c.webhook_id, success.label("last_success_at"), failure.label("last_failure_at"))
+             .where(deliveries.c.webhook_id.is_not(None)).group_by(deliveries.c.webhook_id))
+    return {row["webhook_id"]: dict(row) for row in (await conn.execute(query)).mappings()}

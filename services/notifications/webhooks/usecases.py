@@ -46,6 +46,16 @@ async def list_webhooks(conn: AsyncConnection, principal: Principal) -> list[dic
     return await hooks.list_webhooks(conn)
 
 
+async def webhook_health(conn: AsyncConnection, principal: Principal) -> list[dict]:
+    """Every endpoint with its health: its status and failure streak, and when a delivery to it last went through
+    and last failed (None when never)."""
+    PERMISSIONS.require(principal, Capability.READ_WEBHOOKS)
+    moments = await hooks.delivery_moments(conn)
+    return [{"last_success_at": None, "last_failure_at": None, **row,
+             **{k: v for k, v in moments.get(row["id"], {}).items() if k != "webhook_id"}}
+            for row in await hooks.list_webhooks(conn)]
+
+
 async def get_webhook(conn: AsyncConnection, principal: Principal, webhook_id: uuid.UUID) -> dict:
     """One endpoint, with why it is failing if it is."""
     PERMISSIONS.require(principal, Capability.READ_WEBHOOKS)

@@ -152,3 +152,25 @@ async def overdue_by_district(conn: AsyncConnection) -> dict[int, list[dict]]:
         found.setdefault(row[0], []).append({"decision_id": str(row[1]), "title": row[2],
                                              "ack_deadline": row[3].isoformat()})
     return found
+
+
+async def district_rows_of(conn: AsyncConnection, *, decision_ids: list[uuid.UUID]) -> dict[uuid.UUID, list[dict]]:
+    """Per decision, its districts' rows (one query for a page of decisions)."""
+    dd = decision_districts
+    found: dict[uuid.UUID, list[dict]] = {decision_id: [] for decision_id in decision_ids}
+    if decision_ids:
+        rows = await conn.execute(select(dd).where(dd.c.decision_id.in_(decision_ids)).order_by(dd.c.district))
+        for row in rows.mappings():
+            found[row["decision_id"]].append(dict(row))
+    return found
+
+
+async def committee_rows_of(conn: AsyncConnection, *, decision_ids: list[uuid.UUID]) -> dict[uuid.UUID, list[dict]]:
+    """Per decision, its addressed committees' rows (one query for a page of decisions)."""
+    dc = decision_committees
+    found: dict[uuid.UUID, list[dict]] = {decision_id: [] for decision_id in decision_ids}
+    if decision_ids:
+        rows = await conn.execute(select(dc).where(dc.c.decision_id.in_(decision_ids)).order_by(dc.c.committee))
+        for row in rows.mappings():
+            found[row["decision_id"]].append(dict(row))
+    return found

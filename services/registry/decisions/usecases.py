@@ -30,7 +30,7 @@ from services.registry.permissions import (
     not_committee_member,
     not_district_staff,
 )
-from services.registry.structure.db import active_body_codes, load_body
+from services.registry.structure.db import active_body_codes, list_bodies, load_body
 from services.registry.structure.usecases import active_body
 from services.registry.tables import outbox
 from shared.contracts.decisions import DecisionAction
@@ -45,7 +45,7 @@ from shared.contracts.registry import (
 )
 from shared.messaging.outbox import add_events
 from shared.persian import normalize_text
-from shared.principal import Principal
+from shared.principal import FESTIVAL_COMMITTEE_KINDS, Principal
 from shared.refusals import Refusal, forbidden, not_found
 
 log = structlog.get_logger("decisions")
@@ -225,3 +225,107 @@ async def district_decision(conn: AsyncConnection, principal: Principal, decisio
     may_take_step = step is not None and PERMISSIONS.may(principal, STEP_CAPABILITIES[step], district=district)
     return {**found, "row": row, "next_step": step, "overdue": is_overdue(row), "may_take_step": may_take_step,
             "issuer_name": issuer.name_fa if issuer else found["issuing_body"]}
+
+
+# A district's (or a committee's) copy of a decision at a glance, as the council's and the secretariat's pages show
+# it: not yet relayed, waiting for acknowledgement, overdue, only informed, acknowledged, implemented.
+GLANCE_STATES = ("not_relayed", "pending", "overdue", "informed", "acknowledged", "implemented")
+
+
+def district_state(row: dict, acknowledgement_required: bool) -> str:
+    """Where a district stands on a decision, in one word of GLANCE_STATES."""
+    if is_overdue(row):
+        return "overdue"
+    if row["status"] == "issued":
+        return "not_relayed"
+    if row["status"] == "relayed":
+        return "pending" if acknowledgement_required else "informed"
+    return row["status"]
+
+
+def committee_state(row: dict, acknowledgement_required: bool) -> str:
+    """Where an addressed committee stands on a decision: acknowledged, overdue, pending or only informed."""
+    if row["acknowledged_at"] is not None:
+        return "acknowledged"
+    if row["overdue_at"] is not None:
+        return "overdue"
+    return "pending" if acknowledgement_required else "informed"
+
+
+def _counted(states: list[str]) -> dict[str, int]:
+    return {state: states.count(state) for state in GLANCE_STATES}
+
+
+def _with_states(found: dict, districts: list[dict], committees: list[dict]) -> dict:
+    """A decision with each district's and committee's state, their counts, and the districts still to relay to."""
+    required = found["requires_acknowledgement"]
+    districts = [{**row, "state": district_state(row, required)} for row in districts]
+    committees = [{**row, "state": committee_state(row, required)} for row in committees]
+    return {**found, "per_district": districts, "per_committee": committees,
+            "states": _counted([r["state"] for r in districts]),
+            "committee_states": _counted([r["state"] for r in committees]),
+            "to_relay": [r["district"] for r in districts if r["status"] == "issued"]}
+
+
+async def decisions_at_a_glance(conn: AsyncConnection, principal: Principal, *, limit: int = 50) -> list[dict]:
+    """The newest decisions, each with its districts' and committees' states counted (those who read every
+    decision: the council, the committees, city-wide staff)."""
+    PERMISSIONS.require(principal, Capability.READ_ALL_DECISIONS)
+    found = await db.list_decisions(conn, district=None, limit=limit, offset=0)
+    ids = [row["id"] for row in found]
+    districts = await db.district_rows_of(conn, decision_ids=ids)
+    committees = await db.committee_rows_of(conn, decision_ids=ids)
+    return [_with_states(row, districts[row["id"]], committees[row["id"]]) for row in found]
+
+
+async def decision_at_a_glance(conn: AsyncConnection, principal: Principal, decision_id: uuid.UUID) -> dict:
+    """A decision as `decision` gives it, with each district's and committee's state and the issuer's name."""
+    found = await decision(conn, principal, decision_id)
+    issuer = await load_body(conn, code=found["issuing_body"])
+    return {**_with_states(found, found["per_district"], found["per_committee"]),
+            "issuer_name": issuer.name_fa if issuer else found["issuing_body"]}
+
+
+async def committee_decisions(conn: AsyncConnection, principal: Principal, committee: str, *,
+                              limit: int = 200) -> list[dict]:
+    """The decisions addressed to a committee, newest first, each with the committee's own row and state and
+    whether this person may acknowledge it for the committee (its members; readers of every decision see them)."""
+    if not (PERMISSIONS.may(principal, Capability.READ_ALL_DECISIONS) or may_acknowledge_for(principal, committee)):
+        raise not_committee_member()
+    found = await db.list_decisions(conn, district=None, committee=committee, limit=limit, offset=0)
+    rows = await db.committee_rows_of(conn, decision_ids=[row["id"] for row in found])
+    return [_for_committee(row, next(r for r in rows[row["id"]] if r["committee"] == committee), principal)
+            for row in found]
+
+
+def _for_committee(found: dict, row: dict, principal: Principal) -> dict:
+    state = committee_state(row, found["requires_acknowledgement"])
+    return {**found, "row": row, "state": state,
+            "may_acknowledge": state in ("pending", "overdue") and may_acknowledge_for(principal, row["committee"])}
+
+
+async def committee_decision(conn: AsyncConnection, principal: Principal, decision_id: uuid.UUID,
+                             committee: str) -> dict:
+    """A decision as an addressed committee sees it: its text, the committee's row and state, and whether this
+    person may acknowledge it for the committee; hidden (not found) when not addressed to that committee."""
+    found = await decision_at_a_glance(conn, principal, decision_id)
+    row = next((r for r in found["per_committee"] if r["committee"] == committee), None)
+    if row is None:
+        raise _no_decision()
+    return _for_committee(found, row, principal)
+
+
+async def issuing_bodies(conn: AsyncConnection, principal: Principal) -> list[dict]:
+    """The bodies the person may issue decisions for (code, Persian name), in the order of their memberships;
+    refused when there are none."""
+    codes = list(dict.fromkeys(m.body for m in principal.memberships if issuing_role(principal, m.body)))
+    if not codes:
+        raise forbidden()
+    bodies = [await load_body(conn, code=code) for code in codes]
+    return [{"code": body.code, "name": body.name_fa, "kind": body.kind} for body in bodies if body and body.active]
+
+
+async def addressable_committees(conn: AsyncConnection) -> list[dict]:
+    """The festival's committees a decision may be addressed to (code, Persian name)."""
+    return [{"code": body["code"], "name": body["name_fa"]} for body in await list_bodies(conn, district=None)
+            if body["kind"] in FESTIVAL_COMMITTEE_KINDS]

@@ -144,3 +144,20 @@ async def replace_private_pem(conn: AsyncConnection, *, kid: str, private_pem: s
 async def retire_signing_keys(conn: AsyncConnection) -> None:
     """Retire the active key(s); they stay in the JWKS until their last token expires."""
     await conn.execute(update(signing_keys).where(signing_keys.c.retired_at.is_(None)).values(retired_at=func.now()))
+
+
+async def list_accounts(conn: AsyncConnection, *, name: str | None, limit: int) -> tuple[list[dict], int]:
+    """Accounts (active or not) whose person's name or username contains `name`, newest first, at most `limit`, with
+    the person's name and the organisation they speak for; and how many match in all."""
+    query = (select(accounts.c.id, accounts.c.username, accounts.c.active, accounts.c.created_at,
+                    accounts.c.person_id, accounts.c.organisation_code, people.c.name,
+                    organisations.c.name_fa.label("organisation_name"))
+             .join(people, people.c.id == accounts.c.person_id)
+             .outerjoin(organisations, organisations.c.code == accounts.c.organisation_code))
+    if name:
+        pattern = "%" + name.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+        query = query.where(or_(people.c.name.ilike(pattern, escape="\\"),
+                                accounts.c.username.ilike(pattern, escape="\\")))
+    total = (await conn.execute(select(func.count()).select_from(query.subquery()))).scalar_one()
+    rows = await conn.execute(query.order_by(accounts.c.created_at.desc(), accounts.c.username).limit(limit))
+    return [dict(r) for r in rows.mappings()], total

@@ -43,6 +43,7 @@ from services.registry.structure.db import load_bodies
 from services.registry.tables import outbox
 from shared.contracts.registry import AccessRevoked
 from shared.messaging.outbox import add_events
+from shared.persian import normalize_text
 from shared.principal import Principal
 from shared.refusals import not_authenticated, not_found
 from shared.revocation import person_of
@@ -253,3 +254,13 @@ async def change_own_password(engine: AsyncEngine, principal: Principal, *, curr
             return await _token(conn, {**account, "token_version": version}, issuer=issuer,
                                 token_minutes=token_minutes, key_encryption_key=key_encryption_key)
     raise too_many_attempts(until, datetime.now(UTC)) if until else wrong_current_password()
+
+
+async def account_list(conn: AsyncConnection, principal: Principal, *, name: str | None = None,
+                       limit: int = 100) -> dict:
+    """Accounts with their person's current appointments, found by a part of the name or username (city-wide
+    staff, who read people's records); at most `limit` and how many match."""
+    PERMISSIONS.require(principal, Capability.READ_PEOPLE)
+    rows, total = await db.list_accounts(conn, name=normalize_text(name) if name else None, limit=limit)
+    held_by = await people_db.appointments_of(conn, person_ids=[r["person_id"] for r in rows], active_only=True)
+    return {"accounts": [{**r, "appointments": held_by.get(r["person_id"], [])} for r in rows], "total": total}

@@ -105,3 +105,18 @@ async def last_checkpoint(conn: AsyncConnection) -> dict | None:
     """The newest checkpoint."""
     row = (await conn.execute(select(ledger_checkpoints).order_by(ledger_checkpoints.c.seq.desc()).limit(1)))
     return dict(found) if (found := row.mappings().first()) else None
+
+
+async def of_type(conn: AsyncConnection, *, event_type: str) -> list[dict]:
+    """Every row of an event type (seq, event id, payload, when recorded), in seq order."""
+    statement = (select(ledger.c.seq, ledger.c.event_id, ledger.c.payload, ledger.c.recorded_at)
+                 .where(ledger.c.event_type == event_type).order_by(ledger.c.seq))
+    return [dict(r) for r in (await conn.execute(statement)).mappings()]
+
+
+async def first_with(conn: AsyncConnection, *, event_type: str, field: str, value: str) -> dict | None:
+    """The first row of an event type whose payload field holds the value (seq, payload, when recorded)."""
+    statement = (select(ledger.c.seq, ledger.c.payload, ledger.c.recorded_at)
+                 .where(ledger.c.event_type == event_type, ledger.c.payload[field].astext == value)
+                 .order_by(ledger.c.seq).limit(1))
+    return dict(found) if (found := (await conn.execute(statement)).mappings().first()) else None

@@ -1,6 +1,7 @@
 """Ledger use cases: keep every event, sign its head now and then (checkpoints other systems keep as witnesses),
 let city-wide staff query and verify it, and feed public events out."""
 
+import uuid
 from collections.abc import Iterable
 from datetime import UTC, datetime
 
@@ -19,13 +20,23 @@ from services.registry.ledger.domain import (
     statement,
     verify,
 )
+from services.registry.people import db as people_db
 from services.registry.permissions import PERMISSIONS, Capability
 from services.registry.tables import outbox
-from shared.contracts.registry import LedgerCheckpointed
+from shared.contracts.evaluation import ResultsPublished
+from shared.contracts.registry import LedgerCheckpointed, MemberAppointed, MemberRemoved
 from shared.messaging.inbox import Envelope
 from shared.messaging.outbox import add_events
 from shared.messaging.topology import PUBLIC_EXCHANGE
 from shared.principal import Principal
+from shared.web.documents import (
+    APPOINTMENT,
+    AWARD,
+    appointment_subject,
+    award_subject,
+    document_code,
+    same_code,
+)
 
 VERIFY_BATCH = 2_000
 
@@ -104,3 +115,30 @@ async def checkpoints(conn: AsyncConnection) -> list[dict]:
 async def public_events(conn: AsyncConnection, *, after_seq: int, limit: int) -> dict:
     """Public events from a position, for external systems catching up."""
     return public_page(await db.query(conn, exchange=PUBLIC_EXCHANGE, after_seq=after_seq, limit=limit), after_seq)
+
+
+async def certified_by(conn: AsyncConnection, *, document_key: str, code: str) -> dict | None:
+    """What a document's short code certifies, as the festival ledger recorded it: an award the council published
+    (ResultsPublished) or an appointment (MemberAppointed, with its end when a MemberRemoved followed); None when
+    the ledger holds nothing the code was made for. Public: the verification page asks it without a sign-in."""
+    if code.startswith(AWARD):
+        for row in await db.of_type(conn, event_type=ResultsPublished.event_type()):
+            payload = row["payload"]
+            for award in payload.get("awards", []):
+                subject = award_subject(payload["edition"], payload["category"], award["work_id"], award["place"])
+                if same_code(document_code(document_key, AWARD, subject), code):
+                    return {"kind": "award", "seq": row["seq"], "recorded_at": row["recorded_at"],
+                            "edition": payload["edition"], "category": payload["category"], **award}
+    elif code.startswith(APPOINTMENT):
+        for row in await db.of_type(conn, event_type=MemberAppointed.event_type()):
+            payload = row["payload"]
+            if same_code(document_code(document_key, APPOINTMENT, appointment_subject(payload["appointment_id"])),
+                         code):
+                ended = await db.first_with(conn, event_type=MemberRemoved.event_type(), field="appointment_id",
+                                            value=payload["appointment_id"])
+                held = await people_db.appointment(conn, appointment_id=uuid.UUID(payload["appointment_id"]))
+                return {"kind": "appointment", "seq": row["seq"], "recorded_at": row["recorded_at"], **payload,
+                        "person_name": held["person_name"] if held else None,
+                        "body_name": held["body_name"] if held else payload["body_code"],
+                        "ended_at": ended["recorded_at"] if ended else None}
+    return None

@@ -19,6 +19,7 @@ from services.registry.structure.domain import Body
 from services.registry.tables import outbox
 from shared.contracts.registry import MemberAppointed, MemberRemoved, PersonRegistered
 from shared.messaging.outbox import add_events
+from shared.persian import normalize_text
 from shared.principal import Principal
 from shared.refusals import forbidden, not_found
 
@@ -129,3 +130,32 @@ async def hand_over(conn: AsyncConnection, principal: Principal, *, body_code: s
         await _unseat(conn, body=body, appointment_id=holder["appointment_id"], by=principal.subject)
     appointment_id = kept or await seat(conn, person_id=person_id, body=body, role=role, by=principal.subject)
     return {"appointment_id": appointment_id, "replaced": [m["person_id"] for m in others]}
+
+
+async def directory(conn: AsyncConnection, principal: Principal, *, name: str | None = None,
+                    body_code: str | None = None, role: str | None = None, district: int | None = None,
+                    limit: int = 100) -> dict:
+    """People and their current appointments, filtered by body, role, district and a part of the name (city-wide
+    staff, who read people's records); at most `limit` of them and how many match."""
+    PERMISSIONS.require(principal, Capability.READ_PEOPLE)
+    rows, total = await db.directory(conn, name=normalize_text(name) if name else None, body_code=body_code,
+                                     role=role, district=district, limit=limit)
+    return {"people": rows, "total": total}
+
+
+async def record(conn: AsyncConnection, principal: Principal, person_id: uuid.UUID) -> dict:
+    """A person's contact details, every appointment they held or hold (with the body's name) and their account,
+    for those who may read the person (usecases.person)."""
+    found = await person(conn, principal, person_id)
+    history = (await db.appointments_of(conn, person_ids=[person_id], active_only=False)).get(person_id, [])
+    return {**found, "appointments": history, "account": await db.account_of(conn, person_id=person_id)}
+
+
+async def appointment_letter(conn: AsyncConnection, principal: Principal, appointment_id: uuid.UUID) -> dict:
+    """An appointment (active or ended) for its letter: for the person appointed, and for those who may read
+    others' records (usecases.person); hidden (not found) from anyone else."""
+    found = await db.appointment(conn, appointment_id=appointment_id)
+    if found is None:
+        raise not_found("حکم", "Appointment")
+    await person(conn, principal, found["person_id"])  # refuses, as not found, whoever may not read the person
+    return found

@@ -149,3 +149,29 @@ async def suggested_period(conn: AsyncConnection, principal: Principal, district
         return due
     start, end = month_so_far(datetime.now(TEHRAN).date())
     return {"period_start": start, "period_end": end}
+
+
+async def monitoring_with_states(conn: AsyncConnection, principal: Principal) -> list[dict]:
+    """The monitoring table with each district's state in a word: overdue (a decision past its deadline), pending
+    (acknowledgements awaited) or up to date."""
+    rows = await monitoring(conn, principal)
+    return [{**row, "state": "overdue" if row["decisions"]["overdue"] else
+             "pending" if row["decisions"]["pending"] else "up_to_date"} for row in rows]
+
+
+def suggested_city_period() -> dict:
+    """The period a new city report's form starts with: last Jalali month, whose district reports are in."""
+    today = datetime.now(TEHRAN).date()
+    start, end = month_due(None, today) or month_so_far(today)
+    return {"period_start": start, "period_end": end}
+
+
+async def readable_district_reports(conn: AsyncConnection, principal: Principal, district: int | None) -> list[dict]:
+    """District reports for a spreadsheet: one district's (as district_reports), or every district's the principal
+    may read, district by district, newest first; refused when they may read none."""
+    if district is not None:
+        return await district_reports(conn, principal, district)
+    readable = [d for d in DISTRICTS if PERMISSIONS.may(principal, Capability.READ_DISTRICT_REPORTS, district=d)]
+    if not readable:
+        PERMISSIONS.require(principal, Capability.READ_DISTRICT_REPORTS)  # refuses, as the JSON route would
+    return [_readable(r) for d in readable for r in await db.list_reports(conn, district=d)]

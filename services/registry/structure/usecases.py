@@ -32,6 +32,11 @@ from shared.refusals import not_found
 
 async def apply_structure(conn: AsyncConnection, structure: Structure) -> dict[str, int]:
     """Bring the stored structure to the file's, publishing an event per change; counts per event type."""
+    return count_by_type(await _apply_structure(conn, structure))
+
+
+async def _apply_structure(conn: AsyncConnection, structure: Structure) -> list[Event]:
+    """Bring the stored structure to the file's, publishing an event per change; the events."""
     await db.lock_structure(conn)
     events = plan_bodies(await db.load_bodies(conn, managed_by=STRUCTURE), structure.bodies)
     events += plan_neighbourhoods(await db.load_neighbourhoods(conn), structure.neighbourhoods)
@@ -44,7 +49,7 @@ async def apply_structure(conn: AsyncConnection, structure: Structure) -> dict[s
     events += organisation_events
     await add_events(conn, outbox, events)
     await _cut_off(conn, events)
-    return count_by_type(events)
+    return events
 
 
 async def _cut_off(conn: AsyncConnection, events: list[Event]) -> None:
@@ -69,8 +74,29 @@ async def load_structure(engine: AsyncEngine, path: Path) -> dict[str, int]:
 
 async def reload_structure(conn: AsyncConnection, principal: Principal, path: Path) -> dict[str, int]:
     """Reload the structure file (festival secretary); counts per event type."""
+    return count_by_type(await reload_structure_changes(conn, principal, path))
+
+
+async def reload_structure_changes(conn: AsyncConnection, principal: Principal, path: Path) -> list[Event]:
+    """Reload the structure file (festival secretary); the change events, each naming what changed."""
     PERMISSIONS.require(principal, Capability.RELOAD_STRUCTURE)
-    return await apply_structure(conn, read_structure(path))
+    return await _apply_structure(conn, read_structure(path))
+
+
+async def structure_summary(conn: AsyncConnection, principal: Principal) -> dict[str, int]:
+    """How many active bodies, neighbourhoods and organisations are stored now, for whoever may reload them."""
+    PERMISSIONS.require(principal, Capability.RELOAD_STRUCTURE)
+    return {"bodies": len(await db.list_bodies(conn)), "neighbourhoods": len(await db.list_neighbourhoods(conn)),
+            "organisations": len(await organisations_db.listing(conn, district=None, kind=None))}
+
+
+async def organisation_tree(conn: AsyncConnection, principal: Principal) -> dict:
+    """The whole organisation for city-wide staff (who read people's records): the active bodies with how many
+    sit on each, the neighbourhoods and the organisations."""
+    PERMISSIONS.require(principal, Capability.READ_PEOPLE)
+    return {"bodies": await db.list_bodies(conn), "neighbourhoods": await db.list_neighbourhoods(conn),
+            "organisations": await organisations_db.listing(conn, district=None, kind=None),
+            "members": await people_db.member_counts(conn)}
 
 
 async def bodies(conn: AsyncConnection, *, district: int | None) -> list[dict]:

@@ -14,7 +14,7 @@ from services.submissions.fields import LINE_PATTERN
 from services.submissions.views import usecases
 from services.submissions.views.usecases import WorkQuery
 from services.submissions.works.api import work_out
-from services.submissions.works.schemas import WorkPage
+from services.submissions.works.schemas import FiguresOut, WorkPage
 from shared.auth import SignedIn
 from shared.web.connection import Reading, engine_of
 
@@ -55,6 +55,16 @@ async def list_works(principal: SignedIn, query: Asked, conn: Reading, page: int
     """Works matching the filter, newest first, one page at a time."""
     rows, total = await usecases.list_works(conn, principal, query, page=page, page_size=page_size)
     return WorkPage(items=[work_out(r) for r in rows], total=total, page=page, page_size=page_size)
+
+
+@router.get("/works/figures", response_model=FiguresOut)
+async def works_figures(principal: SignedIn, conn: Reading, edition: str | None = Query(None, pattern=EDITION),
+                        district: int | None = Query(None, ge=1, le=22)) -> FiguresOut:
+    """Works per district and category of an edition (the newest by default) and per edition, as the caller may
+    list them."""
+    found = await usecases.figures(conn, principal, edition, district)
+    return FiguresOut(edition=found.edition, editions=found.editions, categories=found.categories,
+                      per_district=found.per_district, per_edition=found.per_edition)
 
 
 @router.get("/works/export.csv", response_class=StreamingResponse, responses={200: {"content": {"text/csv": {}}}})

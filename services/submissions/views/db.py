@@ -59,6 +59,15 @@ async def status_counts(conn: AsyncConnection, *, where: WorkFilter) -> dict[str
     return {status: count for status, count in rows}
 
 
+async def counts_by(conn: AsyncConnection, *, where: WorkFilter, by: str) -> dict[tuple[str | int, str], int]:
+    """How many works match the filter per (district or edition, category), withdrawn works left out."""
+    group = {"district": works.c.district, "edition": works.c.edition}[by]
+    rows = await conn.execute(select(group, works.c.category, func.count()).select_from(works)
+                              .where(*where.where(), works.c.status != "withdrawn")
+                              .group_by(group, works.c.category))
+    return {(key, category): count for key, category, count in rows}
+
+
 async def stream_works(conn: AsyncConnection, *, where: WorkFilter, batch: int = 500) -> AsyncIterator[dict]:
     """Every work matching the filter, oldest first, read with a server-side cursor."""
     query = (work_query().add_columns(_document_count().label("documents")).where(*where.where())

@@ -1,12 +1,16 @@
 """Staff pages of the works lists: the district's works with search, filters, counts, paging and the CSV export's
-link, and the desk's card of works entered today (the views' use cases decide what each person may see)."""
+link, the works in figures (charts per district, category and edition), and the desk's card of works entered today
+(the views' use cases decide what each person may see)."""
 
+import re
 from datetime import UTC, datetime
 from urllib.parse import urlencode
 
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import HTMLResponse
+from markupsafe import Markup
 
+from services.submissions.calls.schemas import EDITION
 from services.submissions.calls.usecases import current_call
 from services.submissions.domain import CATEGORIES, STATUSES
 from services.submissions.drafts.usecases import entry_districts
@@ -15,11 +19,12 @@ from services.submissions.permissions import Capability
 from services.submissions.projections.usecases import neighbourhoods_of
 from services.submissions.views import usecases
 from services.submissions.views.usecases import WorkQuery, visible_districts
-from shared.persian import format_jalali_date, tehran_day_start_utc
+from shared.persian import format_jalali_date, tehran_day_start_utc, to_ascii_digits
 from shared.principal import Principal
 from shared.refusals import Refusal
+from shared.web.charts import bar_chart
 from shared.web.connection import Reading
-from shared.web.pages import Pages
+from shared.web.pages import Pages, persian_number
 
 PAGE_SIZE = 20
 FILTERS = ("q", "category", "status", "neighbourhood", "district")
@@ -29,6 +34,24 @@ def asked(request: Request) -> dict[str, str]:
     """The list's filters as typed in the address, without control characters (empty ones left out)."""
     return {key: value[:200] for key in FILTERS
             if (value := without_controls(request.query_params.get(key, "")).strip())}
+
+
+def figure_charts(figures: usecases.Figures) -> dict[str, Markup]:
+    """The figures page's two charts: the edition's works per district (stacked by category), and each category
+    across editions."""
+    names = list(figures.categories.values())
+    charts = {}
+    if figures.edition:
+        charts["districts"] = bar_chart(
+            f"آثار جشنوارهٔ {persian_number(figures.edition)} در هر منطقه",
+            [f"منطقهٔ {persian_number(d)}" for d in figures.districts],
+            {name: [figures.per_district[d][code] for d in figures.districts]
+             for code, name in figures.categories.items()}, horizontal=True, stacked=True)
+    if len(figures.editions) > 1:
+        charts["editions"] = bar_chart(
+            "آثار هر موضوع در دوره‌های جشنواره", names,
+            {f"جشنوارهٔ {persian_number(e)}": list(figures.per_edition[e].values()) for e in reversed(figures.editions)})
+    return charts
 
 
 def build_router(pages: Pages) -> APIRouter:
@@ -58,6 +81,12 @@ def build_router(pages: Pages) -> APIRouter:
             statuses=STATUSES, neighbourhoods=hoods, district_choices=choices, may_enter=bool(entry_districts(person)),
             query_string=lambda **change: urlencode({**filters, **change}),
             export_query=urlencode(filters))
+
+    @router.get("/office/figures", response_class=HTMLResponse)
+    async def figures(request: Request, conn: Reading, person: Principal = Depends(pages.person)) -> HTMLResponse:
+        edition = to_ascii_digits(without_controls(request.query_params.get("edition", ""))).strip()
+        found = await usecases.figures(conn, person, edition if re.fullmatch(EDITION, edition) else None)
+        return pages.render(request, "figures.html", figures=found, charts=figure_charts(found))
 
     @router.get("/desk/card", response_class=HTMLResponse)
     async def desk_card(request: Request, conn: Reading) -> HTMLResponse:

@@ -34,6 +34,18 @@ class WorkQuery:
 
 
 @dataclass(frozen=True)
+class Figures:
+    """An edition's works in figures: per district and category, and per edition and category for comparison."""
+
+    edition: str | None
+    editions: list[str]
+    categories: dict[str, str]
+    districts: list[int]
+    per_district: dict[int, dict[str, int]]
+    per_edition: dict[str, dict[str, int]]
+
+
+@dataclass(frozen=True)
 class Export:
     """A CSV export: its file name and its bytes, produced while they are sent."""
 
@@ -59,6 +71,23 @@ async def entered_since(conn: AsyncConnection, principal: Principal, since: date
     and how many there are."""
     where = replace(work_filter(principal, Capability.LIST_WORKS, WorkQuery()), since=since)
     return await db.list_works(conn, where=where, limit=limit, offset=0)
+
+
+async def figures(conn: AsyncConnection, principal: Principal, edition: str | None,
+                  district: int | None = None) -> Figures:
+    """Works in figures for the districts the caller may list (withdrawn left out): the chosen edition (else the
+    newest with works) per district and category, and every edition per category."""
+    where = work_filter(principal, Capability.LIST_WORKS, WorkQuery(district=district))
+    by_edition = await db.counts_by(conn, where=where, by="edition")
+    editions = sorted({e for e, _ in by_edition}, reverse=True)
+    edition = edition or (editions[0] if editions else None)
+    by_district = await db.counts_by(conn, where=replace(where, edition=edition), by="district") if edition else {}
+    names = (await calls_db.call_categories(conn)).get(edition or "", CATEGORIES)
+    categories = {**names, **{c: c for _, c in (*by_district, *by_edition) if c not in names}}
+    districts = sorted(where.districts) if where.districts is not None else list(range(1, 23))
+    return Figures(edition=edition, editions=editions, categories=categories, districts=districts,
+                   per_district={d: {c: by_district.get((d, c), 0) for c in categories} for d in districts},
+                   per_edition={e: {c: by_edition.get((e, c), 0) for c in categories} for e in editions})
 
 
 async def export_works(conn: AsyncConnection, principal: Principal, query: WorkQuery, *, now: datetime) -> Export:

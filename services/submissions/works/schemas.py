@@ -140,6 +140,16 @@ class WorkPage(BaseModel):
     page_size: int
 
 
+class FiguresOut(BaseModel):
+    """Works in figures (withdrawn left out): one edition per district and category, every edition per category."""
+
+    edition: str | None
+    editions: list[str]
+    categories: dict[str, str]
+    per_district: dict[int, dict[str, int]]
+    per_edition: dict[str, dict[str, int]]
+
+
 class HistoryOut(JalaliModel):
     """One status of a work, with its time and who moved it."""
 

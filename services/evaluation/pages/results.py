@@ -2,23 +2,17 @@
 the public JSON `/results/{edition}` shows (places, titles, districts) and nothing personal."""
 
 import re
-from pathlib import Path
 
 from fastapi import APIRouter, Request
 from fastapi.responses import Response
 
 from services.evaluation.domain import EDITION_CODE
+from services.evaluation.pages.kit import CATEGORIES, PLACES
 from services.evaluation.usecases import council
 from shared.persian import to_ascii_digits
 from shared.refusals import not_found
 from shared.web.connection import Reading
 from shared.web.pages import Pages
-
-TEMPLATES = Path(__file__).resolve().parent / "templates"
-# The festival's categories in the order people know them (the codes of submissions' call).
-CATEGORIES = {"entrepreneurship": "کارآفرینی", "welfare": "رفاه و خدمات اجتماعی",
-              "participation": "مشارکت‌های مردمی"}
-PLACES = {"first": "رتبهٔ اول", "second": "رتبهٔ دوم", "third": "رتبهٔ سوم", "honourable_mention": "تقدیرنامه"}
 
 
 def by_category(published: list[dict]) -> list[dict]:
