@@ -9,7 +9,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from pydantic import ValidationError
 from sqlalchemy.ext.asyncio import AsyncConnection
 
-from services.registry.decisions import usecases
+from services.registry.decisions import glance, usecases
 from services.registry.decisions.api import StepIn
 from services.registry.fields import CODE_PATTERN
 from services.registry.page_kit import about_the_form, form_fields, in_transaction
@@ -53,7 +53,7 @@ def routes(pages: Pages) -> APIRouter:
 
     async def decision_page(request: Request, conn: AsyncConnection, principal: Principal, decision_id: uuid.UUID,
                             committee: str, status: int = 200, **context: object) -> HTMLResponse:
-        found = await usecases.committee_decision(conn, principal, decision_id, committee)
+        found = await glance.committee_decision(conn, principal, decision_id, committee)
         return pages.render(request, "committee_decision.html", status=status, decision=found, committee=committee,
                             committee_fa=await committee_name(conn, committee), **context)
 
@@ -63,7 +63,7 @@ def routes(pages: Pages) -> APIRouter:
         code = await chosen(request, conn, principal, committee, "/committee/decisions")
         if isinstance(code, HTMLResponse):
             return code
-        rows = await usecases.committee_decisions(conn, principal, code)
+        rows = await glance.committee_decisions(conn, principal, code)
         return pages.render(request, "committee_decisions.html", decisions=rows, committee=code,
                             committee_fa=await committee_name(conn, code))
 

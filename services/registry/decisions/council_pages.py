@@ -10,7 +10,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from pydantic import ValidationError
 from sqlalchemy.ext.asyncio import AsyncConnection
 
-from services.registry.decisions import usecases
+from services.registry.decisions import glance, usecases
 from services.registry.decisions.api import DecisionIn
 from services.registry.decisions.decision_form import (
     ACTION_HINTS,
@@ -75,7 +75,7 @@ def routes(pages: Pages) -> APIRouter:
 
     @router.get("/council/decisions")
     async def council_decisions(request: Request, principal: person, conn: Reading) -> HTMLResponse:
-        rows = await usecases.decisions_at_a_glance(conn, principal)
+        rows = await glance.decisions_at_a_glance(conn, principal)
         chart = states_chart("وضعیت مصوبه‌ها در ۲۲ منطقه", [short(r["title"]) for r in rows],
                              [r["states"] for r in rows]) if rows else None
         return pages.render(request, "council_decisions.html", decisions=rows, chart=chart)
@@ -122,7 +122,7 @@ def routes(pages: Pages) -> APIRouter:
     @router.get("/council/decisions/{decision_id}")
     async def council_decision(request: Request, decision_id: uuid.UUID, principal: person, conn: Reading,
                                issued: bool = False) -> HTMLResponse:
-        found = await usecases.decision_at_a_glance(conn, principal, decision_id)
+        found = await glance.decision_at_a_glance(conn, principal, decision_id)
         chart = states_chart("وضعیت این مصوبه در مناطق", ["مناطق"], [found["states"]])
         names = {c["code"]: c["name"] for c in await usecases.addressable_committees(conn)}
         return pages.render(request, "council_decision.html", decision=found, chart=chart, issued=issued,

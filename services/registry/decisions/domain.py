@@ -155,3 +155,33 @@ def district_counts(rows: list[tuple[str, bool, int]]) -> dict[str, int]:
     pending = sum(n for status, _, n in rows if status in UNACKNOWLEDGED)
     overdue = sum(n for status, marked, n in rows if status in UNACKNOWLEDGED and marked)
     return {"addressed": addressed, "acknowledged": addressed - pending, "pending": pending, "overdue": overdue}
+
+
+# A district's (or a committee's) copy of a decision at a glance, as the council's and the secretariat's pages show
+# it: not yet relayed, waiting for acknowledgement, overdue, only informed, acknowledged, implemented.
+GLANCE_STATES = ("not_relayed", "pending", "overdue", "informed", "acknowledged", "implemented")
+
+
+def district_state(row: dict, acknowledgement_required: bool) -> str:
+    """Where a district stands on a decision, in one word of GLANCE_STATES."""
+    if is_overdue(row):
+        return "overdue"
+    if row["status"] == "issued":
+        return "not_relayed"
+    if row["status"] == "relayed":
+        return "pending" if acknowledgement_required else "informed"
+    return row["status"]
+
+
+def committee_state(row: dict, acknowledgement_required: bool) -> str:
+    """Where an addressed committee stands on a decision: acknowledged, overdue, pending or only informed."""
+    if row["acknowledged_at"] is not None:
+        return "acknowledged"
+    if row["overdue_at"] is not None:
+        return "overdue"
+    return "pending" if acknowledgement_required else "informed"
+
+
+def count_states(states: list[str]) -> dict[str, int]:
+    """How many of each glance state, every state present (zero where none)."""
+    return {state: states.count(state) for state in GLANCE_STATES}

@@ -9,7 +9,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from pydantic import ValidationError
 from sqlalchemy.ext.asyncio import AsyncConnection
 
-from services.registry.decisions import usecases
+from services.registry.decisions import glance, usecases
 from services.registry.decisions.api import RelayIn
 from services.registry.page_kit import about_the_form, form_district, in_transaction
 from services.registry.permissions import PERMISSIONS, Capability
@@ -38,7 +38,7 @@ def routes(pages: Pages) -> APIRouter:
 
     async def relay_page(request: Request, conn: AsyncConnection, principal: Principal, decision_id: uuid.UUID,
                          status: int = 200, **context: object) -> HTMLResponse:
-        found = await usecases.decision_at_a_glance(conn, principal, decision_id)
+        found = await glance.decision_at_a_glance(conn, principal, decision_id)
         form = context.pop("form", None) or {"districts": [str(d) for d in found["to_relay"]],
                                               **dict.fromkeys(NOTE_FIELDS, "")}
         return pages.render(request, "secretariat_relay.html", status=status, decision=found, form=form,
@@ -47,7 +47,7 @@ def routes(pages: Pages) -> APIRouter:
     @router.get("/secretariat/decisions")
     async def to_relay(request: Request, principal: person, conn: Reading) -> HTMLResponse:
         PERMISSIONS.require(principal, Capability.RELAY_DECISIONS)
-        rows = await usecases.decisions_at_a_glance(conn, principal)
+        rows = await glance.decisions_at_a_glance(conn, principal)
         return pages.render(request, "secretariat_decisions.html", waiting=[r for r in rows if r["to_relay"]],
                             relayed=[r for r in rows if not r["to_relay"]])
 

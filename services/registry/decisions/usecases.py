@@ -53,7 +53,8 @@ STEP_EVENTS = {"relay": DecisionRelayed, "acknowledge": DecisionAcknowledged, "i
 STEP_CAPABILITIES = {"acknowledge": Capability.ACKNOWLEDGE_DECISIONS, "implement": Capability.REPORT_IMPLEMENTED}
 
 
-def _no_decision() -> Refusal:
+def no_decision() -> Refusal:
+    """The refusal for a decision that does not exist or is hidden from this person."""
     return not_found("مصوبه", "Decision")
 
 
@@ -98,7 +99,7 @@ async def relay(conn: AsyncConnection, principal: Principal, decision_id: uuid.U
     PERMISSIONS.require(principal, Capability.RELAY_DECISIONS)
     found = await db.get_header(conn, decision_id=decision_id)
     if found is None:
-        raise _no_decision()
+        raise no_decision()
     targets = districts or found["districts"]
     for district in targets:
         await _take_step(conn, decision_id=decision_id, district=district, step="relay",
@@ -112,7 +113,7 @@ async def answer(conn: AsyncConnection, principal: Principal, decision_id: uuid.
     PERMISSIONS.require(principal, STEP_CAPABILITIES[step], district=district, refusal=not_district_staff())
     found = await db.get_header(conn, decision_id=decision_id)
     if found is None:
-        raise _no_decision()
+        raise no_decision()
     check_acknowledgement_required(found["requires_acknowledgement"])
     await _take_step(conn, decision_id=decision_id, district=district, step=step, note=normalize_text(note),
                      header=found)
@@ -125,7 +126,7 @@ async def acknowledge_for_committee(conn: AsyncConnection, principal: Principal,
         raise not_committee_member()
     found = await db.get_header(conn, decision_id=decision_id)
     if found is None:
-        raise _no_decision()
+        raise no_decision()
     check_acknowledgement_required(found["requires_acknowledgement"])
     check_committee_acknowledgement(await db.committee_row(conn, decision_id=decision_id, committee=committee))
     note = normalize_text(note)
@@ -189,13 +190,13 @@ async def decision(conn: AsyncConnection, principal: Principal, decision_id: uui
     """A decision with each district's status and a summary; district staff see only their own rows."""
     found = await db.get_decision(conn, decision_id=decision_id)
     if found is None:
-        raise _no_decision()
+        raise no_decision()
     if not PERMISSIONS.may(principal, Capability.READ_ALL_DECISIONS):
         found["per_district"] = [r for r in found["per_district"] if PERMISSIONS.may(
             principal, Capability.READ_DISTRICT_DECISIONS, district=r["district"])]
         addressed_to_them = any(may_acknowledge_for(principal, row["committee"]) for row in found["per_committee"])
         if not found["per_district"] and not addressed_to_them:
-            raise _no_decision()
+            raise no_decision()
     summary = summarise(found["per_district"])
     return {**found, "summary": {"counts": summary.counts, "overdue": summary.overdue}}
 
@@ -219,100 +220,12 @@ async def district_decision(conn: AsyncConnection, principal: Principal, decisio
     found = await decision(conn, principal, decision_id)
     row = next((r for r in found["per_district"] if r["district"] == district), None)
     if row is None:
-        raise _no_decision()
+        raise no_decision()
     issuer = await load_body(conn, code=found["issuing_body"])
     step = next_step(row["status"], found["requires_acknowledgement"])
     may_take_step = step is not None and PERMISSIONS.may(principal, STEP_CAPABILITIES[step], district=district)
     return {**found, "row": row, "next_step": step, "overdue": is_overdue(row), "may_take_step": may_take_step,
             "issuer_name": issuer.name_fa if issuer else found["issuing_body"]}
-
-
-# A district's (or a committee's) copy of a decision at a glance, as the council's and the secretariat's pages show
-# it: not yet relayed, waiting for acknowledgement, overdue, only informed, acknowledged, implemented.
-GLANCE_STATES = ("not_relayed", "pending", "overdue", "informed", "acknowledged", "implemented")
-
-
-def district_state(row: dict, acknowledgement_required: bool) -> str:
-    """Where a district stands on a decision, in one word of GLANCE_STATES."""
-    if is_overdue(row):
-        return "overdue"
-    if row["status"] == "issued":
-        return "not_relayed"
-    if row["status"] == "relayed":
-        return "pending" if acknowledgement_required else "informed"
-    return row["status"]
-
-
-def committee_state(row: dict, acknowledgement_required: bool) -> str:
-    """Where an addressed committee stands on a decision: acknowledged, overdue, pending or only informed."""
-    if row["acknowledged_at"] is not None:
-        return "acknowledged"
-    if row["overdue_at"] is not None:
-        return "overdue"
-    return "pending" if acknowledgement_required else "informed"
-
-
-def _counted(states: list[str]) -> dict[str, int]:
-    return {state: states.count(state) for state in GLANCE_STATES}
-
-
-def _with_states(found: dict, districts: list[dict], committees: list[dict]) -> dict:
-    """A decision with each district's and committee's state, their counts, and the districts still to relay to."""
-    required = found["requires_acknowledgement"]
-    districts = [{**row, "state": district_state(row, required)} for row in districts]
-    committees = [{**row, "state": committee_state(row, required)} for row in committees]
-    return {**found, "per_district": districts, "per_committee": committees,
-            "states": _counted([r["state"] for r in districts]),
-            "committee_states": _counted([r["state"] for r in committees]),
-            "to_relay": [r["district"] for r in districts if r["status"] == "issued"]}
-
-
-async def decisions_at_a_glance(conn: AsyncConnection, principal: Principal, *, limit: int = 50) -> list[dict]:
-    """The newest decisions, each with its districts' and committees' states counted (those who read every
-    decision: the council, the committees, city-wide staff)."""
-    PERMISSIONS.require(principal, Capability.READ_ALL_DECISIONS)
-    found = await db.list_decisions(conn, district=None, limit=limit, offset=0)
-    ids = [row["id"] for row in found]
-    districts = await db.district_rows_of(conn, decision_ids=ids)
-    committees = await db.committee_rows_of(conn, decision_ids=ids)
-    return [_with_states(row, districts[row["id"]], committees[row["id"]]) for row in found]
-
-
-async def decision_at_a_glance(conn: AsyncConnection, principal: Principal, decision_id: uuid.UUID) -> dict:
-    """A decision as `decision` gives it, with each district's and committee's state and the issuer's name."""
-    found = await decision(conn, principal, decision_id)
-    issuer = await load_body(conn, code=found["issuing_body"])
-    return {**_with_states(found, found["per_district"], found["per_committee"]),
-            "issuer_name": issuer.name_fa if issuer else found["issuing_body"]}
-
-
-async def committee_decisions(conn: AsyncConnection, principal: Principal, committee: str, *,
-                              limit: int = 200) -> list[dict]:
-    """The decisions addressed to a committee, newest first, each with the committee's own row and state and
-    whether this person may acknowledge it for the committee (its members; readers of every decision see them)."""
-    if not (PERMISSIONS.may(principal, Capability.READ_ALL_DECISIONS) or may_acknowledge_for(principal, committee)):
-        raise not_committee_member()
-    found = await db.list_decisions(conn, district=None, committee=committee, limit=limit, offset=0)
-    rows = await db.committee_rows_of(conn, decision_ids=[row["id"] for row in found])
-    return [_for_committee(row, next(r for r in rows[row["id"]] if r["committee"] == committee), principal)
-            for row in found]
-
-
-def _for_committee(found: dict, row: dict, principal: Principal) -> dict:
-    state = committee_state(row, found["requires_acknowledgement"])
-    return {**found, "row": row, "state": state,
-            "may_acknowledge": state in ("pending", "overdue") and may_acknowledge_for(principal, row["committee"])}
-
-
-async def committee_decision(conn: AsyncConnection, principal: Principal, decision_id: uuid.UUID,
-                             committee: str) -> dict:
-    """A decision as an addressed committee sees it: its text, the committee's row and state, and whether this
-    person may acknowledge it for the committee; hidden (not found) when not addressed to that committee."""
-    found = await decision_at_a_glance(conn, principal, decision_id)
-    row = next((r for r in found["per_committee"] if r["committee"] == committee), None)
-    if row is None:
-        raise _no_decision()
-    return _for_committee(found, row, principal)
 
 
 async def issuing_bodies(conn: AsyncConnection, principal: Principal) -> list[dict]:
