@@ -2,23 +2,20 @@
 a form's fields as text, and a use case run in a transaction of its own (so a refusal rolls back and the form can be
 shown again with it)."""
 
-from collections.abc import Awaitable, Callable
 from pathlib import Path
-from typing import TypeVar
 
 from fastapi import Request
-from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
 from services.registry.names import deadline_fa, jalali_day, template_globals
 from services.registry.settings import RegistrySettings
 from shared.principal import Principal
-from shared.refusals import Kind, Refusal
-from shared.web.pages import Pages
+from shared.web.pages import (  # noqa: F401 (what every page module takes from here)
+    Pages,
+    about_the_form,
+    in_transaction,
+)
 
 TEMPLATES = Path(__file__).resolve().parent / "templates"
-# Refusals that are about the person or the thing, not the form: shown as the refusal page.
-NOT_ABOUT_THE_FORM = frozenset({Kind.FORBIDDEN, Kind.NOT_FOUND, Kind.NOT_AUTHENTICATED})
-T = TypeVar("T")
 
 
 def registry_pages(settings: RegistrySettings) -> Pages:
@@ -52,16 +49,3 @@ def form_district(value: str) -> int:
 def filled(form: dict[str, str], *names: str) -> dict[str, str]:
     """The fields someone filled in: an empty box is a field not given (so it reads «fill this in»)."""
     return {name: form[name] for name in names if form[name].strip()}
-
-
-async def in_transaction(engine: AsyncEngine, work: Callable[[AsyncConnection], Awaitable[T]]) -> T:
-    """Run a use case in a transaction of its own: committed when it returns, rolled back when it refuses."""
-    async with engine.begin() as conn:
-        return await work(conn)
-
-
-def about_the_form(refusal: Refusal) -> Refusal:
-    """The refusal, when the form should show it; re-raised (the refusal page) when it is about who asks."""
-    if refusal.kind in NOT_ABOUT_THE_FORM:
-        raise refusal
-    return refusal

@@ -3,10 +3,10 @@ first. A service's pages router renders its own templates inside the shared layo
 as its JSON routes; a refusal on a page becomes a Persian page, never JSON.
 """
 
-from collections.abc import Callable, Mapping
+from collections.abc import Awaitable, Callable, Mapping
 from datetime import datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 from urllib.parse import quote, urlsplit
 
 from fastapi import APIRouter, FastAPI, Request
@@ -15,17 +15,21 @@ from fastapi.routing import APIRoute
 from fastapi.staticfiles import StaticFiles
 from jinja2 import ChoiceLoader, Environment, FileSystemLoader, StrictUndefined, select_autoescape
 from pydantic import ValidationError
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
 from shared.auth import TokenVerifier
 from shared.errors import STATUS, UNREACHABLE_TYPES, refusal_headers, unavailable_for
 from shared.persian import format_jalali_date, format_jalali_datetime, format_jalali_long, to_persian_digits
 from shared.principal import Principal
-from shared.refusals import Refusal
+from shared.refusals import Kind, Refusal
 from shared.web.session import CSRF_FIELD, bearer_or_cookie, csrf_ok, csrf_refusal, csrf_token_of, remember_csrf
 
 HERE = Path(__file__).resolve().parent
 STATIC = HERE / "static"
 SHARED_TEMPLATES = HERE / "templates"
+# Refusals that are about the person or the thing, not the form: shown as the refusal page.
+NOT_ABOUT_THE_FORM = frozenset({Kind.FORBIDDEN, Kind.NOT_FOUND, Kind.NOT_AUTHENTICATED})
+T = TypeVar("T")
 # Pydantic's error types in plain Persian; anything else gets the general sentence.
 FIELD_PROBLEMS = {
     "missing": "این بخش را پر کنید.",
@@ -81,6 +85,19 @@ def field_errors(error: ValidationError) -> dict[str, str]:
 def refusal_errors(refusal: Refusal, fields: Mapping[str, str]) -> dict[str, str]:
     """A refusal from a use case placed at the field it concerns (by its code), or at the top of the form."""
     return {fields.get(refusal.code, "form"): refusal.fa}
+
+
+async def in_transaction(engine: AsyncEngine, work: Callable[[AsyncConnection], Awaitable[T]]) -> T:
+    """Run a use case in a transaction of its own: committed when it returns, rolled back when it refuses."""
+    async with engine.begin() as conn:
+        return await work(conn)
+
+
+def about_the_form(refusal: Refusal) -> Refusal:
+    """The refusal, when the form should show it; re-raised (the refusal page) when it is about who asks."""
+    if refusal.kind in NOT_ABOUT_THE_FORM:
+        raise refusal
+    return refusal
 
 
 class Pages:

@@ -3,16 +3,18 @@ id from an address or a form, and a use case run in a transaction of its own (a 
 form is shown again with it)."""
 
 import uuid
-from collections.abc import Awaitable, Callable
 from pathlib import Path
-from typing import Annotated, TypeVar
+from typing import Annotated
 
 from fastapi import Depends, Request
-from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
+from sqlalchemy.ext.asyncio import AsyncEngine
 
-from shared.refusals import Kind, Refusal
 from shared.web.connection import engine_of
-from shared.web.pages import Pages
+from shared.web.pages import (  # noqa: F401 (what every page module takes from here)
+    Pages,
+    about_the_form,
+    in_transaction,
+)
 
 TEMPLATES = Path(__file__).resolve().parents[1] / "templates"
 # The festival's categories in the order people know them (the codes of submissions' call).
@@ -26,10 +28,7 @@ SHEET_BADGES = {"not_started": "text-bg-light border", "draft": "text-bg-warning
 ROUND_STATES = {"open": "باز", "closed": "بسته"}
 # The ranking's reasons (ranking.py writes them in English for the JSON) as people read them.
 REASONS = {"no submitted score sheets": "برگهٔ ثبت‌شده‌ای ندارد"}
-# Refusals about the person or the thing, not about the form: shown as the refusal page.
-NOT_ABOUT_THE_FORM = frozenset({Kind.FORBIDDEN, Kind.NOT_FOUND, Kind.NOT_AUTHENTICATED})
 FIELD_LIMIT = 20_000  # longer than any field the models accept: the model then says "too long"
-T = TypeVar("T")
 
 Engine = Annotated[AsyncEngine, Depends(engine_of)]
 
@@ -73,16 +72,3 @@ def an_id(value: str | None) -> uuid.UUID | None:
         return uuid.UUID(value) if value and len(value) <= 64 else None
     except ValueError:
         return None
-
-
-async def in_transaction(engine: AsyncEngine, work: Callable[[AsyncConnection], Awaitable[T]]) -> T:
-    """Run a use case in a transaction of its own: committed when it returns, rolled back when it refuses."""
-    async with engine.begin() as conn:
-        return await work(conn)
-
-
-def about_the_form(refusal: Refusal) -> Refusal:
-    """The refusal, when the form should show it; re-raised (the refusal page) when it is about who asks."""
-    if refusal.kind in NOT_ABOUT_THE_FORM:
-        raise refusal
-    return refusal

@@ -3,7 +3,7 @@
 import uuid
 from datetime import datetime
 
-from sqlalchemy import func, select, update
+from sqlalchemy import ColumnElement, Table, func, select, update
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from services.registry.decisions.domain import UNACKNOWLEDGED
@@ -156,21 +156,19 @@ async def overdue_by_district(conn: AsyncConnection) -> dict[int, list[dict]]:
 
 async def district_rows_of(conn: AsyncConnection, *, decision_ids: list[uuid.UUID]) -> dict[uuid.UUID, list[dict]]:
     """Per decision, its districts' rows (one query for a page of decisions)."""
-    dd = decision_districts
-    found: dict[uuid.UUID, list[dict]] = {decision_id: [] for decision_id in decision_ids}
-    if decision_ids:
-        rows = await conn.execute(select(dd).where(dd.c.decision_id.in_(decision_ids)).order_by(dd.c.district))
-        for row in rows.mappings():
-            found[row["decision_id"]].append(dict(row))
-    return found
+    return await _rows_by_decision(conn, decision_districts, decision_districts.c.district, decision_ids)
 
 
 async def committee_rows_of(conn: AsyncConnection, *, decision_ids: list[uuid.UUID]) -> dict[uuid.UUID, list[dict]]:
     """Per decision, its addressed committees' rows (one query for a page of decisions)."""
-    dc = decision_committees
+    return await _rows_by_decision(conn, decision_committees, decision_committees.c.committee, decision_ids)
+
+
+async def _rows_by_decision(conn: AsyncConnection, table: Table, order: ColumnElement,
+                            decision_ids: list[uuid.UUID]) -> dict[uuid.UUID, list[dict]]:
     found: dict[uuid.UUID, list[dict]] = {decision_id: [] for decision_id in decision_ids}
     if decision_ids:
-        rows = await conn.execute(select(dc).where(dc.c.decision_id.in_(decision_ids)).order_by(dc.c.committee))
+        rows = await conn.execute(select(table).where(table.c.decision_id.in_(decision_ids)).order_by(order))
         for row in rows.mappings():
             found[row["decision_id"]].append(dict(row))
     return found
