@@ -64,6 +64,14 @@ def browser():
 
 
 @pytest.fixture
+def context(browser):
+    """A browser with no cookies yet, in Persian, closed after the test."""
+    opened = browser.new_context(locale="fa-IR")
+    yield opened
+    opened.close()
+
+
+@pytest.fixture
 async def conn(service_engine):
     """A connection inside a transaction rolled back after the test, on the database of the service whose use
     cases are tested (each tests/<service>/usecases/conftest.py provides `service_engine`)."""

@@ -7,7 +7,7 @@ import uuid
 
 import httpx
 import pytest
-from playwright.sync_api import Browser, BrowserContext, Page, expect
+from playwright.sync_api import BrowserContext, Page, expect
 
 from shared.persian import to_persian_digits
 from tests.support.browser import check_page
@@ -32,14 +32,6 @@ D = to_persian_digits(str(DISTRICT))
 @pytest.fixture(scope="module")
 def registry(system: System) -> Registry:
     return registry_people(system)
-
-
-@pytest.fixture
-def context(browser: Browser) -> BrowserContext:
-    """A browser with no cookies yet, closed after the test."""
-    opened = browser.new_context(locale="fa-IR")
-    yield opened
-    opened.close()
 
 
 def signed_in_page(context: BrowserContext, registry: Registry, who: str) -> Page:

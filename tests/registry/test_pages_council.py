@@ -5,9 +5,9 @@ for the committee; hostile input never a server error."""
 
 import httpx
 import pytest
-from playwright.sync_api import Browser, BrowserContext, Locator, Page, expect
+from playwright.sync_api import BrowserContext, expect
 
-from tests.support.browser import check_page
+from tests.support.browser import check_page, field, field_error
 from tests.support.registry_pages import Registry
 from tests.support.registry_staff_pages import (
     COMMITTEE,
@@ -25,23 +25,6 @@ def registry(system: System) -> Registry:
     return staff_people(system)
 
 
-@pytest.fixture
-def context(browser: Browser) -> BrowserContext:
-    opened = browser.new_context(locale="fa-IR")
-    yield opened
-    opened.close()
-
-
-def field(page: Page, name: str) -> Locator:
-    """A form field by its name (ids hold dots, which CSS selectors would read as classes)."""
-    return page.locator(f"[id='field-{name}']")
-
-
-def error(page: Page, name: str) -> Locator:
-    """The message at a field."""
-    return page.locator(f"[id='error-{name}']")
-
-
 def test_the_chair_issues_a_directive_refused_at_its_fields_then_follows_it(context: BrowserContext,
                                                                            registry: Registry) -> None:
     page = signed_in(context, registry, "chair")
@@ -56,18 +39,18 @@ def test_the_chair_issues_a_directive_refused_at_its_fields_then_follows_it(cont
     field(page, "title").fill(title)
     field(page, "ack_deadline").fill("۱۴۰۵/۱۳/۴۰")
     page.click("button:has-text('صدور مصوبه')")
-    expect(error(page, "text")).to_have_text("این بخش را پر کنید.")
+    expect(field_error(page, "text")).to_have_text("این بخش را پر کنید.")
     expect(field(page, "title")).to_have_value(title)
     expect(field(page, "ack_deadline")).to_have_value("۱۴۰۵/۱۳/۴۰")
     check_page(page, "registry-council-decision-refused")
 
     field(page, "text").fill("در هر سرای محله برنامهٔ هفتهٔ همسایگی برگزار شود.")
     page.click("button:has-text('صدور مصوبه')")
-    expect(error(page, "ack_deadline")).to_have_text("تاریخ مهلت معتبر نیست.")
+    expect(field_error(page, "ack_deadline")).to_have_text("تاریخ مهلت معتبر نیست.")
     expect(field(page, "text")).to_have_value("در هر سرای محله برنامهٔ هفتهٔ همسایگی برگزار شود.")
     field(page, "ack_deadline").fill(jalali_in(-1))
     page.click("button:has-text('صدور مصوبه')")
-    expect(error(page, "ack_deadline")).to_have_text("مهلت پاسخ باید در آینده باشد.")
+    expect(field_error(page, "ack_deadline")).to_have_text("مهلت پاسخ باید در آینده باشد.")
     expect(page.locator("#error-summary")).to_contain_text("مهلت تأیید دریافت")
 
     page.uncheck("#all-districts")
@@ -115,8 +98,8 @@ def test_the_chair_sets_quotas_with_a_table_of_districts(context: BrowserContext
     field(page, "p.exceptions.7").fill("۳")
     field(page, "p.exceptions.12").fill("دو")
     page.click("button:has-text('صدور مصوبه')")
-    expect(error(page, "p.per_district")).to_have_text("یک عدد بنویسید.")
-    expect(error(page, "p.exceptions.12")).to_be_visible()
+    expect(field_error(page, "p.per_district")).to_have_text("یک عدد بنویسید.")
+    expect(field_error(page, "p.exceptions.12")).to_be_visible()
     expect(field(page, "p.exceptions.7")).to_have_value("۳")
     check_page(page, "registry-council-decision-quotas-refused")
 
@@ -143,8 +126,8 @@ def test_the_chair_opens_a_call_with_jalali_dates_and_sees_unsupported_actions_r
     page.check("#category-participation")
     field(page, "p.opens_at").fill("۱۴۰۶/۱۳/۰۱")
     page.click("button:has-text('صدور مصوبه')")
-    expect(error(page, "p.opens_at")).to_contain_text("سال/ماه/روز")
-    expect(error(page, "p.closes_at")).to_have_text("این بخش را پر کنید.")
+    expect(field_error(page, "p.opens_at")).to_contain_text("سال/ماه/روز")
+    expect(field_error(page, "p.closes_at")).to_have_text("این بخش را پر کنید.")
     expect(page.locator("#category-welfare")).to_be_checked()
     check_page(page, "registry-council-decision-call-refused")
     field(page, "p.opens_at").fill(jalali_in(30))
@@ -165,7 +148,7 @@ def test_the_chair_opens_a_call_with_jalali_dates_and_sees_unsupported_actions_r
     field(page, "p.edition").fill("۱۴۰۵")
     field(page, "p.tier").select_option("2")
     page.click("button:has-text('صدور مصوبه')")
-    expect(error(page, "p.tier")).to_contain_text("پشتیبانی نمی‌شود")
+    expect(field_error(page, "p.tier")).to_contain_text("پشتیبانی نمی‌شود")
     expect(field(page, "p.tier")).to_have_value("2")
 
 

@@ -6,7 +6,7 @@ never yields a server error."""
 
 import httpx
 import pytest
-from playwright.sync_api import Browser, BrowserContext, Page, expect
+from playwright.sync_api import BrowserContext, Page, expect
 
 from shared.persian import to_persian_digits
 from tests.support.browser import check_page
@@ -23,14 +23,6 @@ from tests.support.system import ADMIN_USERNAME, System
 NEW_PERSON = "نگار احمدی"
 NEW_PASSWORD = "first-password-1405"
 SEVEN = to_persian_digits("7")
-
-
-@pytest.fixture
-def context(browser: Browser) -> BrowserContext:
-    """A browser with no cookies yet, closed after the test."""
-    opened = browser.new_context(locale="fa-IR")
-    yield opened
-    opened.close()
 
 
 @pytest.fixture(scope="module")

@@ -5,9 +5,9 @@ input never a server error."""
 
 import httpx
 import pytest
-from playwright.sync_api import Browser, BrowserContext, Locator, Page, expect
+from playwright.sync_api import BrowserContext, expect
 
-from tests.support.browser import check_page
+from tests.support.browser import check_page, field
 from tests.support.registry_pages import Registry
 from tests.support.registry_staff_pages import fresh, issue_directive, jalali_in, signed_in, staff_people
 from tests.support.system import System
@@ -17,18 +17,6 @@ from tests.support.waiting import wait_for
 @pytest.fixture(scope="module")
 def registry(system: System) -> Registry:
     return staff_people(system)
-
-
-@pytest.fixture
-def context(browser: Browser) -> BrowserContext:
-    opened = browser.new_context(locale="fa-IR")
-    yield opened
-    opened.close()
-
-
-def field(page: Page, name: str) -> Locator:
-    """A form field by its name (ids hold dots)."""
-    return page.locator(f"[id='field-{name}']")
 
 
 def test_central_staff_relay_a_decision_with_a_note_per_district(context: BrowserContext,

@@ -6,7 +6,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from playwright.sync_api import Browser, Page, sync_playwright
+from playwright.sync_api import Browser, Locator, Page, sync_playwright
 
 CHROMIUM = "/usr/bin/chromium"
 # Without these, Chromium tries to reach Google's hosts on a machine with a closed network.
@@ -71,3 +71,13 @@ def check_page(page: Page, name: str) -> None:
         assert not (digits := ascii_digits_people_read(page)), f"{name}: ASCII digits in {digits[:5]}"
         page.screenshot(path=str(RESULTS / f"{name}-{label}.png"), full_page=True)
     assert not (problems := accessibility_problems(page)), f"{name}: {problems}"
+
+
+def field(page: Page, name: str) -> Locator:
+    """A form field by its name (ids hold dots, which CSS selectors would read as classes)."""
+    return page.locator(f"[id='field-{name}']")
+
+
+def field_error(page: Page, name: str) -> Locator:
+    """The error shown under a form field."""
+    return page.locator(f"[id='error-{name}']")
