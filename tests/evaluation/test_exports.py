@@ -6,17 +6,15 @@ right-to-left). Others are refused as the JSON routes refuse them; hostile addre
 District 18 and editions 1359 (the round) and 1358 (published results) are used by no other test."""
 
 import asyncio
-import csv
-import io
 import uuid
 from concurrent.futures import ThreadPoolExecutor
 
 import httpx
-import openpyxl
 import pytest
 
 from services.evaluation import db_council
 from shared.db import make_engine
+from tests.support.downloads import csv_of, sheet_of
 from tests.support.evaluation import council_decides
 from tests.support.evaluation_pages import CRITERIA, MEMBER_NAMES, TITLES, Round, district_round
 from tests.support.system import System, bearer
@@ -28,22 +26,6 @@ DISTRICT, EDITION, RESULTS_EDITION = 18, "1359", "1358"
 def download(system: System, path: str, token: str | None = None) -> httpx.Response:
     """Ask evaluation for an export (as someone, or nobody)."""
     return httpx.get(f"{system.url('evaluation')}{path}", headers=bearer(token) if token else {}, timeout=120)
-
-
-def sheet_of(response: httpx.Response) -> list[list]:
-    """An XLSX download's only sheet as rows of values (after checking it reads right to left)."""
-    assert response.status_code == 200, response.text
-    assert "filename*=UTF-8''" in response.headers["content-disposition"]
-    sheet = openpyxl.load_workbook(io.BytesIO(response.content)).active
-    assert sheet.sheet_view.rightToLeft
-    return [list(row) for row in sheet.iter_rows(values_only=True)]
-
-
-def csv_of(response: httpx.Response) -> list[list[str]]:
-    """A CSV download's rows (after checking the byte-order mark Excel needs to read Persian)."""
-    assert response.status_code == 200, response.text
-    assert response.content.startswith(b"\xef\xbb\xbf")
-    return list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
 
 
 @pytest.fixture(scope="module")

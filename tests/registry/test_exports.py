@@ -2,15 +2,13 @@
 reports, as CSV (UTF-8 with a byte-order mark) and XLSX (opened with openpyxl: Persian text intact, numbers as
 numbers, right-to-left). The same permissions as the JSON routes they mirror; hostile addresses are not found."""
 
-import csv
-import io
 from datetime import UTC, datetime
 
 import httpx
-import openpyxl
 import pytest
 
 from shared.persian import format_jalali_date
+from tests.support.downloads import csv_of, sheet_of
 from tests.support.system import System, bearer
 
 DISTRICT = 14
@@ -21,23 +19,6 @@ def export(system: System, name: str, token: str | None, **params: str) -> httpx
     """Ask for a registry export (as someone, or nobody)."""
     return httpx.get(f"{system.url('registry')}/exports/{name}", params=params,
                      headers=bearer(token) if token else {}, timeout=120)
-
-
-def sheet_of(response: httpx.Response) -> list[list]:
-    """An XLSX download's only sheet, as rows of values (after checking it reads right to left)."""
-    assert response.status_code == 200, response.text
-    assert response.headers["content-type"].startswith("application/vnd.openxmlformats")
-    book = openpyxl.load_workbook(io.BytesIO(response.content))
-    sheet = book.active
-    assert sheet.sheet_view.rightToLeft
-    return [list(row) for row in sheet.iter_rows(values_only=True)]
-
-
-def csv_of(response: httpx.Response) -> list[list[str]]:
-    """A CSV download's rows (after checking it starts with the byte-order mark Excel needs for Persian)."""
-    assert response.status_code == 200, response.text
-    assert response.content.startswith(b"\xef\xbb\xbf")
-    return list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
 
 
 @pytest.fixture(scope="module")
