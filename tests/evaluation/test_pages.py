@@ -8,17 +8,14 @@ other test."""
 
 import asyncio
 import re
-import uuid
-from concurrent.futures import ThreadPoolExecutor
 
 import httpx
 from playwright.sync_api import Browser, expect
 
-from services.evaluation import db_council
-from shared.db import make_engine
 from shared.persian import to_persian_digits as fa
-from tests.support.browser import check_page
+from tests.support.browser import beside_the_browser, check_page
 from tests.support.evaluation import council_decides
+from tests.support.evaluation_pages import jury_proposes
 from tests.support.system import System
 from tests.support.waiting import wait_for
 
@@ -31,30 +28,9 @@ AWARDS = {
 UUID = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")
 
 
-def in_thread(coroutine):
-    """Run a coroutine to its end in a thread of its own: Playwright's sync API runs an event loop in this one."""
-    with ThreadPoolExecutor(1) as pool:
-        return pool.submit(asyncio.run, coroutine).result()
-
-
 def published(system: System, query: str) -> object:
     """One value about the published awards, from evaluation's database."""
-    return in_thread(system.fetchval("evaluation", f"SELECT {query} FROM awards WHERE published_at IS NOT NULL"))
-
-
-def jury_proposes(system: System, edition: str, awards: dict[str, list[tuple[str, int, str]]]) -> None:
-    """The awards tier 2's closing proposes, stored in evaluation's own database."""
-    async def store() -> None:
-        engine = make_engine(system.database("evaluation"), pool_size=1, max_overflow=0)
-        try:
-            async with engine.begin() as conn:
-                for category, places in awards.items():
-                    await db_council.propose_awards(conn, edition=edition, category=category, awards_=[
-                        {"work_id": str(uuid.uuid4()), "place": place, "district": district, "title": title}
-                        for place, district, title in places])
-        finally:
-            await engine.dispose()
-    in_thread(store())
+    return beside_the_browser(asyncio.run, system.fetchval("evaluation", f"SELECT {query} FROM awards WHERE published_at IS NOT NULL"))
 
 
 def test_citizens_read_the_published_results_of_an_edition_and_the_empty_states(system: System,

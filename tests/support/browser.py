@@ -2,9 +2,11 @@
 screenshots at a phone's and a desktop's width (saved under test-results/pages, not committed)."""
 
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
 from playwright.sync_api import Browser, Locator, Page, sync_playwright
 
@@ -81,3 +83,10 @@ def field(page: Page, name: str) -> Locator:
 def field_error(page: Page, name: str) -> Locator:
     """The error shown under a form field."""
     return page.locator(f"[id='error-{name}']")
+
+
+def beside_the_browser(function: Callable[..., Any], *args: Any) -> Any:
+    """Run a helper that runs its own event loop (database checks, asyncio.run): Playwright's sync API runs one in
+    this thread, so the helper gets a thread of its own."""
+    with ThreadPoolExecutor(1) as pool:
+        return pool.submit(function, *args).result()

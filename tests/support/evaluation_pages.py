@@ -4,7 +4,6 @@ the JSON API, and signing in through registry's page on the way to an evaluation
 
 import asyncio
 import uuid
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 
 import httpx
@@ -13,6 +12,7 @@ from playwright.sync_api import Browser, Page
 from services.evaluation import db_council
 from shared.contracts.submissions import WorkChanged, WorkReceived
 from shared.db import make_engine
+from tests.support.browser import beside_the_browser  # noqa: F401 (page tests take it from here)
 from tests.support.bus import publish_event
 from tests.support.registry_pages import sign_in
 from tests.support.system import STAFF_PASSWORD, System, bearer
@@ -51,12 +51,6 @@ class Round:
         response = self.api("GET", f"/rounds/{self.round_id}/my-works", self.members[member][2])
         assert response.status_code == 200, response.text
         return response.json()
-
-
-def beside_the_browser(function, *args):
-    """Run something that runs its own event loop in a thread of its own."""
-    with ThreadPoolExecutor(1) as pool:
-        return pool.submit(function, *args).result()
 
 
 def appoint(system: System, appointer: str, username: str, body: str, role: str, name: str, mobile: str) -> str:

@@ -3,27 +3,18 @@ persona's token, as registry's sign-in page would), a document on disk to choose
 as people type them."""
 
 import random
-from collections.abc import Callable
-from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
-from typing import Any
 
 import httpx
 from playwright.sync_api import Browser, BrowserContext, Page
 
 from shared.persian import to_ascii_digits, to_persian_digits
+from tests.support.browser import beside_the_browser  # noqa: F401 (page tests take it from here)
 from tests.support.files import PDF
 from tests.support.submissions import NEIGHBOURHOODS, mobile, national_id
 from tests.support.system import System, bearer
 
 SESSION_COOKIE = "hami_session"
-
-
-def beside_the_browser(function: Callable[..., Any], *args: Any) -> Any:
-    """Run a helper that runs its own event loop (database checks): Playwright's sync API runs one in this
-    thread, so the helper gets a thread of its own."""
-    with ThreadPoolExecutor(1) as pool:
-        return pool.submit(function, *args).result()
 
 
 def signed_in(browser: Browser, system: System, token: str | None, *, address: str | None = None) -> BrowserContext:
