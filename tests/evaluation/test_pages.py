@@ -30,7 +30,8 @@ UUID = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}
 
 def published(system: System, query: str) -> object:
     """One value about the published awards, from evaluation's database."""
-    return beside_the_browser(asyncio.run, system.fetchval("evaluation", f"SELECT {query} FROM awards WHERE published_at IS NOT NULL"))
+    query = f"SELECT {query} FROM awards WHERE published_at IS NOT NULL"
+    return beside_the_browser(asyncio.run, system.fetchval("evaluation", query))
 
 
 def test_citizens_read_the_published_results_of_an_edition_and_the_empty_states(system: System,
