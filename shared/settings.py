@@ -38,9 +38,6 @@ class ServiceSettings(BaseSettings):
     # Nobody by default (uvicorn alone would trust 127.0.0.1): the client's address drives the sign-in throttle and
     # the tracking lookup's rate limit, so anyone able to set it could spread their tries over made-up addresses.
     trusted_proxies: str = ""
-    # The key of the short codes on certificates and letters (shared/web/documents.py): evaluation prints them,
-    # the registry checks them, so both need the same one (a secret file hami_document_key in production).
-    document_key: SecretStr = SecretStr("hami-development-document-key")
     # Passwords put into the URLs above, so they can come from secret files (hami_database_password, ...).
     database_password: SecretStr | None = None
     migration_database_password: SecretStr | None = None
@@ -88,3 +85,22 @@ def with_password(url: str, password: str) -> str:
     host = parts.netloc.rpartition("@")[2]
     user = parts.username or ""
     return urlunsplit(parts._replace(netloc=f"{user}:{quote(password, safe='')}@{host}"))
+
+
+DEVELOPMENT_DOCUMENT_KEY = "hami-development-document-key"
+MIN_DOCUMENT_KEY = 16
+
+
+class DocumentKeyed(ServiceSettings):
+    """Settings of a service that prints or checks the short codes on certificates and letters."""
+
+    # The key of those codes (shared/web/documents.py): evaluation prints certificates, the registry prints letters
+    # and checks both, so the two need the same one (the secret file hami_document_key in production).
+    document_key: SecretStr = SecretStr(DEVELOPMENT_DOCUMENT_KEY)
+
+    def default_secrets(self) -> list[str]:
+        """Production also needs a document key of its own, at least 16 characters."""
+        key = self.document_key.get_secret_value()
+        weak = key == DEVELOPMENT_DOCUMENT_KEY or len(key) < MIN_DOCUMENT_KEY
+        return super().default_secrets() + (["document_key"] if weak else [])
+

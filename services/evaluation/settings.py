@@ -3,10 +3,10 @@
 from pydantic import Field
 
 from services.evaluation.domain import DEFAULT_K, DEFAULT_QUORUM, DEFAULT_TIER_1_DAYS
-from shared.settings import ServiceSettings
+from shared.settings import DocumentKeyed
 
 
-class EvaluationSettings(ServiceSettings):
+class EvaluationSettings(DocumentKeyed):
     """Evaluation: rounds, score sheets, ranking and awards."""
 
     database_url: str = "postgresql+asyncpg://postgres@127.0.0.1:5432/hami_evaluation"

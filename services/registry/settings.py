@@ -4,7 +4,7 @@ from pathlib import Path
 
 from pydantic import SecretStr
 
-from shared.settings import ServiceSettings
+from shared.settings import DocumentKeyed
 
 DEPLOY_DIR = Path(__file__).resolve().parents[2] / "deploy"
 DEFAULT_ADMIN_PASSWORD = "change-me-secretary"
@@ -14,7 +14,7 @@ MIN_ADMIN_PASSWORD = 12
 MIN_KEY_ENCRYPTION_KEY = 16
 
 
-class RegistrySettings(ServiceSettings):
+class RegistrySettings(DocumentKeyed):
     """Registry: the structure, staff identity and signing keys."""
 
     database_url: str = "postgresql+asyncpg://postgres@127.0.0.1:5432/hami_registry"

@@ -6,16 +6,18 @@ from pydantic import ValidationError
 
 from services.evaluation.settings import EvaluationSettings
 from services.registry.settings import DEFAULT_ADMIN_PASSWORD, DEVELOPMENT_KEY_ENCRYPTION_KEY, RegistrySettings
+from shared.settings import DEVELOPMENT_DOCUMENT_KEY
 
 STRONG = {"amqp_url": "amqp://registry:mq-secret@rabbitmq:5672/hami",
           "database_url": "postgresql+asyncpg://hami_registry_app:db-secret@postgres:5432/hami_registry",
-          "admin_password": "a-long-admin-password", "key_encryption_key": "a-long-key-encryption-key"}
+          "admin_password": "a-long-admin-password", "key_encryption_key": "a-long-key-encryption-key",
+          "document_key": "a-long-document-key"}
 
 
 @pytest.fixture(autouse=True)
 def _no_environment(monkeypatch: pytest.MonkeyPatch) -> None:
     for name in ("HAMI_ENV", "HAMI_SECRETS_DIR", "HAMI_DATABASE_URL", "HAMI_AMQP_URL", "HAMI_ADMIN_PASSWORD",
-                 "HAMI_KEY_ENCRYPTION_KEY", "HAMI_MIGRATION_DATABASE_URL"):
+                 "HAMI_KEY_ENCRYPTION_KEY", "HAMI_MIGRATION_DATABASE_URL", "HAMI_DOCUMENT_KEY"):
         monkeypatch.delenv(name, raising=False)
 
 
@@ -60,7 +62,15 @@ def test_the_development_key_encryption_key_is_refused() -> None:
     assert "key_encryption_key" in refused(key_encryption_key="too-short")
 
 
+def test_the_development_document_key_is_refused_where_documents_are_signed() -> None:
+    assert "document_key" in refused(document_key=DEVELOPMENT_DOCUMENT_KEY)
+    assert "document_key" in refused(document_key="too-short")
+    with pytest.raises(ValidationError, match="document_key"):
+        EvaluationSettings(env="production", **{name: STRONG[name] for name in ("amqp_url", "database_url")})
+
+
 def test_development_accepts_every_default() -> None:
     settings = RegistrySettings()
-    assert settings.default_secrets() == ["amqp_url", "database_url", "admin_password", "key_encryption_key"]
+    assert settings.default_secrets() == ["amqp_url", "database_url", "document_key", "admin_password",
+                                          "key_encryption_key"]
     assert settings.runtime_role is None  # one role does both: nothing to grant

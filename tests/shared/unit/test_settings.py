@@ -27,5 +27,6 @@ def test_production_starts_with_real_secrets(monkeypatch: pytest.MonkeyPatch, tm
     (tmp_path / "hami_admin_password").write_text("from-a-secret-file")
     (tmp_path / "hami_database_password").write_text("db-secret")
     (tmp_path / "hami_key_encryption_key").write_text("a-key-encryption-key-from-a-file")
+    (tmp_path / "hami_document_key").write_text("a-document-key-from-a-file")
     monkeypatch.setenv("HAMI_SECRETS_DIR", str(tmp_path))
     assert RegistrySettings.load().admin_password == "from-a-secret-file"

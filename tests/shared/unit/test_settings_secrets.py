@@ -18,6 +18,7 @@ def test_password_files_complete_the_urls_in_production(monkeypatch: pytest.Monk
     monkeypatch.setenv("HAMI_AMQP_URL", "amqp://evaluation@rabbitmq:5672/hami")
     (tmp_path / "hami_database_password").write_text("db-secret\n")
     (tmp_path / "hami_amqp_password").write_text("mq-secret\n")
+    (tmp_path / "hami_document_key").write_text("a-document-key-from-a-file\n")
     monkeypatch.setenv("HAMI_SECRETS_DIR", str(tmp_path))
     settings = EvaluationSettings.load()
     assert settings.database_url == "postgresql+asyncpg://hami_evaluation:db-secret@postgres:5432/hami_evaluation"
