@@ -92,10 +92,12 @@ MIN_DOCUMENT_KEY = 16
 
 
 class DocumentKeyed(ServiceSettings):
-    """Settings of a service that prints or checks the short codes on certificates and letters."""
+    """Settings of a service that signs or checks what one service vouches for to another through a browser."""
 
-    # The key of those codes (shared/web/documents.py): evaluation prints certificates, the registry prints letters
-    # and checks both, so the two need the same one (the secret file hami_document_key in production).
+    # The key of the short codes on certificates and letters (shared/web/documents.py: evaluation prints
+    # certificates, the registry prints letters and checks both) and of evaluators' reading grants
+    # (shared/reading_grants.py: evaluation gives them, submissions checks them). The three services need the same
+    # one: the secret file hami_document_key in production.
     document_key: SecretStr = SecretStr(DEVELOPMENT_DOCUMENT_KEY)
 
     def default_secrets(self) -> list[str]:

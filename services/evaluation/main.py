@@ -15,10 +15,11 @@ def create_app(settings: EvaluationSettings | None = None) -> FastAPI:
     """The evaluation app, wired to its database and broker."""
     settings = settings or EvaluationSettings.load()
     parts = ServiceParts.create("evaluation", settings, outbox=db.outbox)
+    document_key = settings.document_key.get_secret_value()
     site = Pages("evaluation", pages.TEMPLATES, settings.site_urls, secure_cookies=settings.env == "production")
     app = assemble(
-        parts, title="Hami evaluation", routers=[*ROUTERS, pages.build_router(site),
-                              certificates.build_router(site, settings.document_key.get_secret_value()),
+        parts, title="Hami evaluation", routers=[*ROUTERS, pages.build_router(site, document_key),
+                              certificates.build_router(site, document_key),
                               exports.build_router(site)],
         consumer=EventConsumer("evaluation", parts.engine, db.inbox, TABLE.bind(Handlers(settings))),
         description="داوری مرحله‌ای، رتبه‌بندی و جوایز — tiered evaluation, ranking and awards.",

@@ -8,6 +8,7 @@ from pathlib import Path
 from fastapi import APIRouter
 
 from services.submissions.calls import pages as calls_pages
+from services.submissions.documents import pages as documents_pages
 from services.submissions.documents.usecases import DocumentLimits
 from services.submissions.domain import STATUSES
 from services.submissions.drafts import pages as drafts_pages
@@ -27,4 +28,5 @@ def page_routers(settings: SubmissionsSettings, limits: DocumentLimits, limiter:
     pages = Pages("submissions", TEMPLATES, settings.site_urls, secure_cookies=settings.env == "production")
     pages.env.globals.update(statuses=STATUSES)
     return [calls_pages.build_router(pages), tracking_pages.build_router(pages, limiter),
-            views_pages.build_router(pages), drafts_pages.build_router(pages, limits), works_pages.build_router(pages)]
+            views_pages.build_router(pages), drafts_pages.build_router(pages, limits), works_pages.build_router(pages),
+            documents_pages.build_router(pages, settings.document_key.get_secret_value())]

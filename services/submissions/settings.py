@@ -2,10 +2,10 @@
 
 from pydantic import Field
 
-from shared.settings import ServiceSettings
+from shared.settings import DocumentKeyed
 
 
-class SubmissionsSettings(ServiceSettings):
+class SubmissionsSettings(DocumentKeyed):
     """Submissions: editions and calls, works intake, documents and tracking codes."""
 
     database_url: str = "postgresql+asyncpg://postgres@127.0.0.1:5432/hami_submissions"

@@ -7,12 +7,17 @@ The outcome is then checked through the JSON API. District 17 and edition 1374 a
 import asyncio
 import re
 import uuid
+from datetime import UTC, datetime
+from urllib.parse import parse_qs, urlsplit
 
 import httpx
+import jwt
 import pytest
 from playwright.sync_api import Browser, Page, expect
 
 from shared.persian import to_persian_digits as fa
+from shared.reading_grants import check_reading_grant
+from shared.settings import DEVELOPMENT_DOCUMENT_KEY
 from tests.support.browser import check_page
 from tests.support.bus import publish_event
 from tests.support.evaluation import council_decides
@@ -91,6 +96,14 @@ def test_committee_members_score_and_the_secretary_closes_the_round_in_the_brows
     expect(member.locator("main")).to_contain_text("اثر اجتماعی")
     expect(member.locator("main")).to_contain_text("(وزن ۳)")
     check_page(member, "evaluation-evaluator-work")
+    # The link to the work's summary and documents in submissions carries a reading grant for this member and work
+    # (submissions' side: tests/submissions/test_evaluator_reading.py).
+    reading = member.get_by_role("link", name=re.compile("خواندن خلاصه و پیوست‌های اثر")).get_attribute("href")
+    address = urlsplit(reading)
+    assert address.path.endswith(f"/evaluator/works/{work['work_id']}")
+    subject = jwt.decode(round_.members[0][2], options={"verify_signature": False})["sub"]
+    check_reading_grant(DEVELOPMENT_DOCUMENT_KEY, parse_qs(address.query)["grant"][0], uuid.UUID(work["work_id"]),
+                        subject, datetime.now(UTC))
     fill_sheet(member, {"innovation": "۷", "social_impact": "۸"})
     member.get_by_role("button", name="ذخیرهٔ پیش‌نویس").click()
     expect(member.get_by_role("status")).to_have_text("پیش‌نویس برگهٔ امتیاز ذخیره شد.")

@@ -72,8 +72,10 @@ def test_every_password_is_a_secret_file_never_a_value() -> None:
         assert not SECRET_SETTINGS & set(environment), name
     assert not SECRET_SETTINGS & set(env_file(ROOT / ".env.example"))
     assert {"hami_admin_password", "hami_key_encryption_key"} <= set(service_secrets(document, "registry"))
-    # Evaluation prints certificates' codes and the registry checks them: one key, given to both.
-    assert {service_secrets(document, name)["hami_document_key"] for name in ("registry", "evaluation")} == {
+    # Evaluation prints certificates' codes and the registry checks them; evaluation grants evaluators the reading
+    # of documents that submissions keeps: one key, given to the three.
+    assert {service_secrets(document, name)["hami_document_key"] for name in ("registry", "evaluation",
+                                                                               "submissions")} == {
         Path(REQUIRED["HAMI_SECRETS_PATH"]) / "document_key"}
     # The owners' passwords reach the one-shot migrate step only; each service gets its runtime role's.
     secrets_path = Path(REQUIRED["HAMI_SECRETS_PATH"])

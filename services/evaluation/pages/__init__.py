@@ -12,10 +12,12 @@ from shared.web.pages import Pages
 __all__ = ["TEMPLATES", "build_router"]
 
 
-def build_router(pages: Pages) -> APIRouter:
-    """Every page of the service, rendered with this service's Pages (built in main.py from the settings)."""
+def build_router(pages: Pages, document_key: str) -> APIRouter:
+    """Every page of the service, rendered with this service's Pages (built in main.py from the settings); the
+    document key signs evaluators' links to a work's documents."""
     install(pages)
     router = APIRouter()
-    for module in (results, evaluator, managing, secretariat, council):
+    for module in (results, managing, secretariat, council):
         router.include_router(module.build_router(pages))
+    router.include_router(evaluator.build_router(pages, document_key))
     return router

@@ -3,6 +3,7 @@ with where each sheet stands, and one work with its score sheet (draft or submit
 conflict of interest, through the same use cases as `PUT /rounds/{id}/works/{work}/sheet` and `POST .../conflict`."""
 
 import uuid
+from datetime import UTC, datetime
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Request
@@ -76,8 +77,8 @@ def score_refusal_errors(refusal: Refusal, rubric: list[dict], scores: dict[str,
     return {"form": refusal.fa}
 
 
-def build_router(pages: Pages) -> APIRouter:
-    """The evaluator's pages."""
+def build_router(pages: Pages, document_key: str) -> APIRouter:
+    """The evaluator's pages; the document key signs the links to a work's documents in submissions."""
     router = pages.router()
     person = Annotated[Principal, Depends(pages.person)]
 
@@ -97,7 +98,8 @@ def build_router(pages: Pages) -> APIRouter:
     async def work_page(request: Request, conn: Reading, principal: Principal, round_id: uuid.UUID,
                         work_id: uuid.UUID, status: int = 200, form: dict | None = None,
                         errors: dict | None = None, done: str = "") -> HTMLResponse:
-        found = await progress.evaluator_work(conn, principal, round_id=round_id, work_id=work_id)
+        found = await progress.evaluator_work(conn, principal, round_id=round_id, work_id=work_id,
+                                               document_key=document_key, now=datetime.now(UTC))
         rubric = found["round"]["rubric"]
         saved = sheet_form(rubric, found["work"]["sheet"])  # what a form about something else leaves as it was
         return pages.render(request, "evaluator_work.html", status=status, **found, rubric=rubric,
@@ -115,7 +117,8 @@ def build_router(pages: Pages) -> APIRouter:
                          conn: Reading, engine: Engine) -> Response:
         """Save my sheet as a draft, or submit it (the button pressed decides)."""
         await pages.require_csrf(request)
-        round_ = (await progress.evaluator_work(conn, principal, round_id=round_id, work_id=work_id))["round"]
+        round_ = (await progress.evaluator_work(conn, principal, round_id=round_id, work_id=work_id,
+                                               document_key=document_key, now=datetime.now(UTC)))["round"]
         names = [field_of(c["code"]) for c in round_["rubric"]]
         form = await form_fields(request, "comment", "action", *names)
         scores, errors = typed_scores(round_["rubric"], form)

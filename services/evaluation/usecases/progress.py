@@ -5,6 +5,7 @@ opening), with the same permissions."""
 
 import uuid
 from collections import Counter
+from datetime import datetime
 
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncConnection
@@ -15,6 +16,7 @@ from services.evaluation.permissions import PERMISSIONS, Capability, may_manage
 from services.evaluation.usecases.common import candidates, load_round, require_manager
 from services.evaluation.usecases.sheets import my_works
 from shared.principal import Principal
+from shared.reading_grants import reading_grant
 from shared.refusals import not_found
 
 NOT_STARTED, CONFLICT = "not_started", "conflict"
@@ -73,16 +75,18 @@ async def evaluator_round(conn: AsyncConnection, principal: Principal, *, round_
 
 
 async def evaluator_work(conn: AsyncConnection, principal: Principal, *, round_id: uuid.UUID,
-                         work_id: uuid.UUID) -> dict:
+                         work_id: uuid.UUID, document_key: str, now: datetime) -> dict:
     """One assigned work as its evaluator judges it: the work (nothing of the submitter), how many documents it
-    has, the round's rubric and the evaluator's own sheet. Not found unless the work is theirs in the round."""
+    has, the grant to read it and its documents in submissions, the round's rubric and the evaluator's own sheet.
+    Not found unless the work is theirs in the round."""
     round_ = await load_round(conn, round_id)
     mine = {w["work_id"]: w for w in await my_works(conn, principal, round_id=round_id)}
     if work_id not in mine:
         raise not_found("اثر واگذارشده", "Assigned work")
     stored = await db.get_work(conn, work_id=work_id)
     return {"round": round_, "work": mine[work_id], "documents": stored["documents"] if stored else 0,
-            "state": sheet_state(mine[work_id]["sheet"])}
+            "state": sheet_state(mine[work_id]["sheet"]),
+            "reading_grant": reading_grant(document_key, work_id, principal.subject, now)}
 
 
 async def managed_rounds(conn: AsyncConnection, principal: Principal) -> list[dict]:

@@ -12,6 +12,7 @@ from services.submissions.calls import db as calls_db
 from services.submissions.db import outbox
 from services.submissions.documents import db
 from services.submissions.documents.domain import check_document, check_room
+from services.submissions.domain import CATEGORIES
 from services.submissions.permissions import Capability
 from services.submissions.works import db as works_db
 from services.submissions.works.domain import check_changeable
@@ -19,6 +20,7 @@ from services.submissions.works.usecases import work_for
 from shared.contracts.submissions import WorkChanged
 from shared.messaging.outbox import add_events
 from shared.principal import Principal
+from shared.reading_grants import check_reading_grant
 from shared.refusals import not_found
 
 
@@ -71,6 +73,35 @@ async def read_document(conn: AsyncConnection, principal: Principal, work_id: uu
                         document_id: uuid.UUID) -> dict:
     """A document with its bytes, for those who may see the work."""
     await work_for(conn, principal, work_id, Capability.SEE_WORKS)
+    document = await db.get_document(conn, work_id=work_id, document_id=document_id, with_content=True)
+    if document is None:
+        raise not_found("پیوست", "Document")
+    return document
+
+
+# What an evaluator reads of a work: what it is and what it did, not who submitted it.
+FOR_EVALUATORS = ("id", "title", "category", "summary", "beneficiaries", "district", "neighbourhood", "edition")
+
+
+async def work_for_evaluator(conn: AsyncConnection, principal: Principal, work_id: uuid.UUID, *, grant: str,
+                             key: str, now: datetime) -> dict:
+    """A work as an evaluator reads it (no submitter's details) with its documents, for the person evaluation's
+    reading grant names."""
+    check_reading_grant(key, grant, work_id, principal.subject, now)
+    work = await works_db.get_work(conn, work_id=work_id)
+    if work is None:
+        raise not_found("اثر", "Work")
+    call = await calls_db.get_call(conn, edition=work["edition"]) if work["edition"] else None
+    categories = call["categories"] if call else CATEGORIES
+    return {**{name: work.get(name) for name in FOR_EVALUATORS},
+            "category_fa": categories.get(work["category"], work["category"]),
+            "documents": await db.list_documents(conn, work_id=work_id)}
+
+
+async def read_document_for_evaluator(conn: AsyncConnection, principal: Principal, work_id: uuid.UUID,
+                                      document_id: uuid.UUID, *, grant: str, key: str, now: datetime) -> dict:
+    """A document with its bytes, for the person evaluation's reading grant names."""
+    check_reading_grant(key, grant, work_id, principal.subject, now)
     document = await db.get_document(conn, work_id=work_id, document_id=document_id, with_content=True)
     if document is None:
         raise not_found("پیوست", "Document")
