@@ -226,6 +226,14 @@ async def evaluators(conn: AsyncConnection, *, kinds: frozenset[str], roles: fro
              "organisations": frozenset(ties[p][2]) if p in ties else frozenset()} for p in sorted(ids, key=str)]
 
 
+async def people_names(conn: AsyncConnection, *, person_ids: set[uuid.UUID]) -> dict[uuid.UUID, str]:
+    """People's names as evaluation mirrors them from the registry (those it has a name for)."""
+    if not person_ids:
+        return {}
+    rows = await conn.execute(select(people.c.person_id, people.c.name).where(people.c.person_id.in_(list(person_ids))))
+    return {r[0]: r[1] for r in rows if r[1]}
+
+
 async def declared_conflicts(conn: AsyncConnection, *, work_ids: list[uuid.UUID]) -> set[tuple[uuid.UUID, uuid.UUID]]:
     """(person, work) pairs declared in conflict, among these works."""
     rows = await conn.execute(select(conflicts.c.person_id, conflicts.c.work_id)

@@ -4,7 +4,6 @@ JSON routes they mirror (the ranking's managers; the published results are publi
 
 import uuid
 
-from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from services.evaluation import db, db_rounds
@@ -19,11 +18,7 @@ async def _titles(conn: AsyncConnection, work_ids: list[uuid.UUID]) -> dict[uuid
 
 async def _names(conn: AsyncConnection, person_ids: set[uuid.UUID]) -> dict[uuid.UUID, str]:
     """Evaluators' names as evaluation mirrors them (the id when a name never arrived)."""
-    if not person_ids:
-        return {}
-    rows = await conn.execute(select(db.people.c.person_id, db.people.c.name)
-                              .where(db.people.c.person_id.in_(list(person_ids))))
-    found = {r[0]: r[1] for r in rows}
+    found = await db.people_names(conn, person_ids=person_ids)
     return {p: found.get(p) or str(p) for p in person_ids}
 
 

@@ -7,7 +7,6 @@ import uuid
 from collections import Counter
 from datetime import datetime
 
-from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from services.evaluation import db, db_council, db_rounds
@@ -23,22 +22,10 @@ NOT_STARTED, CONFLICT = "not_started", "conflict"
 
 
 async def _names(conn: AsyncConnection, person_ids: set[uuid.UUID]) -> dict[uuid.UUID, str]:
-    """People's names as evaluation mirrors them from the registry (the id's start when a name never arrived)."""
-    found = {}
-    if person_ids:
-        rows = await conn.execute(select(db.people.c.person_id, db.people.c.name)
-                                  .where(db.people.c.person_id.in_(list(person_ids))))
-        found = {r[0]: r[1] for r in rows}
+    """People's names as evaluation mirrors them (the id's start when a name never arrived)."""
+    found = await db.people_names(conn, person_ids=person_ids)
     return {p: found.get(p) or f"داور {str(p)[:8]}" for p in person_ids}
 
-
-async def _my_conflicts(conn: AsyncConnection, round_id: uuid.UUID, me: uuid.UUID) -> list[uuid.UUID]:
-    """Works of the round the evaluator declared a conflict with (the work then left them)."""
-    held = select(db_rounds.assignments.c.work_id).where(db_rounds.assignments.c.round_id == round_id,
-                                                         db_rounds.assignments.c.evaluator_id == me)
-    rows = await conn.execute(select(db.conflicts.c.work_id).where(db.conflicts.c.person_id == me,
-                                                                  db.conflicts.c.work_id.in_(held)))
-    return sorted({r[0] for r in rows}, key=str)
 
 
 def sheet_state(sheet: dict | None) -> str:
@@ -65,8 +52,9 @@ async def evaluator_round(conn: AsyncConnection, principal: Principal, *, round_
     me = uuid.UUID(principal.subject)
     round_ = await load_round(conn, round_id)
     works = [{**w, "state": sheet_state(w["sheet"])} for w in await my_works(conn, principal, round_id=round_id)]
+    conflicted = await db_rounds.conflicted_works(conn, round_id=round_id, person_id=me)
     conflicts = [{**for_judging(w), "state": CONFLICT, "sheet": None}
-                 for w in await db.works_by_ids(conn, work_ids=await _my_conflicts(conn, round_id, me))]
+                 for w in await db.works_by_ids(conn, work_ids=conflicted)]
     if not works and not conflicts:
         raise not_found("دور داوری", "Round")
     works.sort(key=lambda w: (w["state"] == SUBMITTED, w["title"]))
@@ -114,7 +102,7 @@ async def round_progress(conn: AsyncConnection, principal: Principal, *, round_i
               for s in await db_rounds.round_sheets(conn, round_id=round_id)}
     works = {w["work_id"]: w for w in await db.works_by_ids(conn, work_ids=list(plan))}
     eligible = [c.person_id for c in await candidates(conn, round_["tier"], round_["district"])]
-    ended = await _ended_assignments(conn, round_id)
+    ended = await db_rounds.ended_assignments(conn, round_id=round_id)
     people = {e for evaluators in plan.values() for e in evaluators} | set(eligible) | {
         p for row in ended for p in (row["evaluator_id"], row["replaced_by"]) if p}
     names = await _names(conn, people)
@@ -139,13 +127,6 @@ async def round_progress(conn: AsyncConnection, principal: Principal, *, round_i
             "history": history, "expected": sum(e["assigned"] for e in evaluators),
             "submitted": sum(e["submitted"] for e in evaluators)}
 
-
-async def _ended_assignments(conn: AsyncConnection, round_id: uuid.UUID) -> list[dict]:
-    """The round's ended assignments (reassigned, a declared conflict, an appointment ended), oldest first."""
-    a = db_rounds.assignments
-    rows = await conn.execute(select(a.c.work_id, a.c.evaluator_id, a.c.ended_at, a.c.ended_reason, a.c.replaced_by)
-                              .where(a.c.round_id == round_id, a.c.ended_at.is_not(None)).order_by(a.c.ended_at))
-    return [dict(r) for r in rows.mappings()]
 
 
 async def receipts_overview(conn: AsyncConnection, principal: Principal) -> list[dict]:
