@@ -35,12 +35,14 @@ def filed(system: System) -> None:
 
 def test_the_monitoring_table_of_22_districts_as_xlsx_and_csv(system: System, filed: None) -> None:
     rows = sheet_of(export(system, "monitoring.xlsx", system.token()))
-    assert rows[0][:3] == ["منطقه", "وضعیت", "آثار رسیده"]
-    body = rows[1:]
+    header, body = rows[0], rows[1:]
+    assert header[:6] == ["منطقه", "وضعیت", "آثار رسیده", "آثار کارآفرینی", "آثار رفاه و خدمات اجتماعی",
+                          "آثار مشارکت‌های مردمی"]
     assert [r[0] for r in body] == list(range(1, 23))  # numbers as numbers
-    assert all(isinstance(r[2], int) and isinstance(r[6], int) for r in body)
+    assert all(isinstance(r[column], int) for r in body for column in range(2, 10))
+    assert all(r[2] == r[3] + r[4] + r[5] for r in body)  # each work in one category
     assert {r[1] for r in body} <= {"دارای مصوبهٔ معوق", "منتظر تأیید دریافت", "به‌روز"}
-    assert body[DISTRICT - 1][7]  # it reported: the last report's Jalali moment
+    assert body[DISTRICT - 1][header.index("آخرین گزارش")]  # it reported: the last report's Jalali moment
 
     response = export(system, "monitoring.csv", system.token())
     assert "filename*=UTF-8''" in response.headers["content-disposition"]

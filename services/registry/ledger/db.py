@@ -64,13 +64,17 @@ async def count_by(conn: AsyncConnection, *, event_type: str, district: int, fie
     return {row[0]: row[1] for row in await conn.execute(statement)}
 
 
-async def count_by_district(conn: AsyncConnection, *, event_type: str) -> dict[int, int]:
-    """How many internal events of a type each district had, in one query."""
-    district = _district()
-    statement = (select(district, func.count()).where(
+async def count_by_district(conn: AsyncConnection, *, event_type: str, field: str) -> dict[int, dict[str, int]]:
+    """How many internal events of a type each district had, per value of a payload field (e.g. category), in one
+    query."""
+    district, key = _district(), ledger.c.payload[field].astext
+    statement = (select(district, key, func.count()).where(
         ledger.c.event_type == event_type, ledger.c.exchange == INTERNAL_EXCHANGE, district.is_not(None))
-        .group_by(district))
-    return {row[0]: row[1] for row in await conn.execute(statement)}
+        .group_by(district, key))
+    found: dict[int, dict[str, int]] = {}
+    for row in await conn.execute(statement):
+        found.setdefault(row[0], {})[row[1]] = row[2]
+    return found
 
 
 async def head(conn: AsyncConnection) -> dict | None:

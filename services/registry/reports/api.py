@@ -61,6 +61,7 @@ class DecisionCounts(BaseModel):
 class DistrictAtAGlance(JalaliModel):
     district: int
     works_received: int
+    works_by_category: dict[str, int]
     decisions: DecisionCounts
     last_report_at: datetime | None
 

@@ -91,11 +91,13 @@ def city_figures(latest: dict[int, dict | None], overdue: dict[int, list[dict]] 
     return {"districts": rows, "totals": totals, "districts_reporting": sum(r["report_id"] is not None for r in rows)}
 
 
-def monitoring_rows(works_received: dict[int, int], decisions: dict[int, dict[str, int]],
+def monitoring_rows(works_received: dict[int, dict[str, int]], decisions: dict[int, dict[str, int]],
                     last_report_at: dict[int, datetime]) -> list[dict]:
-    """All 22 districts at a glance: works received, their decisions' statuses, and when they last reported."""
-    return [{"district": district, "works_received": works_received.get(district, 0),
-             "decisions": decisions[district], "last_report_at": last_report_at.get(district)}
+    """All 22 districts at a glance: works received (in all and per category), their decisions' statuses, and when
+    they last reported."""
+    return [{"district": district, "works_received": sum(works_received.get(district, {}).values()),
+             "works_by_category": works_received.get(district, {}), "decisions": decisions[district],
+             "last_report_at": last_report_at.get(district)}
             for district in DISTRICTS]
 
 

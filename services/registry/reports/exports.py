@@ -18,10 +18,12 @@ STATES = {"overdue": "دارای مصوبهٔ معوق", "pending": "منتظر 
 
 
 def monitoring_table(rows: list[dict]) -> Table:
-    """Every district's decision state, works received and last report."""
-    headers = ["منطقه", "وضعیت", "آثار رسیده", "مصوبات ابلاغ‌شده", "تأییدشده", "در انتظار", "معوق", "آخرین گزارش"]
+    """Every district's decision state, works received (in all and per category) and last report."""
+    headers = ["منطقه", "وضعیت", "آثار رسیده", *(f"آثار {name}" for name in CATEGORIES.values()),
+               "مصوبات ابلاغ‌شده", "تأییدشده", "در انتظار", "معوق", "آخرین گزارش"]
     return Table("پایش مناطق", headers, [
-        [r["district"], STATES.get(r["state"], r["state"]), r["works_received"], r["decisions"]["addressed"],
+        [r["district"], STATES.get(r["state"], r["state"]), r["works_received"],
+         *(r["works_by_category"].get(code, 0) for code in CATEGORIES), r["decisions"]["addressed"],
          r["decisions"]["acknowledged"], r["decisions"]["pending"], r["decisions"]["overdue"], r["last_report_at"]]
         for r in rows])
 

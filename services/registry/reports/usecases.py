@@ -118,7 +118,7 @@ async def report(conn: AsyncConnection, principal: Principal, report_id: uuid.UU
 async def monitoring(conn: AsyncConnection, principal: Principal) -> list[dict]:
     """All 22 districts at a glance, in three queries whatever the number of decisions and events."""
     PERMISSIONS.require(principal, Capability.SEE_MONITORING)
-    received = await ledger_db.count_by_district(conn, event_type=RECEIVED)
+    received = await ledger_db.count_by_district(conn, event_type=RECEIVED, field="category")
     statuses = await decisions_db.status_counts(conn)
     decisions = {district: district_counts(statuses.get(district, [])) for district in DISTRICTS}
     return monitoring_rows(received, decisions, await db.last_filed(conn))

@@ -23,9 +23,10 @@ def test_a_period_spans_tehran_days() -> None:
 
 def test_the_monitoring_table_has_every_district_even_without_events() -> None:
     at = datetime(2026, 11, 1, tzinfo=UTC)
-    rows = monitoring_rows({7: 3}, {d: ZERO for d in range(1, 23)}, {12: at})
+    rows = monitoring_rows({7: {"welfare": 2, "participation": 1}}, {d: ZERO for d in range(1, 23)}, {12: at})
     assert [r["district"] for r in rows] == list(range(1, 23))
     assert rows[6]["works_received"] == 3 and rows[0]["works_received"] == 0
+    assert rows[6]["works_by_category"] == {"welfare": 2, "participation": 1} and rows[0]["works_by_category"] == {}
     assert rows[11]["last_report_at"] == at and rows[6]["last_report_at"] is None
 
 

@@ -52,6 +52,7 @@ async def test_the_monitoring_table_takes_three_queries_whatever_the_decisions_a
     assert counts == [MONITORING_QUERIES] * 3
     by_district = {row["district"]: row for row in table}
     assert len(table) == 22 and by_district[7]["works_received"] == 3 and by_district[1]["works_received"] == 1
+    assert by_district[7]["works_by_category"] == {"welfare": 3}
     assert by_district[7]["decisions"] == {"addressed": 3, "acknowledged": 0, "pending": 3, "overdue": 0}
     assert by_district[5]["decisions"]["addressed"] == 1 and by_district[5]["last_report_at"] is None
 
