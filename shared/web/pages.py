@@ -136,7 +136,7 @@ class Pages:
         request.state.principal = principal
         return principal
 
-    def render(self, request: Request, template: str, status: int = 200, **context: Any) -> HTMLResponse:
+    def render(self, request: Request, template: str, /, status: int = 200, **context: Any) -> HTMLResponse:
         """The page, with the person, the CSRF token and the links every template may use."""
         values = {"request": request, "principal": getattr(request.state, "principal", None),
                   "csrf_token": csrf_token_of(request), "errors": {}, "form": {}, **context}

@@ -60,9 +60,9 @@ def register_on_page(page: Page, stack: NotifyStack, name: str, url: str) -> str
     page.fill("#field-url", url)
     page.fill("#field-patterns", ROUTING_PATTERN)
     page.get_by_role("button", name="ثبت وب‌هوک").click()
-    expect(page.locator("#webhook-created")).to_contain_text(f"وب‌هوک «{name}» ثبت شد")
+    expect(page.locator("#webhook-created")).to_contain_text(f"وب‌هوک «{fa(name)}» ثبت شد")
     assert len(page.locator("#webhook-secret").inner_text().strip()) >= 32
-    card = page.locator("li[id^=webhook-]", has=page.get_by_role("heading", name=name))
+    card = page.locator("li[id^=webhook-]", has=page.get_by_role("heading", name=fa(name)))
     return card.get_attribute("id").removeprefix("webhook-")
 
 
@@ -91,7 +91,7 @@ def test_the_administrator_edits_a_template_with_a_live_preview_and_saves_it(
     page.goto(f"{notify_stack.url}/admin/templates")
     expect(page.get_by_role("heading", level=1)).to_have_text("قالب پیام‌ها")
     check_page(page, "notifications-admin-templates")
-    page.get_by_role("link", name="ویرایش ایمیل: کد رهگیری برای فرستندهٔ اثر").click()
+    page.get_by_role("link", name=re.compile("ویرایش ایمیل.*کد رهگیری برای فرستندهٔ اثر")).click()
     expect(page.locator("#preview-subject")).to_contain_text("۴۰۵۶-۱۲۳۴-۵۶۷۸")  # the sample's tracking code
 
     page.fill("#field-text", "{{ name }} عزیز، اثر «{{ work.title }}» در {{ work.district | district }} رسید.")
@@ -250,14 +250,13 @@ def test_hostile_input_never_yields_a_server_error(notify_stack: NotifyStack) ->
     answers = {
         "unknown template": client.get("/admin/templates/no_such_rule/email"),
         "huge template name": client.get(f"/admin/templates/{'x' * 5000}/sms"),
-        "ledger filters": client.get("/admin/deliveries", channel="pigeon", status="\x00", event_type="x" * 9000,
-                                     since="99999/99/99", until="۱۴۰۵/۱۲/۳۱\x00", recipient="\x00" * 50,
-                                     page="9" * 500),
+        "ledger filters": client.get("/admin/deliveries", channel="pigeon", status="' OR 1=1", event_type="x" * 9000,
+                                     since="99999/99/99", until="۱۴۰۵/۱۳/۳۱", recipient="ب" * 500, page="9" * 500),
         "ledger dates": client.get("/admin/deliveries", since="-1/-1/-1", until="0000/00/00", page="-3"),
         "unknown delivery": client.get(f"/admin/deliveries/{unknown_id()}"),
         "not a delivery id": client.get("/admin/deliveries/not-an-id'--"),
         "retry unknown": client.post(f"/admin/deliveries/{unknown_id()}/retry", {}),
-        "retry nonsense": client.post("/admin/deliveries/%00/retry", {}),
+        "retry nonsense": client.post("/admin/deliveries/not-an-id'--/retry", {}),
         "preview NUL": client.post(f"/admin/templates/{RULE}/{CHANNEL}/preview",
                                    {"subject": "a\x00b", "text": "\x00", "html": ""}),
         "preview huge": client.post(f"/admin/templates/{RULE}/{CHANNEL}/preview", {"subject": huge, "text": huge}),
@@ -275,6 +274,10 @@ def test_hostile_input_never_yields_a_server_error(notify_stack: NotifyStack) ->
     for what, response in answers.items():
         assert response.status_code < 500, f"{what}: {response.status_code} {response.text[:300]}"
         assert "text/html" in response.headers.get("content-type", ""), what
+    # A NUL anywhere in the address is refused before any route, as on every service (422 invalid_characters).
+    for address in ("/admin/deliveries?status=%00", "/admin/deliveries/%00/retry"):
+        response = client.get(address) if "retry" not in address else client.post(address, {})
+        assert response.status_code == 422 and response.json()["error"]["code"] == "invalid_characters", address
     assert answers["unknown template"].status_code == 404 and answers["unknown delivery"].status_code == 404
     assert answers["ledger filters"].status_code == 400 and answers["preview NUL"].status_code == 400
     assert answers["save costly"].status_code == 422 and "سنگین" in answers["save costly"].text

@@ -29,7 +29,8 @@ def test_the_chair_issues_a_directive_refused_at_its_fields_then_follows_it(cont
                                                                            registry: Registry) -> None:
     page = signed_in(context, registry, "chair")
     page.goto(f"{registry.base}/desk")
-    page.click("text=صدور مصوبه")
+    page.get_by_role("link", name="صدور مصوبه", exact=True).click()
+    expect(page.locator("h1")).to_have_text("چه مصوبه‌ای صادر می‌کنید؟")
     check_page(page, "registry-council-decision-choose")
     page.click("a:has-text('دستورالعمل')")
     expect(page.locator("h1")).to_have_text("صدور دستورالعمل")

@@ -68,10 +68,10 @@ def check_page(page: Page, name: str) -> None:
         page.wait_for_load_state("networkidle")
         assert page.evaluate("document.documentElement.dir") == "rtl", f"{name}: not right to left"
         assert page.evaluate("document.documentElement.lang") == "fa", f"{name}: not marked Persian"
+        page.screenshot(path=str(RESULTS / f"{name}-{label}.png"), full_page=True)  # first: to see what failed
         overflow = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
         assert overflow <= 0, f"{name} at {width}px scrolls sideways by {overflow}px"
         assert not (digits := ascii_digits_people_read(page)), f"{name}: ASCII digits in {digits[:5]}"
-        page.screenshot(path=str(RESULTS / f"{name}-{label}.png"), full_page=True)
     assert not (problems := accessibility_problems(page)), f"{name}: {problems}"
 
 

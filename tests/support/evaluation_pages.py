@@ -76,7 +76,7 @@ def district_round(system: System, *, district: int, edition: str, category: str
                           submitter_name="شهروند", submitter_national_id="0499370899",
                           submitter_mobile=f"0935{district:02d}7{i:04d}") for i, title in enumerate(TITLES)]
     for work in works:
-        asyncio.run(publish_event(system.amqp_url, work))
+        beside_the_browser(asyncio.run, publish_event(system.amqp_url, work))
     setup = Round(system, district, edition, category, (secretary, secretary_token), members, works)
     wait_for(lambda: setup.projected("SELECT count(*) FROM works WHERE district = $1", district) == len(works))
     wait_for(lambda: setup.projected("SELECT count(*) FROM memberships WHERE active AND district = $1 "

@@ -3,6 +3,7 @@
 import asyncio
 import socket
 import uuid
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -143,5 +144,11 @@ async def drop_databases(servers: Servers, prefix: str) -> None:
 
 
 def run(coro):
-    """Run a coroutine from synchronous test code."""
-    return asyncio.run(coro)
+    """Run a coroutine from synchronous test code; in a thread of its own when an event loop already runs in this
+    one (Playwright's sync API keeps one running while a browser is open)."""
+    try:
+        asyncio.get_running_loop()
+    except RuntimeError:
+        return asyncio.run(coro)
+    with ThreadPoolExecutor(1) as pool:
+        return pool.submit(asyncio.run, coro).result()

@@ -13,7 +13,7 @@ from shared.web.documents import read_code
 from shared.web.pages import Pages
 
 PLACES = {"first": "رتبهٔ اول", "second": "رتبهٔ دوم", "third": "رتبهٔ سوم", "honourable_mention": "تقدیرنامه"}
-CODE_PROBLEM = "کد راستی‌آزمایی ده نویسه است، مانند A7K2Q-9XM4T (حرف‌های لاتین و رقم)."
+CODE_PROBLEM = "کد راستی‌آزمایی ده نویسه است: حرف‌ها و رقم‌های لاتین، همان‌گونه که زیر کد QR چاپ شده است."
 
 
 def document_key(request: Request) -> str:
