@@ -3,6 +3,7 @@ the Vazirmatn font and labels in reading order (right to left). The SVG is an im
 (role="img" with the title as its name): a page shows the same numbers in a table beside it."""
 
 import hashlib
+import math
 import re
 
 import pygal
@@ -46,6 +47,17 @@ def _stable_id(title: str, labels: list[str], series: dict[str, list[float]]) ->
     return f"chart-{digest}"
 
 
+def _whole_ticks(series: dict[str, list[float]], stacked: bool) -> list[int] | None:
+    """Whole-number ticks for counts (pygal would mark 0.2, 0.4 … on an axis of one or two works); None when a value
+    has a fraction."""
+    values = [v or 0 for vs in series.values() for v in vs]
+    if not values or any(float(v) != int(v) for v in values):
+        return None
+    top = max(sum(column) for column in zip(*series.values(), strict=True)) if stacked else max(values)
+    step = max(1, math.ceil(top / 6))
+    return list(range(0, int(top) + step, step))
+
+
 def bar_chart(title: str, labels: list[str], series: dict[str, list[float]], *, horizontal: bool = False,
               stacked: bool = False, colours: list[str] | None = None) -> Markup:
     """Bars per label (one colour per series, stacked or side by side) as inline SVG, in right-to-left reading order:
@@ -60,6 +72,8 @@ def bar_chart(title: str, labels: list[str], series: dict[str, list[float]], *, 
                  legend_at_bottom=True, legend_at_bottom_columns=4,
                  value_formatter=number_fa, truncate_label=-1, truncate_legend=-1)
     chart.title = title
+    if ticks := _whole_ticks(series, stacked):
+        chart.y_labels = ticks
     # pygal draws the first label at the bottom (horizontal) or the left (vertical); people read from the top right.
     chart.x_labels = list(reversed(labels))
     for name, values in series.items():

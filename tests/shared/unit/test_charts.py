@@ -4,7 +4,7 @@ hostile labels escaped, the same chart drawn the same way twice."""
 import re
 import xml.etree.ElementTree as ET
 
-from shared.web.charts import bar_chart, number_fa
+from shared.web.charts import _whole_ticks, bar_chart, number_fa
 
 SVG = "{http://www.w3.org/2000/svg}"
 
@@ -50,3 +50,10 @@ def test_hostile_labels_are_text_not_markup_and_the_chart_is_stable() -> None:
     assert "<script" not in svg
     assert hostile in texts(svg)
     assert bar_chart("الف", ["ب"], {"ج": [1]}) == bar_chart("الف", ["ب"], {"ج": [1]})
+
+
+def test_counts_are_marked_in_whole_numbers() -> None:
+    few = bar_chart("آثار", ["منطقهٔ ۱", "منطقهٔ ۲"], {"رفاه": [1, 2]}, horizontal=True)
+    assert "۰٫۲" not in few and "۰٫۵" not in few  # no fractions of a work on the axis
+    assert _whole_ticks({"a": [3, 4], "b": [5, 6]}, stacked=True) == [0, 2, 4, 6, 8, 10]
+    assert _whole_ticks({"a": [2.5]}, stacked=False) is None  # scores keep pygal's own ticks
