@@ -5,6 +5,7 @@ the JSON API, and signing in through registry's page on the way to an evaluation
 import asyncio
 import uuid
 from dataclasses import dataclass
+from urllib.parse import unquote
 
 import httpx
 from playwright.sync_api import Browser, Page
@@ -102,7 +103,7 @@ def signed_in_at(browser: Browser, url: str, username: str) -> Page:
     page.goto(url)
     assert "/sign-in" in page.url, page.url
     sign_in(page, username)
-    assert page.url.startswith(url), page.url
+    assert unquote(page.url).startswith(url), page.url  # the browser shows Persian digits percent-encoded
     return page
 
 
