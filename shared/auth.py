@@ -8,6 +8,7 @@ import httpx
 import jwt
 from fastapi import Depends, Request
 
+from shared.errors import unavailable
 from shared.principal import Principal
 from shared.refusals import Kind, Refusal, not_authenticated
 from shared.web.session import SAFE_METHODS, bearer_or_cookie, csrf_ok, csrf_refusal
@@ -54,7 +55,14 @@ class TokenVerifier:
         age = time.monotonic() - self._fetched_at
         # An unknown kid means the registry rotated its key: refetch, but not on every bad token.
         if age > self._cache_seconds or (kid not in self._keys and age > self._min_refetch):
-            jwks = await self._fetch()
+            try:
+                jwks = await self._fetch()
+            except httpx.HTTPError as error:
+                # The registry is away (restarting, its database down): the keys it published a moment ago still
+                # verify; a key never seen cannot be judged, so the request should be tried again, not refused.
+                if kid in self._keys:
+                    return self._keys[kid]
+                raise unavailable("registry") from error
             self._keys = {k["kid"]: jwt.PyJWK(k) for k in jwks.get("keys", [])}
             self._fetched_at = time.monotonic()
         return self._keys[kid]

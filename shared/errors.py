@@ -60,7 +60,8 @@ def unstorable_input() -> Refusal:
 
 def unavailable(dependency: str = "database") -> Refusal:
     """A server the request needs (the database or the broker) is out of reach: try again in a few seconds."""
-    names = {"database": ("پایگاه داده", "the database"), "broker": ("کارگزار پیام", "the message broker")}
+    names = {"database": ("پایگاه داده", "the database"), "broker": ("کارگزار پیام", "the message broker"),
+             "registry": ("سامانهٔ ثبت و هویت", "the registry")}
     fa, en = names.get(dependency, (dependency, dependency))
     return Refusal(Kind.UNAVAILABLE, "service_unavailable",
                    f"سامانه لحظه‌ای در دسترس نیست ({fa} پاسخ نمی‌دهد)؛ چند ثانیهٔ دیگر دوباره تلاش کنید.",

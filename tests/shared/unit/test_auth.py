@@ -3,6 +3,7 @@
 import time
 from datetime import UTC, datetime, timedelta
 
+import httpx
 import pytest
 
 from services.registry.identity.crypto import hash_password, issue_token, jwks, password_matches
@@ -37,6 +38,24 @@ async def test_after_rotation_old_and_new_tokens_both_verify() -> None:
     new = keys.token()
     assert (await verifier.verify(new)).username == "staff.d07"  # unknown kid: refetched
     assert (await verifier.verify(old)).username == "staff.d07"
+
+
+
+async def test_while_the_registry_is_away_known_keys_still_verify_and_unknown_ones_ask_to_retry() -> None:
+    keys = KeySet()
+    verifier = TokenVerifier(keys.fetch, issuer=ISSUER, cache_seconds=0, min_refetch_seconds=0)
+    token = keys.token()
+    await verifier.verify(token)
+
+    async def registry_away() -> dict:
+        raise httpx.ConnectError("registry restarting")
+
+    verifier._fetch = registry_away  # the same verifier, its registry now out of reach
+    assert (await verifier.verify(token)).username == "staff.d07"  # the cached key, though stale
+    keys.rotate()
+    with pytest.raises(Refusal) as refused:
+        await verifier.verify(keys.token())  # a key it never saw: not judged, 503 rather than 401
+    assert refused.value.kind == Kind.UNAVAILABLE and refused.value.details["dependency"] == "registry"
 
 
 @pytest.mark.parametrize("problem", ["expired", "tampered", "other issuer", "garbage"])
