@@ -295,10 +295,9 @@ async def ended_assignments(conn: AsyncConnection, *, round_id: uuid.UUID) -> li
 
 
 async def conflicted_works(conn: AsyncConnection, *, round_id: uuid.UUID, person_id: uuid.UUID) -> list[uuid.UUID]:
-    """Works of the round the person was assigned and declared a conflict with (the work then left them)."""
-    held = select(assignments.c.work_id).where(assignments.c.round_id == round_id,
-                                               assignments.c.evaluator_id == person_id)
+    """Works of the round the person declared a conflict with (the declaration took the work from them, so it is
+    found among the round's works, whoever holds it now)."""
+    in_round = select(assignments.c.work_id).where(assignments.c.round_id == round_id)
     rows = await conn.execute(select(conflicts.c.work_id).where(conflicts.c.person_id == person_id,
-                                                                conflicts.c.work_id.in_(held)))
+                                                                conflicts.c.work_id.in_(in_round)))
     return sorted({r[0] for r in rows}, key=str)
-

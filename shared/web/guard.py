@@ -14,6 +14,8 @@ from shared.refusals import Kind, Refusal
 
 MAX_JSON_BYTES = 1024 * 1024
 MAX_JSON_DEPTH = 32
+# A page's form post (url-encoded; uploads are multipart and checked by their own limits): far above any form.
+MAX_FORM_BYTES = 1024 * 1024
 _STRINGS = re.compile(rb'"(?:[^"\\]|\\.)*"', re.DOTALL)
 _NOT_BRACKETS = bytes(b for b in range(256) if b not in b"[]{}")
 
@@ -46,7 +48,8 @@ def control_characters() -> Refusal:
 
 
 class RequestGuard:
-    """ASGI middleware: refuse a NUL in the URL, and JSON bodies over MAX_JSON_BYTES or MAX_JSON_DEPTH."""
+    """ASGI middleware: refuse a NUL in the URL, JSON bodies over MAX_JSON_BYTES or MAX_JSON_DEPTH, and pages' form
+    posts over MAX_FORM_BYTES (otherwise Starlette's own parser answers a huge field with a bare 400)."""
 
     def __init__(self, app: ASGIApp, *, max_bytes: int = MAX_JSON_BYTES, max_depth: int = MAX_JSON_DEPTH) -> None:
         self.app, self.max_bytes, self.max_depth = app, max_bytes, max_depth
@@ -56,16 +59,17 @@ class RequestGuard:
             return await self.app(scope, receive, send)
         if "\x00" in scope["path"] or b"%00" in scope["query_string"] or b"\x00" in scope["query_string"]:
             return await _refuse(send, control_characters())
-        if not _is_json(scope):
+        kind = _body_kind(scope)
+        if kind is None:
             return await self.app(scope, receive, send)
-        body, refusal = await self._read(receive)
-        if refusal is None and json_depth(body) > self.max_depth:
+        body, refusal = await self._read(receive, self.max_bytes if kind == "json" else MAX_FORM_BYTES)
+        if refusal is None and kind == "json" and json_depth(body) > self.max_depth:
             refusal = too_deep(self.max_depth)
         if refusal is not None:
             return await _refuse(send, refusal)
         await self.app(scope, _replay(body, receive), send)
 
-    async def _read(self, receive: Receive) -> tuple[bytes, Refusal | None]:
+    async def _read(self, receive: Receive, limit: int) -> tuple[bytes, Refusal | None]:
         chunks, size = [], 0
         while True:
             message = await receive()
@@ -73,16 +77,21 @@ class RequestGuard:
                 return b"", None  # the client went away: nothing to answer
             chunk = message.get("body", b"")
             size += len(chunk)
-            if size > self.max_bytes:
-                return b"", too_large(self.max_bytes)
+            if size > limit:
+                return b"", too_large(limit)
             chunks.append(chunk)
             if not message.get("more_body", False):
                 return b"".join(chunks), None
 
 
-def _is_json(scope: Scope) -> bool:
+def _body_kind(scope: Scope) -> str | None:
+    """'json' or 'form' for a body the guard reads first; None for anything else (uploads check their own size)."""
+    if scope["method"] in ("GET", "HEAD", "OPTIONS"):
+        return None
     content_type = dict(scope["headers"]).get(b"content-type", b"").split(b";")[0].strip().lower()
-    return scope["method"] not in ("GET", "HEAD", "OPTIONS") and content_type.endswith(b"json")
+    if content_type.endswith(b"json"):
+        return "json"
+    return "form" if content_type == b"application/x-www-form-urlencoded" else None
 
 
 def _replay(body: bytes, receive: Receive) -> Receive:

@@ -5,7 +5,7 @@ import httpx
 import pytest
 
 from shared.launcher import SERVICES
-from shared.web.guard import MAX_JSON_BYTES, MAX_JSON_DEPTH
+from shared.web.guard import MAX_FORM_BYTES, MAX_JSON_BYTES, MAX_JSON_DEPTH
 from tests.support.system import System, bearer
 
 # A JSON route of each service that takes a body (the guard runs before authentication).
@@ -37,6 +37,16 @@ def test_json_over_the_size_limit_is_refused(system: System, service: str) -> No
                           headers={"Content-Type": "application/json"})
     assert response.status_code == 413, response.text
     assert response.json()["error"]["code"] == "request_too_large"
+
+
+@pytest.mark.parametrize("service", SERVICES)
+def test_a_form_over_the_size_limit_is_refused_with_the_stable_code(system: System, service: str) -> None:
+    body = "text=" + "x" * MAX_FORM_BYTES  # refused before any route reads it, whatever the address
+    response = httpx.post(system.url(service) + "/sign-out", content=body,
+                          headers={"Content-Type": "application/x-www-form-urlencoded"})
+    assert response.status_code == 413, response.text
+    error = response.json()["error"]
+    assert error["code"] == "request_too_large" and error["message_fa"] and error["message_en"]
 
 
 def test_json_nested_within_the_limit_still_reaches_the_route(system: System) -> None:
