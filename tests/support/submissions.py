@@ -1,7 +1,6 @@
 """Submissions in the end-to-end tests: open an edition's call as the festival secretary would, and make up
 valid works, submitters and staff accounts."""
 
-import asyncio
 import random
 import time
 import uuid
@@ -12,7 +11,7 @@ import httpx
 from services.submissions.domain import CATEGORIES
 from shared.contracts.registry import DecisionIssued
 from shared.persian import format_jalali_date, legal_entity_check_digit, national_id_check_digit
-from tests.support.system import System, bearer
+from tests.support.system import System, bearer, run
 
 DEFAULT_EDITION = "1405"
 _opened: set[tuple[str, str]] = set()
@@ -102,7 +101,7 @@ def work_body(district: int = 7, *, edition: str | None = DEFAULT_EDITION, **ove
 
 def count(system: System, query: str, *args: object) -> int:
     """A count from submissions' database."""
-    return asyncio.run(system.fetchval("submissions", query, *args))
+    return run(system.fetchval("submissions", query, *args))
 
 
 def snapshot(system: System) -> dict[str, int]:
@@ -169,6 +168,6 @@ def submit(system: System, token: str, work: dict = WORK) -> httpx.Response:
 
 def neighbourhood_known(system: System, district: int, name: str) -> bool:
     """True once submissions has projected the neighbourhood from registry's events."""
-    return bool(asyncio.run(system.fetchval(
+    return bool(run(system.fetchval(
         "submissions", "SELECT count(*) FROM neighbourhoods WHERE district = $1 AND name_fa = $2 AND active",
         district, name)))
