@@ -84,7 +84,7 @@ class PageClient:
     """A plain HTTP client with a session cookie and a CSRF pair, for what no form offers (hostile input)."""
 
     def __init__(self, stack: NotifyStack, token: str) -> None:
-        self.csrf = secrets.token_urlsafe(16)
+        self.csrf = secrets.token_urlsafe(32)  # the pages accept a CSRF token of 32 characters or more
         self.http = httpx.Client(base_url=stack.url, timeout=30, follow_redirects=False,
                                  cookies={SESSION_COOKIE: token, CSRF_COOKIE: self.csrf})
 

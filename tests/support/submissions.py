@@ -16,7 +16,7 @@ from tests.support.system import System, bearer, run
 DEFAULT_EDITION = "1405"
 _opened: set[tuple[str, str]] = set()
 # A neighbourhood of each district used by the tests (as in deploy/tehran_neighbourhoods.csv).
-NEIGHBOURHOODS = {3: "ونک", 7: "نظام آباد", 12: "بازار", 22: "زیبادشت"}
+NEIGHBOURHOODS = {3: "ونک", 7: "نظام آباد", 12: "بازار", 19: "نعمت آباد", 22: "زیبادشت"}
 
 
 def jalali(moment: datetime) -> str:
