@@ -72,7 +72,7 @@ def webhooks(admin: Page, notify_stack: NotifyStack) -> dict[str, str]:
     (HTTP 500); one work received, the first delivered, the other given up (dead) once the endpoint is failing."""
     suffix = uuid.uuid4().hex[:6]
     found = {"ok": register_on_page(admin, notify_stack, f"سامانهٔ شهرداری {suffix}",
-                                    f"{notify_stack.hooks.url}/hooks/admin-{suffix}"),
+                                    f"{notify_stack.hooks.url}/unchecked/admin-{suffix}"),
              "failing": register_on_page(admin, notify_stack, f"سامانهٔ ناپایدار {suffix}",
                                          f"{notify_stack.hooks.url}/fail/admin-{suffix}")}
     try:
