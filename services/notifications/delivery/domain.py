@@ -46,6 +46,14 @@ def not_retryable() -> Refusal:
                    "Only failed or dead deliveries can be retried.")
 
 
+def endpoint_not_active() -> Refusal:
+    """A webhook delivery is not sent to an endpoint marked failing or disabled: resuming the endpoint resends it."""
+    return Refusal(Kind.CONFLICT, "endpoint_not_active",
+                   "این وب‌هوک ناموفق یا غیرفعال است؛ در صفحهٔ وب‌هوک‌ها آن را دوباره فعال کنید تا پیام‌های مانده‌اش "
+                   "دوباره فرستاده شوند.",
+                   "This webhook is failing or disabled; resume it on the webhooks page to send what it missed.")
+
+
 # --- quiet hours --------------------------------------------------------------------------------
 
 

@@ -6,8 +6,10 @@ from datetime import datetime
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from services.notifications.delivery import db as ledger
-from services.notifications.delivery.domain import CHANNELS, STATUSES, choice, not_retryable
+from services.notifications.delivery.domain import CHANNELS, STATUSES, choice, endpoint_not_active, not_retryable
 from services.notifications.permissions import PERMISSIONS, Capability
+from services.notifications.webhooks import db as hooks
+from services.notifications.webhooks.domain import ACTIVE
 from shared.principal import Principal
 from shared.refusals import Refusal, not_found
 
@@ -56,6 +58,11 @@ async def get_delivery(conn: AsyncConnection, principal: Principal, delivery_id:
 async def retry_delivery(conn: AsyncConnection, principal: Principal, delivery_id: uuid.UUID) -> dict:
     """Send a failed or dead row again now, with a fresh count of attempts; the row as it is now."""
     PERMISSIONS.require(principal, Capability.RETRY_DELIVERY)
+    row = await ledger.get_delivery(conn, delivery_id=delivery_id)
+    if row is not None and row["webhook_id"] is not None:
+        hook = await hooks.get_webhook(conn, webhook_id=row["webhook_id"])
+        if hook is None or hook["status"] != ACTIVE:
+            raise endpoint_not_active()
     if not await ledger.requeue(conn, delivery_id=delivery_id):
         if await ledger.get_delivery(conn, delivery_id=delivery_id) is None:
             raise _unknown()
