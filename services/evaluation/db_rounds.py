@@ -26,7 +26,7 @@ from sqlalchemy import (
 from sqlalchemy.dialects.postgresql import ARRAY, JSONB, UUID, insert
 from sqlalchemy.ext.asyncio import AsyncConnection
 
-from services.evaluation.db import conflicts, metadata
+from services.evaluation.db import metadata
 
 rounds = Table(
     "rounds", metadata,
@@ -284,20 +284,3 @@ async def add_short(conn: AsyncConnection, *, round_id: uuid.UUID, work_id: uuid
     round_ = await get_round(conn, round_id=round_id)
     short = {**round_["short"], key: round_["short"].get(key, 0) + 1} if round_ else {key: 1}
     await set_state(conn, round_id=round_id, values={"short": short})
-
-
-async def ended_assignments(conn: AsyncConnection, *, round_id: uuid.UUID) -> list[dict]:
-    """The round's ended assignments (reassigned, a declared conflict, an appointment ended), oldest first."""
-    a = assignments
-    rows = await conn.execute(select(a.c.work_id, a.c.evaluator_id, a.c.ended_at, a.c.ended_reason, a.c.replaced_by)
-                              .where(a.c.round_id == round_id, a.c.ended_at.is_not(None)).order_by(a.c.ended_at))
-    return [dict(r) for r in rows.mappings()]
-
-
-async def conflicted_works(conn: AsyncConnection, *, round_id: uuid.UUID, person_id: uuid.UUID) -> list[uuid.UUID]:
-    """Works of the round the person declared a conflict with (the declaration took the work from them, so it is
-    found among the round's works, whoever holds it now)."""
-    in_round = select(assignments.c.work_id).where(assignments.c.round_id == round_id)
-    rows = await conn.execute(select(conflicts.c.work_id).where(conflicts.c.person_id == person_id,
-                                                                conflicts.c.work_id.in_(in_round)))
-    return sorted({r[0] for r in rows}, key=str)

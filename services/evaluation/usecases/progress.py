@@ -9,7 +9,7 @@ from datetime import datetime
 
 from sqlalchemy.ext.asyncio import AsyncConnection
 
-from services.evaluation import db, db_council, db_rounds
+from services.evaluation import db, db_council, db_history, db_rounds
 from services.evaluation.domain import ADVANCED_TIER_1, DRAFT, SUBMITTED, for_judging
 from services.evaluation.permissions import PERMISSIONS, Capability, may_manage
 from services.evaluation.usecases.common import candidates, load_round, require_manager
@@ -52,7 +52,7 @@ async def evaluator_round(conn: AsyncConnection, principal: Principal, *, round_
     me = uuid.UUID(principal.subject)
     round_ = await load_round(conn, round_id)
     works = [{**w, "state": sheet_state(w["sheet"])} for w in await my_works(conn, principal, round_id=round_id)]
-    conflicted = await db_rounds.conflicted_works(conn, round_id=round_id, person_id=me)
+    conflicted = await db_history.conflicted_works(conn, round_id=round_id, person_id=me)
     conflicts = [{**for_judging(w), "state": CONFLICT, "sheet": None}
                  for w in await db.works_by_ids(conn, work_ids=conflicted)]
     if not works and not conflicts:
@@ -102,7 +102,7 @@ async def round_progress(conn: AsyncConnection, principal: Principal, *, round_i
               for s in await db_rounds.round_sheets(conn, round_id=round_id)}
     works = {w["work_id"]: w for w in await db.works_by_ids(conn, work_ids=list(plan))}
     eligible = [c.person_id for c in await candidates(conn, round_["tier"], round_["district"])]
-    ended = await db_rounds.ended_assignments(conn, round_id=round_id)
+    ended = await db_history.ended_assignments(conn, round_id=round_id)
     people = {e for evaluators in plan.values() for e in evaluators} | set(eligible) | {
         p for row in ended for p in (row["evaluator_id"], row["replaced_by"]) if p}
     names = await _names(conn, people)
