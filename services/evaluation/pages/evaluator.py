@@ -98,6 +98,7 @@ def build_router(pages: Pages, document_key: str) -> APIRouter:
     async def work_page(request: Request, conn: Reading, principal: Principal, round_id: uuid.UUID,
                         work_id: uuid.UUID, status: int = 200, form: dict | None = None,
                         errors: dict | None = None, done: str = "") -> HTMLResponse:
+        """One assigned work's page: the work, the reading link, the score sheet and the conflict form."""
         found = await progress.evaluator_work(conn, principal, round_id=round_id, work_id=work_id,
                                                document_key=document_key, now=datetime.now(UTC))
         rubric = found["round"]["rubric"]

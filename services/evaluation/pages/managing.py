@@ -47,6 +47,7 @@ def build_router(pages: Pages) -> APIRouter:
 
     async def round_page(request: Request, conn: Reading, principal: Principal, round_id: uuid.UUID,
                          status: int = 200, errors: dict | None = None, done: str = "") -> HTMLResponse:
+        """A managed round's progress, ranking and closing."""
         found = await progress.round_progress(conn, principal, round_id=round_id)
         ranking = await closing.ranking_of(conn, principal, round_id=round_id)
         return pages.render(request, "manage_round.html", status=status, **found, ranking=ranking,
@@ -77,6 +78,7 @@ def build_router(pages: Pages) -> APIRouter:
 
     async def reassign_page(request: Request, conn: Reading, principal: Principal, round_id: uuid.UUID,
                             form: dict, status: int = 200, errors: dict | None = None) -> HTMLResponse:
+        """The form to give a work to another evaluator, with a reason."""
         found = await progress.round_progress(conn, principal, round_id=round_id)
         work = next((w for w in found["works"] if w["work_id"] == an_id(form.get("work"))), None)
         holder = next((e for e in (work or {}).get("evaluators", []) if e["person_id"] == an_id(form.get("from"))),

@@ -30,6 +30,7 @@ def build_router(pages: Pages) -> APIRouter:
 
     async def receipts_page(request: Request, conn: Reading, principal: Principal, status: int = 200,
                             errors: dict | None = None, done: str = "") -> HTMLResponse:
+        """Each edition and category's selections from the districts, with the receipt."""
         rows = await progress.receipts_overview(conn, principal)
         return pages.render(request, "secretariat_receipts.html", status=status, rows=rows, errors=errors or {},
                             done=done)
@@ -59,6 +60,7 @@ def build_router(pages: Pages) -> APIRouter:
 
     async def jury_page(request: Request, conn: Reading, principal: Principal, status: int = 200,
                         form: dict | None = None, errors: dict | None = None, done: str = "") -> HTMLResponse:
+        """The jury's rounds and the form to open one."""
         rounds = await progress.jury_rounds(conn, principal)
         return pages.render(request, "secretariat_jury_rounds.html", status=status, rounds=rounds,
                             form=form or {"k": str(DEFAULT_K)}, errors=errors or {}, done=done,

@@ -85,6 +85,7 @@ def routes(pages: Pages) -> APIRouter:
 
     async def delivery_page(request: Request, conn, principal: Principal, delivery_id: uuid.UUID, *,
                             notice: str = "", problem: str = "", status: int = 200) -> HTMLResponse:
+        """One message of the ledger, with a notice or the reason it cannot be sent again."""
         row = await usecases.get_delivery(conn, principal, delivery_id)
         return pages.render(request, "delivery.html", status=status, row=row, retryable=RETRYABLE, notice=notice,
                             problem=problem)

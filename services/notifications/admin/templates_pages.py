@@ -55,6 +55,7 @@ def routes(pages: Pages) -> APIRouter:
 
     async def edit_page(request: Request, conn, principal: Principal, rule: str, channel: str, *, form: dict,
                         errors: dict, preview: dict | None, status: int = 200, notice: str = "") -> HTMLResponse:
+        """A template's form with its preview and what the sample event offers."""
         template = await usecases.get_template(conn, principal, rule=rule, channel=channel)
         return pages.render(request, "template_edit.html", status=status, rule=rule, channel=channel,
                             template=template, parts=parts_of(channel), labels=LABELS, form=form, errors=errors,

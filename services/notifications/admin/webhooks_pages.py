@@ -46,6 +46,7 @@ def routes(pages: Pages) -> APIRouter:
     async def listing(request: Request, conn, principal: Principal, *, form: dict | None = None,
                       errors: dict | None = None, created: dict | None = None, notice: str = "",
                       status: int = 200) -> HTMLResponse:
+        """The webhooks with their health and the registration form."""
         hooks = await usecases.webhook_health(conn, principal)
         return pages.render(request, "webhooks.html", status=status, hooks=hooks, form=form or {},
                             errors=errors or {}, created=created, notice=notice, labels=LABELS)

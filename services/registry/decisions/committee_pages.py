@@ -53,6 +53,7 @@ def routes(pages: Pages) -> APIRouter:
 
     async def decision_page(request: Request, conn: AsyncConnection, principal: Principal, decision_id: uuid.UUID,
                             committee: str, status: int = 200, **context: object) -> HTMLResponse:
+        """A decision as the committee sees it, with whatever the last step left to say."""
         found = await glance.committee_decision(conn, principal, decision_id, committee)
         return pages.render(request, "committee_decision.html", status=status, decision=found, committee=committee,
                             committee_fa=await committee_name(conn, committee), **context)
@@ -60,6 +61,7 @@ def routes(pages: Pages) -> APIRouter:
     @router.get("/committee/decisions")
     async def committee_decisions(request: Request, principal: person, conn: Reading,
                                   committee: Committee = None) -> HTMLResponse:
+        """The decisions addressed to a committee of the person (asked which when they sit on several)."""
         code = await chosen(request, conn, principal, committee, "/committee/decisions")
         if isinstance(code, HTMLResponse):
             return code
@@ -70,6 +72,7 @@ def routes(pages: Pages) -> APIRouter:
     @router.get("/committee/decisions/{decision_id}")
     async def committee_decision(request: Request, decision_id: uuid.UUID, principal: person, conn: Reading,
                                  committee: Committee = None, done: bool = False) -> HTMLResponse:
+        """One decision as an addressed committee sees it, with the acknowledgement when it is due."""
         code = await chosen(request, conn, principal, committee, f"/committee/decisions/{decision_id}")
         if isinstance(code, HTMLResponse):
             return code
@@ -78,6 +81,7 @@ def routes(pages: Pages) -> APIRouter:
     @router.post("/committee/decisions/{decision_id}/acknowledge")
     async def acknowledge(request: Request, decision_id: uuid.UUID, principal: person, conn: Reading,
                           engine: Engine) -> Response:
+        """Acknowledge the decision for the committee (once, by any member)."""
         await pages.require_csrf(request)
         form = await form_fields(request, "committee", "note")
         code = form["committee"] if len(form["committee"]) <= 63 else ""

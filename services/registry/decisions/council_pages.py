@@ -66,6 +66,7 @@ def routes(pages: Pages) -> APIRouter:
 
     async def form_page(request: Request, conn: AsyncConnection, principal: Principal, form: dict,
                         errors: dict, status: int = 200) -> HTMLResponse:
+        """The form for a decision of a kind or action, filled with what was typed and refused at its fields."""
         bodies = await usecases.issuing_bodies(conn, principal)
         if not form["issuing_body"]:
             form["issuing_body"] = bodies[0]["code"] if bodies else ""
@@ -75,6 +76,7 @@ def routes(pages: Pages) -> APIRouter:
 
     @router.get("/council/decisions")
     async def council_decisions(request: Request, principal: person, conn: Reading) -> HTMLResponse:
+        """Every decision's districts and committees at a glance, with a chart."""
         rows = await glance.decisions_at_a_glance(conn, principal)
         chart = states_chart("وضعیت مصوبه‌ها در ۲۲ منطقه", [short(r["title"]) for r in rows],
                              [r["states"] for r in rows]) if rows else None
@@ -83,6 +85,7 @@ def routes(pages: Pages) -> APIRouter:
     @router.get("/council/decisions/new")
     async def new_decision(request: Request, principal: person, conn: Reading, kind: Short = "",
                            action: Short = "", edition: Short = "", category: Short = "") -> HTMLResponse:
+        """Choose what to issue, then the form for that kind or action (prefilled from the address)."""
         await usecases.issuing_bodies(conn, principal)  # refuses those who issue for no body
         if action in ACTIONS:
             kind = "actionable"
@@ -96,6 +99,7 @@ def routes(pages: Pages) -> APIRouter:
 
     @router.post("/council/decisions")
     async def issue(request: Request, principal: person, conn: Reading, engine: Engine) -> Response:
+        """Issue the decision through the same use case as POST /decisions; refusals at their fields."""
         await pages.require_csrf(request)
         form = await read_form(request)
         body, errors = decision_body(form)
@@ -122,6 +126,7 @@ def routes(pages: Pages) -> APIRouter:
     @router.get("/council/decisions/{decision_id}")
     async def council_decision(request: Request, decision_id: uuid.UUID, principal: person, conn: Reading,
                                issued: bool = False) -> HTMLResponse:
+        """One decision's 22 districts and committees, each in one word of where it stands."""
         found = await glance.decision_at_a_glance(conn, principal, decision_id)
         chart = states_chart("وضعیت این مصوبه در مناطق", ["مناطق"], [found["states"]])
         names = {c["code"]: c["name"] for c in await usecases.addressable_committees(conn)}

@@ -38,6 +38,7 @@ def routes(pages: Pages) -> APIRouter:
 
     async def relay_page(request: Request, conn: AsyncConnection, principal: Principal, decision_id: uuid.UUID,
                          status: int = 200, **context: object) -> HTMLResponse:
+        """The relay form of a decision: the districts still to relay to, each with a note."""
         found = await glance.decision_at_a_glance(conn, principal, decision_id)
         form = context.pop("form", None) or {"districts": [str(d) for d in found["to_relay"]],
                                               **dict.fromkeys(NOTE_FIELDS, "")}
@@ -46,6 +47,7 @@ def routes(pages: Pages) -> APIRouter:
 
     @router.get("/secretariat/decisions")
     async def to_relay(request: Request, principal: person, conn: Reading) -> HTMLResponse:
+        """The decisions the central secretariat still has districts to relay to."""
         PERMISSIONS.require(principal, Capability.RELAY_DECISIONS)
         rows = await glance.decisions_at_a_glance(conn, principal)
         return pages.render(request, "secretariat_decisions.html", waiting=[r for r in rows if r["to_relay"]],
@@ -54,11 +56,13 @@ def routes(pages: Pages) -> APIRouter:
     @router.get("/secretariat/decisions/{decision_id}")
     async def relay_form(request: Request, decision_id: uuid.UUID, principal: person, conn: Reading,
                          relayed: int = 0) -> HTMLResponse:
+        """The relay form of one decision."""
         return await relay_page(request, conn, principal, decision_id, relayed=relayed)
 
     @router.post("/secretariat/decisions/{decision_id}/relay")
     async def relay(request: Request, decision_id: uuid.UUID, principal: person, conn: Reading,
                     engine: Engine) -> Response:
+        """Relay the decision to the chosen districts, each with its own note."""
         await pages.require_csrf(request)
         posted = await request.form()
         # Only the city's districts have a note box: a made-up number (99) is dropped like an empty one.

@@ -61,6 +61,7 @@ def routes(pages: Pages) -> APIRouter:
 
     async def accounts_page(request: Request, conn: AsyncConnection, principal: Principal, *, name: str = "",
                             status: int = 200, done: str = "", **context: object) -> HTMLResponse:
+        """The accounts with their filters and the new-account form."""
         context = {"open_form": False, "open_account": "", "form": {}, **context}
         text, problem = search_text(name)
         found = await usecases.account_list(conn, principal, name=text, limit=SHOWN)
@@ -73,10 +74,12 @@ def routes(pages: Pages) -> APIRouter:
     @router.get("/organisation/accounts")
     async def accounts(request: Request, principal: person, conn: Reading, name: str = "",
                        done: str = "") -> HTMLResponse:
+        """Accounts, filtered by name, body or state."""
         return await accounts_page(request, conn, principal, name=name, done=done)
 
     @router.post("/organisation/accounts")
     async def create(request: Request, principal: person, conn: Reading, engine: Engine) -> Response:
+        """Create an account (appointed to a body when one is chosen); refusals at their fields."""
         await pages.require_csrf(request)
         form = await form_fields(request, *ACCOUNT_FIELDS)
         try:
@@ -94,6 +97,7 @@ def routes(pages: Pages) -> APIRouter:
     @router.post("/organisation/accounts/{account_id}/deactivate")
     async def deactivate(request: Request, account_id: str, principal: person, conn: Reading,
                          engine: Engine) -> Response:
+        """Deactivate an account: it signs in no more and its tokens stop working."""
         await pages.require_csrf(request)
         chosen = parsed_id(account_id, "حساب کاربری", "Account")
         try:
@@ -106,6 +110,7 @@ def routes(pages: Pages) -> APIRouter:
     @router.post("/organisation/accounts/{account_id}/password")
     async def new_password(request: Request, account_id: str, principal: person, conn: Reading,
                            engine: Engine) -> Response:
+        """Give an account a new password (its holder's tokens stop working)."""
         await pages.require_csrf(request)
         chosen = parsed_id(account_id, "حساب کاربری", "Account")
         form = await form_fields(request, "new_password", "name")

@@ -45,6 +45,7 @@ def routes(pages: Pages) -> APIRouter:
 
     @router.get("/organisation")
     async def organisation(request: Request, principal: person, conn: Reading) -> HTMLResponse:
+        """The festival's organisation as a tree."""
         tree = await structure.organisation_tree(conn, principal)
         festival = [b for b in tree["bodies"] if b["district"] is None]
         return pages.render(request, "organisation_tree.html", festival=nested(festival, tree["members"]),

@@ -80,6 +80,7 @@ def routes(pages: Pages) -> APIRouter:
 
     async def person_page(request: Request, conn: AsyncConnection, principal: Principal, person_id: uuid.UUID,
                           status: int = 200, **context: object) -> HTMLResponse:
+        """A person's details, appointments and the appointment form."""
         found = await usecases.record(conn, principal, person_id)
         bodies = await structure.bodies(conn, district=None)
         return pages.render(request, "people_person.html", status=status, person=found, bodies=body_groups(bodies),
@@ -88,6 +89,7 @@ def routes(pages: Pages) -> APIRouter:
     @router.get("/organisation/people")
     async def people(request: Request, principal: person, conn: Reading, name: str = "", body: str = "",
                      role: str = "", district: str = "") -> HTMLResponse:
+        """People, filtered by name, body or role."""
         text, problem = search_text(name)
         body_code = body if body and not has_unstorable(body, line_breaks=False) and len(body) <= 63 else None
         chosen_role = role if role in ROLE_CHOICES else None
@@ -106,12 +108,14 @@ def routes(pages: Pages) -> APIRouter:
     @router.get("/organisation/people/{person_id}")
     async def one_person(request: Request, person_id: str, principal: person, conn: Reading,
                          done: str = "") -> HTMLResponse:
+        """One person's page."""
         return await person_page(request, conn, principal, parsed_id(person_id, "شخص", "Person"),
                                  done=done if done in ("appointed", "ended") else "")
 
     @router.post("/organisation/people/{person_id}/appointments")
     async def appoint(request: Request, person_id: str, principal: person, conn: Reading,
                       engine: Engine) -> Response:
+        """Appoint the person to a body in a role; refusals at their fields."""
         await pages.require_csrf(request)
         who = parsed_id(person_id, "شخص", "Person")
         await usecases.record(conn, principal, who)  # someone who may not read the person gets the refusal page
@@ -131,6 +135,7 @@ def routes(pages: Pages) -> APIRouter:
     @router.post("/organisation/people/{person_id}/appointments/{appointment_id}/end")
     async def end(request: Request, person_id: str, appointment_id: str, principal: person, conn: Reading,
                   engine: Engine) -> Response:
+        """End one of the person's appointments (their unscored works go to colleagues)."""
         await pages.require_csrf(request)
         who = parsed_id(person_id, "شخص", "Person")
         appointment = parsed_id(appointment_id, "انتصاب", "Appointment")

@@ -49,22 +49,26 @@ def routes(pages: Pages) -> APIRouter:
 
     async def city_form(request: Request, conn: AsyncConnection, principal: Principal, form: dict, errors: dict,
                         status: int = 200) -> HTMLResponse:
+        """The city report's form with the earlier city reports."""
         return pages.render(request, "secretariat_city_report_new.html", status=status, form=form, errors=errors,
                             reports=await usecases.city_reports(conn, principal), text_limit=TEXT_LIMIT,
                             gap_rows=GAP_ROWS, compiles=PERMISSIONS.may(principal, Capability.COMPILE_CITY_REPORTS))
 
     @router.get("/secretariat/monitoring")
     async def monitoring(request: Request, principal: person, conn: Reading) -> HTMLResponse:
+        """The 22 districts coloured and worded by state, with their spreadsheets."""
         rows = await usecases.monitoring_with_states(conn, principal)
         return pages.render(request, "secretariat_monitoring.html", rows=rows, chart=monitoring_chart(rows))
 
     @router.get("/secretariat/city-report")
     async def new_city_report(request: Request, principal: person, conn: Reading) -> HTMLResponse:
+        """The city report's form, its period the last Jalali month."""
         period = usecases.suggested_city_period()
         return await city_form(request, conn, principal, {**dict.fromkeys((*FIELDS, *GAP_FIELDS), ""), **period}, {})
 
     @router.post("/secretariat/city-report")
     async def compile_city_report(request: Request, principal: person, conn: Reading, engine: Engine) -> Response:
+        """Compile the city report from the districts' reports; refusals at their fields."""
         await pages.require_csrf(request)
         form = await form_fields(request, *FIELDS, *GAP_FIELDS)
         rows = filled_rows(form)
@@ -82,6 +86,7 @@ def routes(pages: Pages) -> APIRouter:
     @router.get("/secretariat/city-report/{report_id}")
     async def city_report(request: Request, report_id: uuid.UUID, principal: person, conn: Reading,
                           compiled: bool = False) -> Response:
+        """One city report as filed."""
         found = await usecases.report(conn, principal, report_id)
         if found["district"] is not None:  # a district's report has its own page
             return RedirectResponse(pages.url("registry", f"/district/reports/{report_id}"), status_code=303)

@@ -43,12 +43,14 @@ def routes(pages: Pages) -> APIRouter:
 
     @router.get("/organisation/structure")
     async def structure(request: Request, principal: person, conn: Reading) -> HTMLResponse:
+        """The structure file's bodies and the reload button."""
         summary = await usecases.structure_summary(conn, principal)
         return pages.render(request, "structure_reload.html", summary=summary, changes=None)
 
     @router.post("/organisation/structure")
     async def reload(request: Request, principal: person, conn: Reading, engine: Engine,
                      settings: Settings) -> HTMLResponse:
+        """Reload the structure file and list what changed."""
         await pages.require_csrf(request)
         events = await in_transaction(engine, lambda tx: usecases.reload_structure_changes(
             tx, principal, settings.structure_file))

@@ -84,6 +84,7 @@ def build_router(pages: Pages) -> APIRouter:
 
     @router.get("/office/figures", response_class=HTMLResponse)
     async def figures(request: Request, conn: Reading, person: Principal = Depends(pages.person)) -> HTMLResponse:
+        """Works per district and category of an edition, and across editions, as charts and tables."""
         edition = to_ascii_digits(without_controls(request.query_params.get("edition", ""))).strip()
         found = await usecases.figures(conn, person, edition if re.fullmatch(EDITION, edition) else None)
         return pages.render(request, "figures.html", figures=found, charts=figure_charts(found))
