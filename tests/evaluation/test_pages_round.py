@@ -220,13 +220,14 @@ def test_the_central_secretariat_receives_the_selections_and_opens_the_jury_roun
     for work in round_.works:
         if str(work.work_id) in advanced:
             beside_the_browser(lambda w=work: asyncio.run(publish_event(system.amqp_url, documents_attached(w))))
-    wait_for(lambda: round_.projected("SELECT count(*) FROM works WHERE district = $1 AND documents > 0",
-                                      DISTRICT) == 3)
+    wait_for(lambda: round_.projected("SELECT count(*) FROM works WHERE district = $1 AND edition = $2 "
+                                      "AND documents > 0", DISTRICT, EDITION) == 3)
     page.goto(evaluation_url(round_, "/secretariat/receipts"))  # not a reload: that would post the form again
     row.get_by_role("button").click()
     expect(page.get_by_role("status")).to_contain_text("۳ اثر به هیئت داوران رفت")
     expect(row).to_contain_text("دریافت شد")
-    assert round_.projected("SELECT count(*) FROM works WHERE district = $1 AND status = 'with_jury'", DISTRICT) == 3
+    assert round_.projected("SELECT count(*) FROM works WHERE district = $1 AND edition = $2 "
+                            "AND status = 'with_jury'", DISTRICT, EDITION) == 3
 
     # Opening the jury's round: refusals at the fields, then the use case's answer (the jurors decide which).
     page.get_by_role("link", name="دور هیئت داوران را باز کنید").click()

@@ -79,7 +79,8 @@ def district_round(system: System, *, district: int, edition: str, category: str
     for work in works:
         beside_the_browser(asyncio.run, publish_event(system.amqp_url, work))
     setup = Round(system, district, edition, category, (secretary, secretary_token), members, works)
-    wait_for(lambda: setup.projected("SELECT count(*) FROM works WHERE district = $1", district) == len(works))
+    wait_for(lambda: setup.projected("SELECT count(*) FROM works WHERE district = $1 AND edition = $2", district,
+                                     edition) == len(works))  # other modules send works of the district too
     wait_for(lambda: setup.projected("SELECT count(*) FROM memberships WHERE active AND district = $1 "
                                      "AND role = 'member'", district) >= len(members))
     opened = setup.api("POST", "/rounds", secretary_token, {"edition": edition, "tier": 1, "district": district,
