@@ -3,7 +3,7 @@ evaluator's scores per criterion), for the round's managers; an edition's publis
 CSV (UTF-8 with a byte-order mark) and XLSX (opened with openpyxl: Persian text intact, numbers as numbers,
 right-to-left). Others are refused as the JSON routes refuse them; hostile addresses are not found.
 
-District 18 and editions 1359 (the round) and 1358 (published results) are used by no other test."""
+District 8 and editions 1359 (the round) and 1358 (published results) are used by no other test."""
 
 import asyncio
 import uuid
@@ -20,7 +20,7 @@ from tests.support.evaluation_pages import CRITERIA, MEMBER_NAMES, TITLES, Round
 from tests.support.system import System, bearer
 from tests.support.waiting import wait_for
 
-DISTRICT, EDITION, RESULTS_EDITION = 18, "1359", "1358"
+DISTRICT, EDITION, RESULTS_EDITION = 8, "1359", "1358"  # district 8: no other module's works or committees
 
 
 def download(system: System, path: str, token: str | None = None) -> httpx.Response:
@@ -30,7 +30,7 @@ def download(system: System, path: str, token: str | None = None) -> httpx.Respo
 
 @pytest.fixture(scope="module")
 def scored(system: System) -> Round:
-    """District 18's welfare round: every member submits each of their sheets but one, which stays a draft."""
+    """District 8's welfare round: every member submits each of their sheets but one, which stays a draft."""
     setup = district_round(system, district=DISTRICT, edition=EDITION, category="welfare",
                            secretary_name="پروین دلاوری")
     for member in range(len(setup.members)):
