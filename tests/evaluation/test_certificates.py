@@ -6,34 +6,24 @@ A work that was not awarded has no certificate and a made-up code does not verif
 
 Editions 1357 (published) and 1356 (proposed only) are used by no other test."""
 
-import asyncio
-import subprocess
 import uuid
-from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import httpx
 import pytest
-import zxingcpp
-from PIL import Image
 from playwright.sync_api import Browser, expect
 
 from services.evaluation import db_council
 from shared.db import make_engine
 from shared.web.documents import AWARD, award_subject, document_code
-from tests.support.browser import RESULTS, check_page
+from tests.support.browser import check_page
 from tests.support.evaluation import council_decides
-from tests.support.system import System
+from tests.support.pdfs import poppler, qr_address
+from tests.support.system import System, run
 from tests.support.waiting import wait_for
 
 EDITION, PROPOSED_ONLY = "1357", "1356"
 TITLE = "باغ کوچک محله سیزده آبان"  # no ZWNJ or hamza: pdftotext gives those back in a different order
-
-
-def in_thread(coroutine):
-    """Run a coroutine in a thread of its own (Playwright's sync API runs an event loop in this one)."""
-    with ThreadPoolExecutor(1) as pool:
-        return pool.submit(asyncio.run, coroutine).result()
 
 
 def propose(system: System, edition: str, category: str, awards: list[tuple[str, int, str]]) -> list[str]:
@@ -49,7 +39,7 @@ def propose(system: System, edition: str, category: str, awards: list[tuple[str,
                     for work_id, (place, district, title) in zip(ids, awards, strict=True)])
         finally:
             await engine.dispose()
-    in_thread(store())
+    run(store())  # beside the browser's event loop
     return ids
 
 
@@ -66,11 +56,6 @@ def awarded(system: System) -> dict:
     return {"winner": winner, "mention": mention, "never": never}
 
 
-def run(*command: str) -> str:
-    """A poppler tool's output."""
-    return subprocess.run(command, check=True, capture_output=True, text=True, timeout=120).stdout
-
-
 def test_an_awarded_work_has_a_persian_certificate_whose_qr_code_the_registry_confirms(
         system: System, awarded: dict, browser: Browser, tmp_path: Path) -> None:
     response = httpx.get(f"{system.url('evaluation')}/certificates/{awarded['winner']}.pdf", timeout=180)
@@ -80,22 +65,16 @@ def test_an_awarded_work_has_a_persian_certificate_whose_qr_code_the_registry_co
     pdf = tmp_path / "certificate.pdf"
     pdf.write_bytes(response.content)
 
-    fonts = run("pdffonts", str(pdf))
+    fonts = poppler("pdffonts", str(pdf))
     assert "Vazirmatn" in fonts and "DejaVu" not in fonts  # the festival's font, embedded, no fallback
     assert all(line.split()[-5] == "yes" for line in fonts.splitlines()[2:])  # "emb" column
-    text = run("pdftotext", "-layout", str(pdf), "-")
+    text = poppler("pdftotext", "-layout", str(pdf), "-")
     assert TITLE in text  # Persian words come back whole and in reading order
     for words in ("لوح افتخار", "رفاه و خدمات اجتماعی", "۱۳۵۷", "۷"):
         assert words in text, words
     assert not any("\ufb50" <= ch <= "\ufeff" for ch in text.replace("\ufeff", ""))  # shaped by Pango, not by hand
 
-    run("pdftoppm", "-r", "150", "-png", "-singlefile", str(pdf), str(tmp_path / "certificate"))
-    image = Image.open(tmp_path / "certificate.png")
-    RESULTS.mkdir(parents=True, exist_ok=True)
-    image.save(RESULTS / "evaluation-certificate-pdf.png")
-    codes = zxingcpp.read_barcodes(image)
-    assert len(codes) == 1
-    url = codes[0].text
+    url = qr_address(pdf, "evaluation-certificate-pdf")
     code = url.rsplit("/", 1)[1]
     assert url == f"{system.url('registry')}/verify/{code}"
     assert code in text  # printed too, for those who type it
@@ -116,7 +95,7 @@ def test_an_honourable_mention_reads_as_one(system: System, awarded: dict, tmp_p
     response = httpx.get(f"{system.url('evaluation')}/certificates/{awarded['mention']}.pdf", timeout=180)
     assert response.status_code == 200
     (tmp_path / "mention.pdf").write_bytes(response.content)
-    text = run("pdftotext", str(tmp_path / "mention.pdf"), "-")
+    text = poppler("pdftotext", str(tmp_path / "mention.pdf"), "-")
     assert "تقدیرنامه" in text and "دفتر مشق همسایه" in text and "لوح افتخار" not in text
 
 

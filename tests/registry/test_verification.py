@@ -5,17 +5,15 @@ appointment ends the page says so. Unknown appointments and hostile ids are not 
 
 import base64
 import json
-import subprocess
 import uuid
 from pathlib import Path
 
 import httpx
 import pytest
-import zxingcpp
-from PIL import Image
 from playwright.sync_api import Browser, expect
 
-from tests.support.browser import RESULTS, check_page
+from tests.support.browser import check_page
+from tests.support.pdfs import poppler, qr_address
 from tests.support.system import System, bearer
 from tests.support.waiting import wait_for
 
@@ -26,11 +24,6 @@ def subject_of(token: str) -> str:
     """The person id a token was issued to."""
     claims = token.split(".")[1]
     return json.loads(base64.urlsafe_b64decode(claims + "=" * (-len(claims) % 4)))["sub"]
-
-
-def run(*command: str) -> str:
-    """A poppler tool's output."""
-    return subprocess.run(command, check=True, capture_output=True, text=True, timeout=120).stdout
 
 
 @pytest.fixture(scope="module")
@@ -57,18 +50,12 @@ def test_the_person_appointed_gets_a_letter_whose_qr_code_the_registry_confirms(
     assert response.headers["content-type"] == "application/pdf"
     pdf = tmp_path / "letter.pdf"
     pdf.write_bytes(response.content)
-    assert "Vazirmatn" in run("pdffonts", str(pdf))
-    text = run("pdftotext", str(pdf), "-")
+    assert "Vazirmatn" in poppler("pdffonts", str(pdf))
+    text = poppler("pdftotext", str(pdf), "-")
     for words in ("حکم انتصاب", NAME, "عضو", "دفتر دبیر"):
         assert words in text, words
 
-    run("pdftoppm", "-r", "150", "-png", "-singlefile", str(pdf), str(tmp_path / "letter"))
-    image = Image.open(tmp_path / "letter.png")
-    RESULTS.mkdir(parents=True, exist_ok=True)
-    image.save(RESULTS / "registry-appointment-letter-pdf.png")
-    codes = zxingcpp.read_barcodes(image)
-    assert len(codes) == 1
-    url = codes[0].text
+    url = qr_address(pdf, "registry-appointment-letter-pdf")
     code = url.rsplit("/", 1)[1]
     assert url == f"{system.url('registry')}/verify/{code}" and code.startswith("M") and code in text
 
