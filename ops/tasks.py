@@ -10,7 +10,7 @@ from pathlib import Path
 
 import httpx
 
-from ops import bus, preflight
+from ops import bus, dev_servers, preflight
 from ops.demo import STEPS, DemoPlan, Progress, run_demo
 from ops.festival import Festival, StepFailed
 from ops.settings import LOCAL_DATABASE_SERVER, amqp_url, database_prefix, database_url, migration_url, runtime_role
@@ -40,7 +40,7 @@ def run_all(_args: argparse.Namespace) -> int:
                  for name in SERVICES]
     # Both servers first: one line now rather than four services retrying for minutes.
     try:
-        problem = asyncio.run(preflight.unreachable(server, amqp_url()))
+        problem = _servers_missing(server)
     except KeyboardInterrupt:
         return 130  # Ctrl-C before anything started: nothing to stop
     if problem:
@@ -61,6 +61,16 @@ def run_all(_args: argparse.Namespace) -> int:
     finally:
         supervisor.stop()
     return 0
+
+
+def _servers_missing(server: str) -> str | None:
+    """One line saying which server cannot be reached, or None; where Docker can start the missing ones on their
+    standard local ports (deploy/dev-servers.yml), it does first."""
+    problem = asyncio.run(preflight.unreachable(server, amqp_url()))
+    if problem and dev_servers.applies(server, amqp_url()) and dev_servers.docker_engine():
+        if dev_servers.start(lambda line: print(line, flush=True)):
+            problem = asyncio.run(preflight.unreachable(server, amqp_url()))
+    return problem
 
 
 def _say_ready(processes: list[ServiceProcess], seconds: float) -> None:

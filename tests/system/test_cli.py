@@ -9,7 +9,7 @@ import subprocess
 import sys
 import time
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager, suppress
 from dataclasses import dataclass
 from pathlib import Path
@@ -23,7 +23,7 @@ from ops.cli import main
 from services.registry.settings import DEFAULT_ADMIN_PASSWORD
 from shared.contracts.submissions import WorkReceived
 from shared.launcher import ROOT, SERVICES
-from tests.support.servers import Servers, private_vhost
+from tests.support.servers import Servers, private_vhost, rabbitmqctl
 from tests.support.system import System, drop_databases, free_port
 from tests.support.waiting import wait_for
 
@@ -122,17 +122,21 @@ class HamiRun:
 
 
 @contextmanager
-def hami_run(servers: Servers, tmp_path: Path) -> Iterator[HamiRun]:
-    """`hami run` on databases of its own and a vhost of its own; killed and cleaned up afterwards."""
+def hami_run(servers: Servers, tmp_path: Path, *, env: dict[str, str] | None = None,
+             before: Callable[[], None] | None = None) -> Iterator[HamiRun]:
+    """`hami run` on databases of its own and a vhost of its own (with `env` added, and `before` called just before
+    it starts); killed and cleaned up afterwards."""
     prefix, ports = f"hami_run{uuid.uuid4().hex[:6]}_", {name: free_port() for name in SERVICES}
     console = tmp_path / "hami-run.log"
     with private_vhost(servers) as amqp_url, console.open("wb") as out:
-        env = {**os.environ, "HAMI_DATABASE_PREFIX": prefix, "HAMI_AMQP_URL": amqp_url,
-               "HAMI_DATABASE_SERVER": servers.database("postgres").rsplit("/", 1)[0],
-               **{f"HAMI_{name.upper()}_PORT": str(port) for name, port in ports.items()}}
-        env.pop("HAMI_ADMIN_PASSWORD", None)
+        environment = {**os.environ, "HAMI_DATABASE_PREFIX": prefix, "HAMI_AMQP_URL": amqp_url,
+                       "HAMI_DATABASE_SERVER": servers.database("postgres").rsplit("/", 1)[0],
+                       **{f"HAMI_{name.upper()}_PORT": str(port) for name, port in ports.items()}, **(env or {})}
+        environment.pop("HAMI_ADMIN_PASSWORD", None)
+        if before is not None:
+            before()
         # A session of its own, as a terminal's: Ctrl-C there reaches the whole group (the services as well).
-        process = subprocess.Popen([sys.executable, "-m", "ops.cli", "run"], cwd=ROOT, env=env, stdout=out,
+        process = subprocess.Popen([sys.executable, "-m", "ops.cli", "run"], cwd=ROOT, env=environment, stdout=out,
                                    stderr=subprocess.STDOUT, start_new_session=True)
         try:
             yield HamiRun(process, ports, prefix, console)
@@ -195,6 +199,30 @@ def test_hami_run_says_in_one_line_that_a_server_is_unreachable(server: str) -> 
     assert ran.returncode != 0 and took < 10, (ran.returncode, took, lines)
     assert len(lines) == 1, lines
     assert f"{server} at 127.0.0.1:{closed}" in lines[0] and "در دسترس نیست" in lines[0], lines
+
+
+def test_hami_run_has_docker_start_a_missing_server_where_an_engine_answers(servers: Servers, tmp_path: Path) -> None:
+    """RabbitMQ stopped and a Docker engine answering: `hami run` says it starts the servers of
+    deploy/dev-servers.yml, has compose bring them up and wait, checks again and starts the services. No Docker
+    engine runs on the development machines, so `docker` here is a stand-in whose `compose up` starts the real
+    RabbitMQ's application again, as the engine would start its container."""
+    calls, bin_dir = tmp_path / "docker-calls", tmp_path / "bin"
+    bin_dir.mkdir()
+    (bin_dir / "docker").write_text(f'#!/bin/sh\necho "$@" >> {calls}\n'
+                                    'if [ "$1" = compose ]; then rabbitmqctl start_app >/dev/null; fi\n')
+    (bin_dir / "docker").chmod(0o755)
+    try:
+        with hami_run(servers, tmp_path, env={"PATH": f"{bin_dir}:{os.environ['PATH']}"},
+                      before=lambda: rabbitmqctl("stop_app")) as run:
+            run.wait_for_output("Hami is ready", timeout=180)
+            assert "Starting RabbitMQ and PostgreSQL with Docker (dev-servers.yml)" in run.output()
+            assert "Not reachable" not in run.output()
+            assert calls.read_text().splitlines() == [
+                "info", f"compose -p hami-dev-servers -f {ROOT / 'deploy' / 'dev-servers.yml'} up -d --wait"]
+            os.killpg(run.process.pid, signal.SIGINT)
+            assert run.process.wait(timeout=60) == 0, run.output()
+    finally:
+        rabbitmqctl("start_app", check=False)
 
 
 async def _fetchval(servers: Servers, query: str, *args: object) -> object:
