@@ -23,7 +23,7 @@ from shared.auth import TokenVerifier, http_jwks
 from shared.db import make_engine
 from shared.errors import install_error_handlers
 from shared.logs import configure_logging
-from shared.messaging.broker import make_broker
+from shared.messaging.broker import RECONNECT_SECONDS, make_broker
 from shared.messaging.inbox import EventConsumer, subscribe
 from shared.messaging.outbox import OutboxRelay, backlog
 from shared.messaging.topology import declare_service_topology, declare_topology, service_queues
@@ -75,7 +75,8 @@ class ServiceRuntime:
         delay = 0.5
         while True:
             try:
-                self._admin = self._admin or await aio_pika.connect_robust(self.amqp_url)
+                self._admin = self._admin or await aio_pika.connect_robust(self.amqp_url,
+                                                                          reconnect_interval=RECONNECT_SECONDS)
                 await self._declare_topology()
                 await self.broker.start()
                 break

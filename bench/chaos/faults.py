@@ -1,5 +1,6 @@
 """Injecting a soak's faults, each undone in a `finally` (Ctrl-C and errors included): RabbitMQ's application
-stopped and started, PostgreSQL restarted, a service killed (SIGKILL) or stopped (SIGTERM) (ops/supervisor.py
+stopped and started, a whole RabbitMQ node stopped and started (on a cluster, the node leading most queues),
+PostgreSQL restarted, a service killed (SIGKILL) or stopped (SIGTERM) (ops/supervisor.py
 starts it again, as `hami run` would), evaluation's consumer stalled on a locked table past its prefetch."""
 
 import asyncio
@@ -12,15 +13,9 @@ from pathlib import Path
 
 import asyncpg
 
-from bench.chaos.schedule import BROKER, DATABASE, SIGKILL, SIGTERM, STALL, Fault
+from bench.chaos.brokers import Cluster, LocalNode
+from bench.chaos.schedule import BROKER, DATABASE, NODE, SIGKILL, SIGTERM, STALL, Fault
 from tests.support.system import System
-
-
-def rabbitmqctl(*args: str, check: bool = True) -> subprocess.CompletedProcess:
-    """Run rabbitmqctl against the local node."""
-    # A session of its own: Ctrl-C reaches the soak, which undoes the fault, not this half-way through.
-    return subprocess.run(["rabbitmqctl", *args], capture_output=True, text=True, timeout=120, check=check,
-                          start_new_session=True)
 
 
 def pg_cluster(action: str) -> None:
@@ -30,9 +25,9 @@ def pg_cluster(action: str) -> None:
                    capture_output=True, timeout=120, start_new_session=True)
 
 
-def servers_up() -> None:
-    """Undo whatever a fault may have left: RabbitMQ's application running, PostgreSQL accepting connections."""
-    rabbitmqctl("start_app", check=False)
+def servers_up(broker: LocalNode | Cluster) -> None:
+    """Undo whatever a fault may have left: RabbitMQ running, PostgreSQL accepting connections."""
+    broker.ensure_up()
     if subprocess.run(["pg_isready", "-q", "-h", "127.0.0.1"], timeout=30).returncode != 0:
         try:
             pg_cluster("start")
@@ -43,13 +38,17 @@ def servers_up() -> None:
 class Faults:
     """Runs a schedule of faults against a running system from a background thread."""
 
-    def __init__(self, system: System, *, broker_down: float, stall: float, backlog: Callable[[str], int],
-                 say: Callable[[str], None] = print, clock: Callable[[], float] = time.monotonic) -> None:
-        self.system, self.broker_down, self.stall, self.backlog = system, broker_down, stall, backlog
+    def __init__(self, system: System, broker: LocalNode | Cluster, vhost: str, *, broker_down: float, stall: float,
+                 backlog: Callable[[str], int], say: Callable[[str], None] = print,
+                 clock: Callable[[], float] = time.monotonic) -> None:
+        self.system, self.broker, self.vhost = system, broker, vhost
+        self.broker_down, self.stall, self.backlog = broker_down, stall, backlog
         self.stall_backlogs: list[int] = []  # messages in the stalled service's queue as each stall ended
         self.say, self.clock = say, clock
-        self.injected: list[tuple[str, str, float, float]] = []  # kind, target, started, ended (monotonic)
+        # kind, target (a broker fault's node and how many queues it led), started, ended (monotonic)
+        self.injected: list[tuple[str, str, float, float]] = []
         self.error: BaseException | None = None
+        self._last_node: dict[str, str] = {}  # per kind of broker fault, the node it took down last
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
 
@@ -70,26 +69,22 @@ class Faults:
                 if self._stop.wait(max(0.0, origin + fault.at - self.clock())):
                     return
                 started = self.clock()
-                self.say(f"[chaos] {started - origin:6.1f} s  {fault.kind} {fault.target}")
-                self.inject(fault)
-                self.injected.append((fault.kind, fault.target, started, self.clock()))
+                target = self.inject(fault, f"[chaos] {started - origin:6.1f} s  {fault.kind}")
+                self.injected.append((fault.kind, target, started, self.clock()))
         except BaseException as error:  # reported by the soak, which then fails
             self.error = error
             self.say(f"[chaos] fault injection failed: {error!r}")
 
-    def inject(self, fault: Fault) -> None:
-        """One fault, undone before returning."""
-        if fault.kind == BROKER:
-            rabbitmqctl("stop_app")
-            try:
-                self._stop.wait(self.broker_down)
-            finally:
-                rabbitmqctl("start_app")
-        elif fault.kind == DATABASE:
+    def inject(self, fault: Fault, heading: str) -> str:
+        """One fault, said (the heading, then its target) and undone before returning; returns the target."""
+        if fault.kind in (BROKER, NODE):
+            return self._broker_down(fault.kind, heading)
+        self.say(f"{heading} {fault.target}")
+        if fault.kind == DATABASE:
             try:
                 pg_cluster("restart")
             finally:
-                servers_up()
+                servers_up(self.broker)
         elif fault.kind in (SIGKILL, SIGTERM):
             process = self.system.processes[fault.target].process
             if process is not None and process.poll() is None:  # the supervisor restarts it
@@ -98,6 +93,23 @@ class Faults:
             asyncio.run(self._stalled(fault.target))
         else:
             raise ValueError(f"unknown fault {fault.kind}")
+        return fault.target
+
+    def _broker_down(self, kind: str, heading: str) -> str:
+        """Stop the application (broker) or the whole node (node) leading most of the services' queues, for
+        `broker_down` seconds, then start it again and wait until it serves AMQP."""
+        node, leads = self.broker.busiest(self.vhost, besides=self._last_node.get(kind))
+        self._last_node[kind] = node
+        target = f"{node} (leading {leads} queues)"
+        self.say(f"{heading} {target}")
+        stop, start = ((self.broker.stop_app, self.broker.start_app) if kind == BROKER
+                       else (self.broker.stop_node, self.broker.start_node))
+        stop(node)
+        try:
+            self._stop.wait(self.broker_down)
+        finally:
+            start(node)
+        return target
 
     async def _stalled(self, service: str) -> None:
         """Hold an exclusive lock on the service's works table: its consumer blocks mid-message, unacknowledged,

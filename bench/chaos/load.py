@@ -1,5 +1,6 @@
 """The steady load of a soak: works submitted by district staff at a fixed rate, and every few seconds a decision
-issued by the council's chair and relayed to its districts by the central secretariat; every request recorded."""
+issued by the council's chair and relayed to its districts by the central secretariat; every request recorded, and
+each service's readiness sampled twice a second."""
 
 import threading
 import time
@@ -17,6 +18,7 @@ DISTRICTS = (3, 7, 12, 22)
 TIMEOUT = 10.0
 # A relay refused or unanswered is tried again on the next round, this many times in all.
 RELAY_ATTEMPTS = 20
+READINESS_EVERY = 0.5
 
 
 def decision_body(number: int) -> dict:
@@ -35,12 +37,14 @@ class Load:
         self.urls, self.tokens, self.rate, self.decision_every, self.clock = urls, tokens, rate, decision_every, clock
         self.requests: list[Request] = []
         self.relayed: set[str] = set()  # decisions whose relay was accepted (or confirmed by a refused repeat)
+        self.readiness: list[tuple[str, float, bool]] = []  # service, when (monotonic), /health/ready said 200
         self._pending: dict[str, list] = {}  # decision id -> [attempts, answered-uncertainly]
         self._lock, self._stop = threading.Lock(), threading.Event()
         self._client = httpx.Client(timeout=TIMEOUT, limits=httpx.Limits(max_connections=64))
         self._pool = ThreadPoolExecutor(max_workers=32, thread_name_prefix="chaos-load")
         self._threads = [threading.Thread(target=self._works, daemon=True, name="chaos-works"),
-                         threading.Thread(target=self._decisions, daemon=True, name="chaos-decisions")]
+                         threading.Thread(target=self._decisions, daemon=True, name="chaos-decisions"),
+                         threading.Thread(target=self._readiness, daemon=True, name="chaos-readiness")]
 
     def start(self) -> None:
         """Start sending."""
@@ -54,6 +58,15 @@ class Load:
             thread.join(TIMEOUT * 3)
         self._pool.shutdown(wait=True)
         self._client.close()
+
+    def _readiness(self) -> None:
+        while not self._stop.wait(READINESS_EVERY):
+            for service, url in self.urls.items():
+                try:
+                    ready = self._client.get(f"{url}/health/ready", timeout=1.0).status_code == 200
+                except httpx.HTTPError:
+                    ready = False
+                self.readiness.append((service, self.clock(), ready))
 
     def _post(self, kind: str, url: str, token: str, body: dict, entity: Callable[[httpx.Response], str | None]
               ) -> Request:

@@ -3,10 +3,14 @@
 from dataclasses import dataclass
 
 SERVICES = ("registry", "submissions", "evaluation", "notifications")
-BROKER, DATABASE, SIGKILL, SIGTERM, STALL = "broker", "postgresql", "sigkill", "sigterm", "stall"
-KINDS = (BROKER, DATABASE, SIGKILL, SIGTERM, STALL)
-# Faults that touch servers other people's tests use too (the rest stay inside the soak's own processes).
-GLOBAL_KINDS = frozenset({BROKER, DATABASE})
+# broker: RabbitMQ's application stopped and started (its Erlang VM stays up); node: a whole node stopped and
+# started again (on a cluster, the node leading most of the services' queues).
+BROKER, NODE, DATABASE, SIGKILL, SIGTERM, STALL = "broker", "node", "postgresql", "sigkill", "sigterm", "stall"
+KINDS = (BROKER, NODE, DATABASE, SIGKILL, SIGTERM, STALL)
+BROKER_KINDS = frozenset({BROKER, NODE})
+# Faults that touch servers other people's tests use too (the rest stay inside the soak's own processes); on the
+# soak's own cluster, only PostgreSQL's.
+GLOBAL_KINDS = frozenset({BROKER, NODE, DATABASE})
 
 
 @dataclass(frozen=True)
@@ -15,14 +19,15 @@ class Profile:
 
     minutes: float
     broker: int
+    nodes: int
     postgresql: int
     kill_rounds: int
     stalls: int
 
 
 PROFILES = {
-    "short": Profile(minutes=2, broker=2, postgresql=2, kill_rounds=1, stalls=1),
-    "long": Profile(minutes=12, broker=20, postgresql=5, kill_rounds=2, stalls=3),
+    "short": Profile(minutes=2.5, broker=2, nodes=2, postgresql=2, kill_rounds=1, stalls=1),
+    "long": Profile(minutes=12, broker=15, nodes=5, postgresql=5, kill_rounds=2, stalls=3),
 }
 
 
@@ -37,7 +42,8 @@ class Fault:
 
 def wanted(profile: Profile, kinds: frozenset[str] = frozenset(KINDS)) -> list[tuple[str, str]]:
     """Every (kind, target) the profile asks for, restricted to the kinds given."""
-    faults = [(BROKER, "rabbitmq")] * profile.broker + [(DATABASE, "postgresql")] * profile.postgresql
+    faults = [(BROKER, "rabbitmq")] * profile.broker + [(NODE, "rabbitmq")] * profile.nodes
+    faults += [(DATABASE, "postgresql")] * profile.postgresql
     for _ in range(profile.kill_rounds):
         faults += [(SIGKILL, service) for service in SERVICES] + [(SIGTERM, service) for service in SERVICES]
     faults += [(STALL, "evaluation")] * profile.stalls

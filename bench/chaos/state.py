@@ -6,7 +6,7 @@ from collections import Counter
 
 import asyncpg
 
-from bench.chaos.faults import rabbitmqctl
+from bench.chaos.brokers import Cluster, LocalNode
 from bench.chaos.tally import dead_letters, queue_messages, times_applied
 from shared.messaging.topology import INTERNAL_EXCHANGE
 from tests.support.system import System
@@ -74,18 +74,18 @@ def relay_entities(decision_ids: set[str], districts: tuple[int, ...]) -> set[st
     return {_relay_key(decision_id, district) for decision_id in decision_ids for district in districts}
 
 
-def dead_lettered(amqp_vhost: str) -> dict[str, int]:
+def dead_lettered(broker: LocalNode | Cluster, amqp_vhost: str) -> dict[str, int]:
     """Messages in each of the vhost's dead-letter queues."""
-    return dead_letters(_queues(amqp_vhost))
+    return dead_letters(_queues(broker, amqp_vhost))
 
 
-def backlog(amqp_vhost: str, queue: str) -> int:
+def backlog(broker: LocalNode | Cluster, amqp_vhost: str, queue: str) -> int:
     """Messages in one of the vhost's queues (ready and unacknowledged), -1 when not listed."""
-    return queue_messages(_queues(amqp_vhost)).get(queue, -1)
+    return queue_messages(_queues(broker, amqp_vhost)).get(queue, -1)
 
 
-def _queues(amqp_vhost: str) -> str:
-    return rabbitmqctl("-q", "list_queues", "-p", amqp_vhost, "name", "messages", check=False).stdout
+def _queues(broker: LocalNode | Cluster, amqp_vhost: str) -> str:
+    return broker.rabbitmqctl("-q", "list_queues", "-p", amqp_vhost, "name", "messages", check=False).stdout
 
 
 def unsent(system: System) -> dict[str, int]:

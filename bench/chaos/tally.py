@@ -72,6 +72,32 @@ def longest_unavailability(faults: Iterable[tuple[str, float]], requests: Iterab
     return {kind: None if None in found else max(found) for kind, found in gaps.items()}
 
 
+def not_ready_spells(samples: Iterable[tuple[str, float, bool]]) -> list[tuple[str, float, float]]:
+    """From readiness samples (service, when, ready), each service's spells of not being ready: (service, from the
+    first failing sample, to the next ready one; or the last sample when it never came back)."""
+    spells, since, last = [], {}, {}
+    for service, at, ready in sorted(samples, key=lambda sample: sample[1]):
+        if not ready:
+            since.setdefault(service, at)
+        elif service in since:
+            spells.append((service, since.pop(service), at))
+        last[service] = at
+    spells += [(service, start, last[service]) for service, start in since.items()]
+    return sorted(spells, key=lambda spell: spell[1])
+
+
+def longest_not_ready(faults: Iterable[tuple[str, float, float]], samples: Iterable[tuple[str, float, bool]],
+                      *, grace: float = 10.0) -> dict[str, float]:
+    """Per fault kind, the longest spell of any service not being ready that began while one of its faults was in
+    progress (from its start to `grace` seconds after it was undone); 0 when the services stayed ready."""
+    spells = not_ready_spells(samples)
+    longest: dict[str, float] = {}
+    for kind, started, ended in faults:
+        during = [end - start for _, start, end in spells if started <= start <= ended + grace]
+        longest[kind] = round(max([longest.get(kind, 0.0), *during]), 1)
+    return longest
+
+
 @dataclass
 class Reconciled:
     """Of the accepted entities of one kind: which each place lacks and which it holds more than once."""
@@ -127,7 +153,8 @@ def dead_letters(list_queues_output: str) -> dict[str, int]:
 
 def table(summary: Mapping) -> str:
     """The soak's figures as a plain-text table."""
-    lines = [f"chaos soak ({summary['profile']}, {summary['seconds']:.0f} s of load): faults "
+    where = ", three-node cluster" if summary.get("cluster") else ""
+    lines = [f"chaos soak ({summary['profile']}{where}, {summary['seconds']:.0f} s of load): faults "
              + ", ".join(f"{kind} {n}" for kind, n in summary["faults"].items())]
     lines.append(f"{'requests':<10}" + "".join(f"{o:>14}" for o in OUTCOMES))
     for kind, counts in summary["requests"].items():
@@ -146,5 +173,8 @@ def table(summary: Mapping) -> str:
         lines.append(f"outbox rows never published: {summary['unsent_outbox']}")
     lines.append("longest unavailability (from a fault until requests are accepted again): " + ", ".join(
         f"{kind} {'never' if s is None else f'{s:.1f} s'}" for kind, s in summary["unavailability_s"].items()))
+    if "not_ready_s" in summary:
+        lines.append("longest a service was not ready (/health/ready) after a fault: " + ", ".join(
+            f"{kind} {s:.1f} s" for kind, s in summary["not_ready_s"].items()))
     lines.append("RESULT: " + ("nothing lost, nothing applied twice" if summary["ok"] else "LOSS OR DUPLICATES"))
     return "\n".join(lines)

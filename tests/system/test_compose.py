@@ -43,6 +43,7 @@ SECRET_SETTINGS = {"HAMI_DATABASE_PASSWORD", "HAMI_AMQP_PASSWORD", "HAMI_ADMIN_P
                    "HAMI_SMS_API_KEY", "HAMI_LINK_SECRET", "HAMI_KEY_ENCRYPTION_KEY",
                    "HAMI_MIGRATION_DATABASE_PASSWORD",
                    *(f"HAMI_{name.upper()}_MIGRATION_DATABASE_PASSWORD" for name in SERVICES)}
+CLUSTER_NODES = ("rabbitmq", "rabbitmq-2", "rabbitmq-3")
 REQUIRED = {"HAMI_SECRETS_PATH": "/etc/hami/secrets", "HAMI_PUBLIC_URL": "https://hami.example/notify"}
 
 
@@ -92,10 +93,11 @@ def test_every_password_is_a_secret_file_never_a_value() -> None:
 
 def test_every_service_has_a_health_check_starts_in_order_and_stops_gracefully() -> None:
     services = load_compose(REQUIRED)["services"]
-    assert set(SERVICES) | {"rabbitmq", "postgres", "rabbitmq-definitions", "migrate", "proxy"} == set(services)
+    default = {name for name, service in services.items() if not service.get("profiles")}
+    assert set(SERVICES) | {"rabbitmq", "postgres", "rabbitmq-definitions", "migrate", "proxy"} == default
     assert services["rabbitmq"]["depends_on"]["rabbitmq-definitions"]["condition"] == "service_completed_successfully"
     assert services["migrate"]["depends_on"]["postgres"]["condition"] == "service_healthy"
-    for name in [*SERVICES, "rabbitmq", "postgres"]:
+    for name in [*SERVICES, *CLUSTER_NODES, "amqp-proxy", "postgres"]:
         assert services[name]["healthcheck"]["test"], name
     for name in SERVICES:
         service, environment = services[name], services[name]["environment"]
@@ -109,6 +111,48 @@ def test_every_service_has_a_health_check_starts_in_order_and_stops_gracefully()
         assert "HAMI_MIGRATION_DATABASE_URL" not in environment
         # HTTP requests, then in-flight handlers, each get the graceful timeout before compose kills.
         assert _seconds(service["stop_grace_period"]) > 2 * float(environment["HAMI_GRACEFUL_TIMEOUT"])
+
+
+def test_the_cluster_profile_adds_two_nodes_that_join_the_first_and_haproxy_in_front_of_the_three() -> None:
+    services = load_compose(REQUIRED)["services"]
+    assert {name for name, service in services.items() if service.get("profiles")} == {
+        "rabbitmq-2", "rabbitmq-3", "amqp-proxy"}
+    assert all(services[name]["profiles"] == ["cluster"] for name in ("rabbitmq-2", "rabbitmq-3", "amqp-proxy"))
+    document = load_compose(REQUIRED)
+    cookies = {service_secrets(document, name)["rabbitmq_erlang_cookie"] for name in CLUSTER_NODES}
+    assert cookies == {Path(REQUIRED["HAMI_SECRETS_PATH"]) / "rabbitmq_erlang_cookie"}  # one cookie: they may cluster
+    peers = _conf(ROOT / "deploy/rabbitmq/cluster-node.conf")
+    assert peers["cluster_formation.peer_discovery_backend"] == "classic_config"
+    assert sorted(v for k, v in peers.items() if k.startswith("cluster_formation.classic_config.nodes.")) == [
+        f"rabbit@{services[name]['hostname']}" for name in CLUSTER_NODES]
+    for conf in ("rabbitmq.conf", "cluster-node.conf"):  # queues declared before nodes 2 and 3 joined grow too
+        assert _conf(ROOT / "deploy/rabbitmq" / conf)[
+            "quorum_queue.continuous_membership_reconciliation.target_group_size"] == str(len(CLUSTER_NODES))
+    for name in CLUSTER_NODES[1:]:  # they join the first once it is healthy, and take definitions from it
+        assert services[name]["depends_on"]["rabbitmq"]["condition"] == "service_healthy"
+        assert not any("definitions" in volume for volume in services[name]["volumes"])
+    # HAMI_AMQP_HOST=amqp-proxy in .env points every service at the proxy; by default they use the first node.
+    through_proxy = load_compose({**REQUIRED, "HAMI_AMQP_HOST": "amqp-proxy"})["services"]
+    for name in SERVICES:
+        assert urlsplit(services[name]["environment"]["HAMI_AMQP_URL"]).hostname == "rabbitmq"
+        assert urlsplit(through_proxy[name]["environment"]["HAMI_AMQP_URL"]).hostname == "amqp-proxy"
+
+
+def test_the_amqp_proxy_configuration_is_valid_haproxy_naming_each_node() -> None:
+    config = ROOT / "deploy/haproxy/haproxy.cfg"
+    checked = subprocess.run(["haproxy", "-c", "-f", str(config)], capture_output=True, text=True, timeout=30)
+    assert checked.returncode == 0, checked.stderr
+    servers = [line.split()[2] for line in config.read_text().splitlines() if line.strip().startswith("server ")]
+    assert servers == [f"{name}:5672" for name in CLUSTER_NODES]
+    broken = subprocess.run(["haproxy", "-c", "-f", "/dev/stdin"], input="frontend amqp\n  bind :5672\n"
+                            "  default_backend nowhere\n", capture_output=True, text=True, timeout=30)
+    assert broken.returncode != 0  # and the check does refuse a broken configuration
+
+
+def _conf(path: Path) -> dict[str, str]:
+    """The settings of a rabbitmq.conf (sysctl format)."""
+    lines = (line.strip() for line in path.read_text().splitlines())
+    return dict(map(str.strip, line.split("=", 1)) for line in lines if line and not line.startswith("#"))
 
 
 def test_the_migrate_step_grants_the_roles_the_services_connect_as() -> None:

@@ -9,6 +9,7 @@ from bench.chaos.schedule import (
     BROKER,
     DATABASE,
     GLOBAL_KINDS,
+    NODE,
     PROFILES,
     SERVICES,
     SIGKILL,
@@ -22,7 +23,7 @@ from bench.chaos.schedule import (
 def test_the_short_profile_has_a_few_faults_of_each_kind_inside_the_load() -> None:
     schedule = build_schedule(PROFILES["short"], seconds=120, warmup=10, quiet_end=15)
 
-    assert Counter(f.kind for f in schedule) == {BROKER: 2, DATABASE: 2, SIGKILL: 4, SIGTERM: 4, STALL: 1}
+    assert Counter(f.kind for f in schedule) == {BROKER: 2, NODE: 2, DATABASE: 2, SIGKILL: 4, SIGTERM: 4, STALL: 1}
     assert {f.target for f in schedule if f.kind == SIGKILL} == set(SERVICES)
     assert {f.target for f in schedule if f.kind == SIGTERM} == set(SERVICES)
     assert all(10 <= f.at <= 105 for f in schedule)
@@ -32,7 +33,7 @@ def test_the_long_profile_restarts_the_broker_20_times_postgresql_5_and_kills_ev
     schedule = build_schedule(PROFILES["long"], seconds=PROFILES["long"].minutes * 60)
 
     kinds = Counter(f.kind for f in schedule)
-    assert kinds[BROKER] == 20 and kinds[DATABASE] == 5
+    assert kinds[BROKER] + kinds[NODE] == 20 and kinds[NODE] == 5 and kinds[DATABASE] == 5
     assert Counter((f.kind, f.target) for f in schedule if f.kind in (SIGKILL, SIGTERM)) == {
         (kind, service): 2 for kind in (SIGKILL, SIGTERM) for service in SERVICES}
     assert PROFILES["long"].minutes >= 10
@@ -64,7 +65,7 @@ def test_kinds_can_be_left_out_such_as_the_faults_other_peoples_servers_would_fe
 
 def test_a_run_too_short_for_its_warm_up_and_quiet_end_is_refused() -> None:
     with pytest.raises(ValueError, match="no time for faults"):
-        build_schedule(Profile(minutes=0.3, broker=1, postgresql=0, kill_rounds=0, stalls=0), seconds=18)
+        build_schedule(Profile(minutes=0.3, broker=1, nodes=0, postgresql=0, kill_rounds=0, stalls=0), seconds=18)
 
 
 def test_the_command_line_refuses_an_unknown_fault_kind() -> None:

@@ -5,7 +5,9 @@ from bench.chaos.tally import (
     Request,
     classify,
     dead_letters,
+    longest_not_ready,
     longest_unavailability,
+    not_ready_spells,
     outcome_counts,
     reconcile,
     table,
@@ -84,6 +86,21 @@ def test_a_message_to_several_recipients_is_applied_once_and_twice_to_the_same_o
     assert times_applied(rows) == {"w1": 1, "w2": 2}
 
 
+def test_a_not_ready_spell_runs_from_the_first_failing_sample_to_the_next_ready_one() -> None:
+    samples = [("registry", 1.0, True), ("registry", 1.5, False), ("evaluation", 1.6, False),
+               ("registry", 2.0, False), ("registry", 3.5, True), ("evaluation", 9.0, False)]
+
+    assert not_ready_spells(samples) == [("registry", 1.5, 3.5), ("evaluation", 1.6, 9.0)]
+
+
+def test_the_longest_not_ready_spell_is_counted_against_the_fault_it_began_under() -> None:
+    samples = [("registry", t / 2, not (4 <= t / 2 < 6)) for t in range(60)] + [
+        ("evaluation", t / 2, not (20 <= t / 2 < 21)) for t in range(60)]
+    faults = [("node", 3.0, 8.0), ("sigkill", 19.5, 19.6), ("broker", 25.0, 26.0)]
+
+    assert longest_not_ready(faults, samples) == {"node": 2.0, "sigkill": 1.0, "broker": 0.0}
+
+
 def test_dead_letters_are_read_from_rabbitmqctl_list_queues() -> None:
     output = ("name\tmessages\nevaluation.events\t12\nevaluation.dead-letter\t0\n"
               "notifications.dead-letter\t3\nregistry.events\t0\n")
@@ -107,3 +124,5 @@ def test_the_table_shows_every_figure_and_the_verdict() -> None:
     assert "broker 2, sigkill 4" in text and "lost in evaluation works: 1 (e.g. w9)" in text
     assert "[57] messages" in text and "never published: {'registry': 0, 'evaluation': 2}" in text
     assert "sigkill never" in text and "broker 0.3 s" in text and text.endswith("LOSS OR DUPLICATES")
+    assert "not ready" not in text
+    assert "not ready (/health/ready) after a fault: node 1.5 s" in table({**summary, "not_ready_s": {"node": 1.5}})
