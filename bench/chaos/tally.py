@@ -49,14 +49,14 @@ def outcome_counts(requests: Iterable[Request]) -> dict[str, dict[str, int]]:
 def outages(faults: Iterable[tuple[str, float]], requests: Iterable[Request]) -> list[float | None]:
     """For each fault (its kind, its start; in order of start), the time until requests were accepted again for
     good: to the answer of the first accepted request sent after the last one that failed before the next fault
-    (a request slipping through just as a service is stopped does not end its outage). None when nothing was
-    accepted after it."""
+    (a request slipping through just as a service is stopped does not end its outage; one that failed only once the
+    next fault had begun counts against that one). None when nothing was accepted after it."""
     requests = sorted(requests, key=lambda r: r.sent)
     starts = [at for _, at in faults]
     found: list[float | None] = []
     for i, at in enumerate(starts):
         until = starts[i + 1] if i + 1 < len(starts) else float("inf")
-        failed = [r.sent for r in requests if at <= r.sent < until and r.outcome != "accepted"]
+        failed = [r.sent for r in requests if at <= r.sent < until and r.done < until and r.outcome != "accepted"]
         since = max(failed, default=at)
         first = next((r.done for r in requests if r.sent >= since and r.outcome == "accepted"), None)
         found.append(None if first is None else round(first - at, 2))

@@ -8,6 +8,7 @@ from bench.chaos.tally import (
     longest_not_ready,
     longest_unavailability,
     not_ready_spells,
+    outages,
     outcome_counts,
     reconcile,
     table,
@@ -53,6 +54,13 @@ def test_a_request_slipping_through_as_the_fault_begins_does_not_end_the_outage(
     longest = longest_unavailability([("sigterm", 10.0), ("sigkill", 20.0)], requests)
 
     assert longest == {"sigterm": 4.2, "sigkill": None}
+
+
+def test_a_request_that_fails_only_once_the_next_fault_began_counts_against_that_one() -> None:
+    requests = [Request("work", 10.5, 10.6, 201, "back at once"), Request("work", 19.9, 20.4, 503),
+                Request("work", 21.0, 21.5, 201, "back")]
+
+    assert outages([("node", 10.0), ("postgresql", 20.0)], requests) == [0.6, 1.5]
 
 
 def test_a_fault_after_which_nothing_was_accepted_is_never_available_again() -> None:
