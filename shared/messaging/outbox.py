@@ -11,7 +11,7 @@ from functools import cache
 import asyncpg
 import structlog
 from faststream.rabbit import RabbitBroker
-from sqlalchemy import DateTime, Table, Text, bindparam, delete, func, select, text, update
+from sqlalchemy import DateTime, Select, Table, Text, bindparam, cast, delete, func, select, text, update
 from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.dialects.postgresql import UUID as PG_UUID
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
@@ -20,6 +20,7 @@ from sqlalchemy.sql.elements import TextClause
 from shared.contracts.base import Event
 from shared.db import asyncpg_dsn
 from shared.messaging.broker import exchange_for, publish
+from shared.messaging.topology import PUBLIC_EXCHANGE
 
 NOTIFY_CHANNEL = "hami_outbox"
 # Sent rows are kept a while for inspection, then purged so the table stays small.
@@ -137,10 +138,7 @@ class OutboxRelay:
         """Publish one batch; returns how many were confirmed. Raises if any publish failed."""
         outbox = self._outbox
         async with self._engine.begin() as conn:
-            rows = (await conn.execute(
-                select(outbox).where(outbox.c.sent_at.is_(None)).order_by(outbox.c.id)
-                .limit(self._batch_size).with_for_update(skip_locked=True)
-            )).mappings().all()
+            rows = (await conn.execute(_claim(outbox, self._batch_size))).mappings().all()
             if not rows:
                 return 0
             results = await asyncio.gather(*(self._publish(row) for row in rows), return_exceptions=True)
@@ -165,9 +163,10 @@ class OutboxRelay:
         return result.rowcount
 
     async def _publish(self, row) -> None:
+        public = row["exchange"] == PUBLIC_EXCHANGE
         await publish(
             self._broker,
-            body=_json_bytes(row["payload"]),
+            body=row["payload"].encode(),
             exchange=row["exchange"],
             routing_key=row["routing_key"],
             event_id=str(row["event_id"]),
@@ -175,7 +174,8 @@ class OutboxRelay:
             occurred_at=row["occurred_at"],
             correlation_id=row["correlation_id"],
             causation_id=row["causation_id"],
-            schema_version=row["payload"].get("schema_version", 1),
+            # Only public events carry it (CloudEvents): the payload is parsed for those alone.
+            schema_version=json.loads(row["payload"]).get("schema_version", 1) if public else 1,
         )
 
     async def _sleep(self, seconds: float) -> None:
@@ -197,5 +197,9 @@ class OutboxRelay:
             log.warning("outbox.listen_unavailable", error=repr(error))
 
 
-def _json_bytes(payload: dict) -> bytes:
-    return json.dumps(payload, ensure_ascii=False, separators=(",", ":")).encode()
+def _claim(outbox: Table, batch_size: int) -> Select:
+    """The oldest unsent rows, locked for this relay (others skip them), the payload as the JSON text PostgreSQL
+    keeps: it is published as it is, never parsed and written again."""
+    columns = [column for column in outbox.c if column.name != "payload"]
+    return (select(*columns, cast(outbox.c.payload, Text).label("payload")).where(outbox.c.sent_at.is_(None))
+            .order_by(outbox.c.id).limit(batch_size).with_for_update(skip_locked=True))
