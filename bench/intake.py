@@ -6,7 +6,8 @@ request), first with 32 concurrent clients (saturating), then with 4, and report
   (a) the HTTP response: throughput and p50/p99 latency (wrk's latency distribution);
   (b) the time until the work is in evaluation's projection: evaluation's works.projected_at minus the
       submission's created_at (the baseline: its own consumer's projection table), p50/p99.
-  and the CPU each process used during the run (RabbitMQ's and PostgreSQL's include anything else using them).
+  and the CPU each process used during the run (RabbitMQ's and PostgreSQL's include anything else using them);
+  then each process's memory: resident idle (ready, before the load) and at its highest under the load (VmHWM).
 Everything it created is removed at the end. Runs in about 80 s on a 2-core machine.
 
 Usage: .venv/bin/python bench/intake.py [--duration 12] [--connections 32] [--light 4] [--json results.json]
@@ -147,6 +148,23 @@ def cpu_seconds(pids: dict[str, list[int]]) -> dict[str, float]:
                 continue
             used[name] += (int(fields[11]) + int(fields[12])) / tick
     return used
+
+
+def memory_mb(pids: dict[str, int], field: str) -> dict[str, float]:
+    """One memory figure of /proc/<pid>/status per process, in MB: VmRSS (resident now) or VmHWM (the most it
+    has been resident since it started)."""
+    found = {}
+    for name, pid in pids.items():
+        status = Path(f"/proc/{pid}/status").read_text()
+        found[name] = round(int(re.search(rf"^{field}:\s+(\d+) kB", status, re.MULTILINE)[1]) / 1024, 1)
+    return found
+
+
+def memory_report(idle: dict[str, float], peak: dict[str, float]) -> str:
+    """A Markdown table of each process's memory."""
+    lines = ["| process | resident idle (MB) | highest under load (MB) |", "|---|---|---|"]
+    lines += [f"| {name} | {idle[name]:.0f} | {peak[name]:.0f} |" for name in idle]
+    return "\n".join(lines)
 
 
 def shared_servers() -> dict[str, list[int]]:
@@ -290,6 +308,9 @@ def main() -> None:
             prepare({name: p.url for name, p in services.items()}, prefix, targets)
             print(f"[bench] system ready in {time.monotonic() - started:.1f}s", flush=True)
             service_pids = {name: [p.process.pid] for name, p in services.items()}
+            every_pid = {name: pids[0] for name, pids in service_pids.items()} | {"baseline": baseline.process.pid}
+            time.sleep(5)  # idle: ready, the preparation's events consumed
+            idle = memory_mb(every_pid, "VmRSS")
             intake_lags = lambda s, u: projection_lags(  # noqa: E731
                 f"{prefix}submissions", "SELECT id, created_at FROM works WHERE created_at BETWEEN $1 AND $2",
                 f"{prefix}evaluation", "SELECT work_id, projected_at FROM works WHERE work_id = ANY($1::uuid[])", s, u)
@@ -303,6 +324,7 @@ def main() -> None:
                                        connections, intake_lags, service_pids))
                 results.append(measure("baseline", baseline.url, targets, args, connections, baseline_lags,
                                        {"baseline": [baseline.process.pid]}))
+            peak = memory_mb(every_pid, "VmHWM")
             for process in processes:
                 process.stop()
     finally:
@@ -311,11 +333,13 @@ def main() -> None:
         asyncio.run(drop_databases(prefix))
         subprocess.run(["rabbitmqctl", "delete_vhost", vhost], capture_output=True, timeout=120)
     print(report(results))
+    print(memory_report(idle, peak))
     print(f"[bench] {args.duration}s per run, {time.monotonic() - started:.0f}s "
           f"in all; load average {load_before:.1f} before, {os.getloadavg()[0]:.1f} after (2 cores: anything "
           f"else running skews both rows)", flush=True)
     if args.json:
-        args.json.write_text(json.dumps([asdict(r) for r in results], indent=2))
+        args.json.write_text(json.dumps({"runs": [asdict(r) for r in results],
+                                         "memory_mb": {"idle": idle, "peak": peak}}, indent=2))
 
 
 if __name__ == "__main__":
