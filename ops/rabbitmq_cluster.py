@@ -47,8 +47,9 @@ class Node:
 
 
 def haproxy_config(nodes: list[Node], port: int) -> str:
-    """HAProxy in TCP mode: one address for AMQP, health-checked every second, connections to a node that fails its
-    check cut at once (its clients reconnect to a live node); long idle timeouts, AMQP heartbeats keep them alive."""
+    """HAProxy in TCP mode (as deploy/haproxy/haproxy.cfg): one address for AMQP, nodes health-checked every second,
+    connections to a node that fails its check cut at once (its clients reconnect to a live node), a connection
+    meeting a node not yet marked down tried on another; long idle timeouts, AMQP heartbeats keep them alive."""
     servers = "\n".join(f"  server {n.name} 127.0.0.1:{n.port} check inter 1s fall 2 rise 2 "
                         f"on-marked-down shutdown-sessions" for n in nodes)
     return (f"global\n  maxconn 4096\n"
@@ -211,9 +212,9 @@ class LocalCluster:
         haproxy = shutil.which("haproxy")
         if haproxy is None:
             raise RuntimeError("HAProxy is not installed (apt-get install haproxy)")
-        self._proxy = subprocess.Popen([haproxy, "-db", "-f", str(self.base / "haproxy.cfg")],
-                                       stdout=subprocess.DEVNULL, stderr=open(self.base / "haproxy.log", "wb"),
-                                       start_new_session=True)
+        with open(self.base / "haproxy.log", "wb") as log:  # the child keeps its own copy of the descriptor
+            self._proxy = subprocess.Popen([haproxy, "-db", "-f", str(self.base / "haproxy.cfg")],
+                                           stdout=subprocess.DEVNULL, stderr=log, start_new_session=True)
         _await_port(self.proxy_port, time.monotonic() + 30)
 
 
