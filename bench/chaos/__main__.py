@@ -26,7 +26,7 @@ def options(argv: list[str] | None = None) -> argparse.Namespace:
                         help=f"only these kinds, comma-separated ({','.join(KINDS)}; default all)")
     parser.add_argument("--rate", type=float, default=6.0, help="works submitted per second")
     parser.add_argument("--decision-every", type=float, default=4.0, help="seconds between decisions")
-    parser.add_argument("--broker-down", type=float, default=5.0, 
+    parser.add_argument("--broker-down", type=float, default=5.0,
                         help="seconds RabbitMQ's application (or a node) stays stopped")
     parser.add_argument("--stall", type=float, default=12.0, help="seconds evaluation's consumer is stalled")
     parser.add_argument("--prefetch", type=int, default=10, help="evaluation's prefetch (the stall goes past it)")

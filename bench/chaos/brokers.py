@@ -72,4 +72,3 @@ class Cluster(LocalCluster):
                 self.start_node(node.name)
             elif self.ctl(node.name, "-q", "eval", "rabbit:is_running().", check=False).stdout.strip() != "true":
                 self.start_app(node.name)
-
