@@ -14,17 +14,16 @@ import argparse
 import asyncio
 import json
 import os
-import statistics
 import sys
 import time
 import uuid
 from pathlib import Path
 
-import asyncpg
 from sqlalchemy import text
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+from bench.scratch import drop_database, rates_report, scratch_database  # noqa: E402
 from services.registry.ledger.usecases import record  # noqa: E402
 from shared.db import make_engine  # noqa: E402
 from shared.messaging.inbox import Envelope  # noqa: E402
@@ -101,27 +100,15 @@ def main() -> None:
     parser.add_argument("--workers", type=int, default=8)
     parser.add_argument("--runs", type=int, default=3)
     args = parser.parse_args()
-    name = f"hami_bench_{uuid.uuid4().hex[:8]}"
-    base = DATABASE.rsplit("/", 1)[0]
+    name, database_url = scratch_database(DATABASE)
     try:
-        runs = asyncio.run(run(args, f"{base.replace('postgresql://', 'postgresql+asyncpg://')}/{name}"))
+        runs = asyncio.run(run(args, database_url))
     finally:
-        asyncio.run(_drop(DATABASE, name))
+        asyncio.run(drop_database(DATABASE, name))
     print(f"archiving {args.events:,} events, one transaction each, {args.workers} concurrent "
           f"({args.runs} runs; median events/s, then every run):")
-    for label, index in (("ledger (chained)", 0), ("baseline: plain insert", 1)):
-        rates = [args.events / r[index] for r in runs]
-        print(f"  {label:<24} {statistics.median(rates):7,.0f}/s   {', '.join(f'{r:,.0f}' for r in rates)}")
-    ratio = statistics.median([r[1] / r[0] for r in runs])
-    print(f"  ledger at {ratio:.0%} of the baseline's rate (median of the runs' ratios)")
+    print(rates_report(args.events, runs, ("ledger (chained)", "baseline: plain insert"), "ledger"))
 
-
-async def _drop(server: str, name: str) -> None:
-    admin = await asyncpg.connect(server)
-    try:
-        await admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-    finally:
-        await admin.close()
 
 
 if __name__ == "__main__":

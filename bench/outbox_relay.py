@@ -14,7 +14,6 @@ Needs RabbitMQ with rabbitmqctl and PostgreSQL: HAMI_TEST_AMQP_URL and HAMI_TEST
 import argparse
 import asyncio
 import os
-import statistics
 import subprocess
 import sys
 import time
@@ -23,10 +22,10 @@ from pathlib import Path
 from urllib.parse import quote, urlsplit, urlunsplit
 
 import aio_pika
-import asyncpg
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+from bench.scratch import drop_database, rates_report, scratch_database  # noqa: E402
 from services.evaluation import db  # noqa: E402
 from shared.contracts.evaluation import WorkEvaluated  # noqa: E402
 from shared.db import make_engine  # noqa: E402
@@ -139,32 +138,21 @@ def main() -> None:
     parser.add_argument("--events", type=int, default=20_000)
     parser.add_argument("--runs", type=int, default=3)
     args = parser.parse_args()
-    vhost, name = f"hami-bench-{uuid.uuid4().hex[:6]}", f"hami_bench_{uuid.uuid4().hex[:8]}"
+    vhost = f"hami-bench-{uuid.uuid4().hex[:6]}"
+    name, database_url = scratch_database(DATABASE)
     parts = urlsplit(AMQP)
     subprocess.run(["rabbitmqctl", "add_vhost", vhost], check=True, capture_output=True)
     subprocess.run(["rabbitmqctl", "set_permissions", "-p", vhost, parts.username or "guest", ".*", ".*", ".*"],
                    check=True, capture_output=True)
     amqp_url = urlunsplit((parts.scheme, parts.netloc, "/" + quote(vhost, safe=""), "", ""))
-    base = DATABASE.rsplit("/", 1)[0]
     try:
-        runs = asyncio.run(run(args, amqp_url, f"{base.replace('postgresql://', 'postgresql+asyncpg://')}/{name}"))
+        runs = asyncio.run(run(args, amqp_url, database_url))
     finally:
         subprocess.run(["rabbitmqctl", "delete_vhost", vhost], capture_output=True)
-        asyncio.run(_drop(DATABASE, name))
+        asyncio.run(drop_database(DATABASE, name))
     print(f"publishing {args.events:,} events with confirms ({args.runs} runs; median events/s, then every run):")
-    for label, index in (("outbox relay", 0), ("baseline: aio-pika", 1)):
-        rates = [args.events / r[index] for r in runs]
-        print(f"  {label:<20} {statistics.median(rates):8,.0f}/s   {', '.join(f'{r:,.0f}' for r in rates)}")
-    ratio = statistics.median([r[1] / r[0] for r in runs])
-    print(f"  relay at {ratio:.0%} of the baseline's rate (median of the runs' ratios)")
+    print(rates_report(args.events, runs, ("outbox relay", "baseline: aio-pika"), "relay"))
 
-
-async def _drop(server: str, name: str) -> None:
-    admin = await asyncpg.connect(server)
-    try:
-        await admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-    finally:
-        await admin.close()
 
 
 if __name__ == "__main__":
