@@ -12,7 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 from services.notifications.projections.usecases import delivery_attempt
 from shared.contracts import ALL_EVENTS
 from shared.contracts.base import Event
-from shared.messaging.inbox import Envelope, EventConsumer
+from shared.messaging.inbox import Envelope, EventConsumer, Work
 from shared.messaging.topology import PUBLIC_EXCHANGE
 
 log = structlog.get_logger("notifications")
@@ -30,13 +30,13 @@ class NotificationsConsumer(EventConsumer):
 
     fan_out: FanOut | None = None
 
-    def _effects(self, envelope: Envelope, body: bytes) -> list:
+    def _work(self, envelope: Envelope, body: bytes) -> Work | None:
         if envelope.exchange != PUBLIC_EXCHANGE:
-            return super()._effects(envelope, body)
+            return super()._work(envelope, body)
         contract = PUBLIC_CONTRACTS.get(envelope.event_type)
         if contract is None:
             self.on_consumed(envelope.event_type, "ignored")
-            return []
+            return None
         try:
             if not envelope.message_id:
                 raise ValueError("message without message_id")
@@ -50,11 +50,11 @@ class NotificationsConsumer(EventConsumer):
             effects.append(lambda conn: self.fan_out(conn, event, envelope.routing_key))
         if (entry := self.public_handlers.get(envelope.event_type)) is not None:
             effects.append(lambda conn: entry[1](conn, event))
-        return effects
+        return Work(tuple(effects)) if effects else None
 
-    async def _apply(self, envelope: Envelope, effects: list, attempt: int) -> None:
-        token = delivery_attempt.set(attempt)
+    async def _apply(self, envelope: Envelope, work: Work, attempt: int) -> None:
+        token = delivery_attempt.set(attempt)  # the handlers run in this context (EventConsumer._commit)
         try:
-            await super()._apply(envelope, effects, attempt)
+            await super()._apply(envelope, work, attempt)
         finally:
             delivery_attempt.reset(token)

@@ -1,5 +1,6 @@
 """Test helpers moved out of test_slice.py so no test module imports another."""
 
+import asyncio
 import time
 
 import pytest
@@ -12,4 +13,14 @@ def wait_for(predicate, timeout: float = 60.0, interval: float = 0.2):
         if result := predicate():
             return result
         time.sleep(interval)
+    pytest.fail(f"condition not met within {timeout}s")
+
+
+async def wait_for_async(predicate, timeout: float = 60.0, interval: float = 0.1):
+    """wait_for inside an event loop: the loop keeps running (consumers, brokers) while it polls."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if result := predicate():
+            return result
+        await asyncio.sleep(interval)
     pytest.fail(f"condition not met within {timeout}s")

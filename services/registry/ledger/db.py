@@ -14,14 +14,29 @@ CHECKPOINT_LOCK = 7_405_004
 
 
 async def append(conn: AsyncConnection, *, values: dict) -> None:
-    """Append one event, chained to the last row; appends are serialised by an advisory lock."""
+    """Append one event, chained to the last row (see append_all)."""
+    await append_all(conn, rows=[values])
+
+
+async def append_all(conn: AsyncConnection, *, rows: list[dict]) -> None:
+    """Append events in order, each chained to the one before; appends are serialised by an advisory lock, taken
+    once for the whole batch, and the rows go in as one statement."""
+    if not rows:
+        return
     await conn.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": LEDGER_LOCK})
-    last = (await conn.execute(select(ledger.c.hash).order_by(ledger.c.seq.desc()).limit(1))).scalar()
-    seq = (await conn.execute(select(func.nextval("ledger_seq_seq")))).scalar_one()
-    row = {"correlation_id": None, "causation_id": None, **values, "seq": seq,
-           "recorded_at": datetime.now(UTC)}
-    prev_hash = last or GENESIS
-    await conn.execute(ledger.insert().values(**row, prev_hash=prev_hash, hash=seal(prev_hash, row)))
+    prev_hash = (await conn.execute(select(ledger.c.hash).order_by(ledger.c.seq.desc()).limit(1))).scalar()
+    prev_hash = prev_hash or GENESIS
+    seqs = (await conn.execute(_NEXT_SEQS, {"count": len(rows)})).scalars().all()
+    recorded_at, sealed = datetime.now(UTC), []
+    for seq, values in zip(seqs, rows, strict=True):
+        row = {"correlation_id": None, "causation_id": None, **values, "seq": seq, "recorded_at": recorded_at}
+        row |= {"prev_hash": prev_hash, "hash": seal(prev_hash, row)}
+        sealed.append(row)
+        prev_hash = row["hash"]
+    await conn.execute(ledger.insert(), sealed)
+
+
+_NEXT_SEQS = text("SELECT nextval('ledger_seq_seq') FROM generate_series(1, :count) ORDER BY 1")
 
 
 async def query(

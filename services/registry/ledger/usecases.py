@@ -41,13 +41,13 @@ from shared.web.documents import (
 VERIFY_BATCH = 2_000
 
 
-async def record(conn: AsyncConnection, envelope: Envelope, payload: dict) -> None:
-    """Keep the event, as it was published, in the append-only ledger."""
-    await db.append(conn, values={
+async def record(conn: AsyncConnection, events: list[tuple[Envelope, dict]]) -> None:
+    """Keep events, as they were published, in the append-only ledger (chained in the order given)."""
+    await db.append_all(conn, rows=[{
         "event_id": envelope.message_id, "event_type": envelope.event_type, "routing_key": envelope.routing_key,
         "exchange": envelope.exchange, "correlation_id": envelope.correlation_id,
         "causation_id": envelope.causation_id, "payload": payload,
-    })
+    } for envelope, payload in events])
 
 
 async def entries(conn: AsyncConnection, principal: Principal, *, event_type: str | None, district: int | None,

@@ -33,9 +33,9 @@ async def issue(conn: AsyncConnection, districts: list[int]) -> uuid.UUID:
 async def received(conn: AsyncConnection, district: int, category: str = "welfare") -> None:
     """A work-received event of a district, as the ledger records it from the bus."""
     event_id = str(uuid.uuid4())
-    await record(conn, Envelope(event_id, "submissions.work.received", f"submissions.work.received.d{district:02d}",
-                                "hami.internal", None, None),
-                 {"event_id": event_id, "district": district, "category": category})
+    await record(conn, [(Envelope(event_id, "submissions.work.received", f"submissions.work.received.d{district:02d}",
+                                  "hami.internal", None, None),
+                         {"event_id": event_id, "district": district, "category": category})])
 
 
 async def test_the_monitoring_table_takes_three_queries_whatever_the_decisions_and_events(
