@@ -38,7 +38,9 @@ import httpx
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from shared.db import runtime_role_name  # noqa: E402
 from shared.launcher import SERVICES, ServiceProcess, service_env  # noqa: E402
+from shared.migrate import migrate  # noqa: E402
 from shared.persian import format_jalali_date  # noqa: E402
 
 AMQP = os.environ.get("HAMI_TEST_AMQP_URL") or "amqp://guest:guest@127.0.0.1:5672/"
@@ -225,7 +227,10 @@ def start(prefix: str, amqp_url: str, log_dir: Path) -> tuple[dict[str, ServiceP
     """The four services and the baseline, started together; waits until each answers."""
     ports = {name: free_port() for name in (*SERVICES, "baseline")}
     server = database_url("postgres", "postgresql+asyncpg").rsplit("/", 1)[0]
-    extra = {"HAMI_ADMIN_PASSWORD": ADMIN_PASSWORD, "HAMI_LOG_JSON": "true"}
+    # Migrated beforehand, as compose's one-shot `migrate` step does: a running service then holds no Alembic.
+    extra = {"HAMI_ADMIN_PASSWORD": ADMIN_PASSWORD, "HAMI_LOG_JSON": "true", "HAMI_MIGRATE_ON_START": "false"}
+    for name in SERVICES:
+        asyncio.run(migrate(name, f"{server}/{prefix}{name}", runtime_role=runtime_role_name(name)))
     services = {name: ServiceProcess(name, service_env(name, database_server=server, amqp_url=amqp_url, ports=ports,
                                                        database_prefix=prefix, extra=extra),
                                      log_path=log_dir / f"{name}.log") for name in SERVICES}

@@ -97,24 +97,6 @@ async def _ensure_role(connection: asyncpg.Connection, role: str) -> None:
                            "(deploy/postgres/init-databases.sh creates it in docker compose)") from error
 
 
-async def owned_by(database_url: str) -> list[str]:
-    """What the role the URL connects as owns or may bypass in its database: nothing, for a runtime role."""
-    connection = await asyncpg.connect(asyncpg_dsn(database_url))
-    try:
-        if await connection.fetchval("SELECT rolsuper FROM pg_roles WHERE rolname = current_user"):
-            return ["superuser"]
-        # Owning the database or the schema is as good as owning the tables (their owner may drop what is in them).
-        return [row[0] for row in await connection.fetch(
-            "SELECT 'database ' || datname FROM pg_database WHERE datname = current_database() "
-            "AND pg_has_role(current_user, datdba, 'USAGE') "
-            "UNION ALL SELECT 'schema public' FROM pg_namespace WHERE nspname = 'public' "
-            "AND pg_has_role(current_user, nspowner, 'USAGE') "
-            "UNION ALL SELECT c.relname::text FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace "
-            "WHERE n.nspname = 'public' AND pg_has_role(current_user, c.relowner, 'USAGE')")]
-    finally:
-        await connection.close()
-
-
 def _quote(identifier: str) -> str:
     """A PostgreSQL identifier, quoted (role and database names come from settings)."""
     return '"' + identifier.replace('"', '""') + '"'

@@ -20,14 +20,13 @@ from sqlalchemy.exc import DBAPIError
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from shared.auth import TokenVerifier, http_jwks
-from shared.db import make_engine
+from shared.db import make_engine, owned_by
 from shared.errors import install_error_handlers
 from shared.logs import configure_logging
 from shared.messaging.broker import RECONNECT_SECONDS, make_broker
 from shared.messaging.inbox import EventConsumer, subscribe
 from shared.messaging.outbox import OutboxRelay, backlog
 from shared.messaging.topology import declare_service_topology, declare_topology, service_queues
-from shared.migrate import migrate, owned_by
 from shared.observability import Metrics, health_router, install_request_middleware
 from shared.revocation import current_version
 from shared.settings import ServiceSettings
@@ -197,6 +196,10 @@ def assemble(
 
     async def start_database() -> None:
         if settings.migrate_on_start:
+            # Imported here: Alembic costs a running service 10 MB it never needs when migrations run apart
+            # (compose's one-shot `migrate` step).
+            from shared.migrate import migrate
+
             await migrate(parts.name, settings.migration_database_url or settings.database_url,
                           runtime_role=settings.runtime_role)
         if settings.env == "production" and (owned := await owned_by(settings.database_url)):

@@ -176,8 +176,8 @@ class EventConsumer:
                         _settle([waiting], error=alone)
 
     async def _commit(self, batch: list[_Waiting]) -> list[bool]:
-        """Apply a batch in one transaction: claim every message, run the fresh ones' handlers one after another, then hand
-        the fresh ones to the catch-all."""
+        """Apply a batch in one transaction: claim every message, run the fresh ones' handlers one after another,
+        then hand the fresh ones to the catch-all."""
         async with self.engine.begin() as conn:
             claimed = await claim_all(conn, self.inbox, consumer=self.consumer,
                                       message_ids=[w.envelope.message_id for w in batch])

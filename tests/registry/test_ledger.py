@@ -21,8 +21,8 @@ from services.registry.ledger.usecases import checkpoint, verify_chain
 from services.registry.tables import ledger
 from shared.contracts.registry import LedgerCheckpointed
 from shared.contracts.submissions import PublicWorkReceived
-from shared.db import make_engine, with_user
-from shared.migrate import migrate, owned_by
+from shared.db import make_engine, owned_by, with_user
+from shared.migrate import migrate
 from tests.support.bus import publish_event
 from tests.support.servers import Servers
 from tests.support.system import System, bearer

@@ -1,7 +1,6 @@
 """Group commit in the consumers: the messages that wait together are applied in one transaction each batch, once
 each; one failing message holds back no other. Real RabbitMQ, real PostgreSQL, the real EventConsumer."""
 
-import asyncio
 import json
 import uuid
 from collections import Counter

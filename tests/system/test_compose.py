@@ -22,6 +22,7 @@ import pytest
 from aio_pika.abc import AbstractChannel, AbstractConnection
 from aiormq.exceptions import ChannelAccessRefused
 
+from shared.db import owned_by
 from shared.launcher import ROOT, SERVICES, ServiceProcess
 from shared.messaging.permissions import EXTERNAL, USERS
 from shared.messaging.topology import (
@@ -32,7 +33,6 @@ from shared.messaging.topology import (
     declare_topology,
     service_queues,
 )
-from shared.migrate import owned_by
 from tests.support.compose import MissingVariable, env_file, load_compose, service_secrets
 from tests.support.proxy import PREFIXES, caddy_proxy
 from tests.support.servers import Servers, private_vhost, rabbitmqctl
