@@ -63,10 +63,10 @@ async def fresh(servers: Servers):
 async def _append(engine: AsyncEngine, count: int, event_type: str = "registry.body.changed") -> None:
     for i in range(count):
         async with engine.begin() as conn:
-            await ledger_db.append(conn, values={
+            await ledger_db.append_all(conn, rows=[{
                 "event_id": str(uuid.uuid4()), "event_type": event_type,
                 "routing_key": f"{event_type}.d{1 + i % 22:02d}", "exchange": "hami.internal",
-                "payload": {"code": f"district-{1 + i % 22:02d}", "district": 1 + i % 22, "n": i}})
+                "payload": {"code": f"district-{1 + i % 22:02d}", "district": 1 + i % 22, "n": i}}])
 
 
 async def _checkpoint(engine: AsyncEngine) -> dict | None:

@@ -13,11 +13,17 @@ from shared.messaging.topology import INTERNAL_EXCHANGE
 
 LEDGER_LOCK = 7_405_003
 CHECKPOINT_LOCK = 7_405_004
-
-
-async def append(conn: AsyncConnection, *, values: dict) -> None:
-    """Append one event, chained to the last row (see append_all)."""
-    await append_all(conn, rows=[values])
+_NEXT_SEQS = text("SELECT nextval('ledger_seq_seq') FROM generate_series(1, :count) ORDER BY 1")
+_APPENDED = ("seq", "event_id", "event_type", "routing_key", "exchange", "correlation_id", "causation_id",
+             "prev_hash", "hash")
+# A batch of rows in one statement, prepared once whatever its size: one array per column.
+_APPEND = text(
+    "INSERT INTO ledger (seq, event_id, event_type, routing_key, exchange, correlation_id, causation_id, payload, "
+    "recorded_at, prev_hash, hash) SELECT s, i, t, r, x, c, k, p::jsonb, :recorded_at, ph, h FROM unnest("
+    ":seq, :event_id, :event_type, :routing_key, :exchange, :correlation_id, :causation_id, :payload, :prev_hash, "
+    ":hash) AS u(s, i, t, r, x, c, k, p, ph, h)"
+).bindparams(bindparam("seq", type_=ARRAY(BigInteger)), bindparam("recorded_at", type_=DateTime(timezone=True)),
+             *(bindparam(name, type_=ARRAY(Text)) for name in (*_APPENDED[1:], "payload")))
 
 
 async def append_all(conn: AsyncConnection, *, rows: list[dict]) -> None:
@@ -38,19 +44,6 @@ async def append_all(conn: AsyncConnection, *, rows: list[dict]) -> None:
     await conn.execute(_APPEND, {"recorded_at": recorded_at, **{
         column: [row[column] for row in sealed] for column in _APPENDED}, "payload": [
         json.dumps(row["payload"], ensure_ascii=False) for row in sealed]})
-
-
-_NEXT_SEQS = text("SELECT nextval('ledger_seq_seq') FROM generate_series(1, :count) ORDER BY 1")
-_APPENDED = ("seq", "event_id", "event_type", "routing_key", "exchange", "correlation_id", "causation_id",
-             "prev_hash", "hash")
-# A batch of rows in one statement, prepared once whatever its size: one array per column.
-_APPEND = text(
-    "INSERT INTO ledger (seq, event_id, event_type, routing_key, exchange, correlation_id, causation_id, payload, "
-    "recorded_at, prev_hash, hash) SELECT s, i, t, r, x, c, k, p::jsonb, :recorded_at, ph, h FROM unnest("
-    ":seq, :event_id, :event_type, :routing_key, :exchange, :correlation_id, :causation_id, :payload, :prev_hash, "
-    ":hash) AS u(s, i, t, r, x, c, k, p, ph, h)"
-).bindparams(bindparam("seq", type_=ARRAY(BigInteger)), bindparam("recorded_at", type_=DateTime(timezone=True)),
-             *(bindparam(name, type_=ARRAY(Text)) for name in (*_APPENDED[1:], "payload")))
 
 
 async def query(
