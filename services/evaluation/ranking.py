@@ -112,7 +112,9 @@ def _score_work(placing: Placing, own: list[Sheet], rubric: list[Criterion], sca
     placing.normalised_total = math.fsum(
         c.weight * placing.normalised_by_criterion[c.code] for c in rubric) / total_weight
     placing.disagreement = _spread(totals) if count > 1 else 0.0
-    placing.flagged = placing.disagreement > DISAGREEMENT_POINTS
+    # At 9 decimals, as totals are compared: a spread of exactly 20 points computed in floats (20.000000000000004)
+    # must not call for discussion.
+    placing.flagged = round(placing.disagreement, 9) > DISAGREEMENT_POINTS
 
 
 def rank(works: list[Work], sheets: list[Sheet], rubric: list[Criterion], quota: int) -> list[Placing]:

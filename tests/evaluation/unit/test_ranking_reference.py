@@ -42,3 +42,16 @@ def run(module, works, sheets, quota) -> list[tuple]:
 def test_the_fast_ranking_agrees_with_the_one_it_replaced(round_: tuple) -> None:
     works, sheets, quota = round_
     assert run(ranking, works, sheets, quota) == run(before, works, sheets, quota)
+
+
+def test_two_sheets_exactly_twenty_points_apart_do_not_call_for_discussion() -> None:
+    # Raw totals 40 points apart: a spread of exactly 20, which floats compute as 20.000000000000004. Found by the
+    # property above in CI: the fast ranking flagged the work, the exact one did not.
+    work, start = uuid.UUID(int=1), datetime(2026, 11, 1, tzinfo=UTC)
+    sheets = [(work, uuid.UUID(int=2), {"innovation": 4.14, "impact": 8.24, "reach": 3.49}),
+              (work, uuid.UUID(int=3), {"innovation": 2.14, "impact": 0.24, "reach": 3.49})]
+
+    (fast,), (exact,) = run(ranking, [(work, start)], sheets, 1), run(before, [(work, start)], sheets, 1)
+
+    assert fast == exact
+    assert fast[3]["disagreement"] == 20.0 and fast[3]["flagged_for_discussion"] is False
