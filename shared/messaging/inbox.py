@@ -13,10 +13,10 @@ from faststream.rabbit import RabbitBroker, RabbitQueue
 from faststream.rabbit.annotations import RabbitMessage
 from pydantic import ValidationError
 from sqlalchemy import Table, TextClause, text
-from sqlalchemy.exc import DBAPIError, InterfaceError
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
 from shared.contracts.base import Event
+from shared.errors import unreachable
 from shared.messaging.topology import PUBLIC_EXCHANGE
 
 log = structlog.get_logger("inbox")
@@ -165,7 +165,8 @@ class EventConsumer:
             try:
                 _settle(batch, await self._commit(batch))
             except Exception as error:
-                if len(batch) == 1 or _database_gone(error):
+                # With the database away, trying each message alone would only fail again, slowly.
+                if len(batch) == 1 or unreachable(error) == "database":
                     _settle(batch, error=error)
                     continue
                 log.warning("consumer.batch_failed", error=repr(error)[:500], messages=len(batch))
@@ -205,12 +206,6 @@ def _settle(batch: list[_Waiting], outcomes: list[bool] | None = None, *, error:
             waiting.fresh.set_exception(error)
         else:
             waiting.fresh.set_result(outcomes[i])
-
-
-def _database_gone(error: Exception) -> bool:
-    """True when the database itself failed (trying each message alone would only fail again, slowly)."""
-    return (isinstance(error, DBAPIError) and error.connection_invalidated) or isinstance(
-        error, OSError | TimeoutError | InterfaceError)
 
 
 def subscribe(broker: RabbitBroker, queue_name: str, consumer: EventConsumer):
