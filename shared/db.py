@@ -1,5 +1,8 @@
 """Database plumbing shared by the services: engines, the outbox and inbox tables, database creation."""
 
+from collections.abc import Awaitable, Callable
+from typing import TypeVar
+
 import asyncpg
 from sqlalchemy import (
     BigInteger,
@@ -16,7 +19,9 @@ from sqlalchemy import (
 )
 from sqlalchemy.dialects.postgresql import JSONB, UUID
 from sqlalchemy.engine import make_url
-from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, create_async_engine
+
+T = TypeVar("T")
 
 
 def make_engine(database_url: str, *, pool_size: int = 5, max_overflow: int = 5) -> AsyncEngine:
@@ -120,3 +125,18 @@ async def owned_by(database_url: str) -> list[str]:
             "WHERE n.nspname = 'public' AND pg_has_role(current_user, c.relowner, 'USAGE')")]
     finally:
         await connection.close()
+
+
+async def once_per_transaction(conn: AsyncConnection, key: str, load: Callable[[], Awaitable[T]]) -> T:
+    """What `load` reads, read once per transaction of `conn` (the answer must not be changed by the caller).
+
+    A consumer applies a batch of messages in one transaction (shared/messaging/inbox.py): a table that no handler
+    writes, such as staff's templates or the webhooks, needs reading once for the whole batch, not per message."""
+    transaction = conn.sync_connection.get_transaction()
+    cached = conn.info.get(key)
+    if transaction is not None and cached is not None and cached[0] is transaction:
+        return cached[1]
+    value = await load()
+    if transaction is not None:
+        conn.info[key] = (transaction, value)
+    return value

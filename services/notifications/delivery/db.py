@@ -3,8 +3,8 @@
 import uuid
 from datetime import datetime, timedelta
 
-from sqlalchemy import Select, func, or_, select, update
-from sqlalchemy.dialects.postgresql import insert
+from sqlalchemy import Select, bindparam, func, or_, select, text, update
+from sqlalchemy.dialects.postgresql import ARRAY, insert
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from services.notifications.db import deliveries
@@ -12,7 +12,6 @@ from services.notifications.delivery.domain import DEAD, EMAIL, FAILED, PENDING,
 
 SENDABLE = (EMAIL, SMS, WEBHOOK)  # inbox rows are delivered when recorded
 ERROR_LENGTH = 500
-INSERT_CHUNK = 1000
 
 
 async def record_delivery(conn: AsyncConnection, *, values: dict) -> uuid.UUID | None:
@@ -22,15 +21,27 @@ async def record_delivery(conn: AsyncConnection, *, values: dict) -> uuid.UUID |
     return result.scalar_one_or_none()
 
 
+RECORDED = ("event_id", "event_type", "recipient", "channel", "rule", "essential", "person_id", "subject", "body",
+            "html", "status", "last_error", "next_attempt_at")
+# An event's messages in one statement, compiled once: arrays unnested; no next attempt means now, and a row
+# recorded as sent (an inbox message) was sent now.
+RECORD_DELIVERIES = text(
+    "INSERT INTO deliveries (event_id, event_type, recipient, channel, rule, essential, person_id, subject, body, "
+    "html, status, last_error, sent_at, next_attempt_at) "
+    f"SELECT e, t, r, c, ru, es, pe, su, b, h, s, le, CASE WHEN s = '{SENT}' THEN now() END, coalesce(n, now()) "
+    "FROM unnest(:event_id, :event_type, :recipient, :channel, :rule, :essential, :person_id, :subject, :body, "
+    ":html, :status, :last_error, :next_attempt_at) AS u(e, t, r, c, ru, es, pe, su, b, h, s, le, n) "
+    "ON CONFLICT DO NOTHING RETURNING id, channel, recipient, status"
+).bindparams(*(bindparam(name, type_=ARRAY(deliveries.c[name].type)) for name in RECORDED))
+
+
 async def record_deliveries(conn: AsyncConnection, *, rows: list[dict]) -> list[tuple]:
-    """Add ledger rows in one statement; (id, channel, recipient, status) of those that were new."""
-    written: list[tuple] = []
-    for start in range(0, len(rows), INSERT_CHUNK):  # PostgreSQL takes at most 32,767 parameters a statement
-        result = await conn.execute(insert(deliveries).values(rows[start:start + INSERT_CHUNK])
-                                    .on_conflict_do_nothing().returning(
-            deliveries.c.id, deliveries.c.channel, deliveries.c.recipient, deliveries.c.status))
-        written += [tuple(row) for row in result]
-    return written
+    """Add ledger rows in one statement; (id, channel, recipient, status) of those that were new. Each row gives
+    every column in RECORDED (next_attempt_at None: due now)."""
+    if not rows:
+        return []
+    columns = {name: [row[name] for row in rows] for name in RECORDED}
+    return [tuple(row) for row in await conn.execute(RECORD_DELIVERIES, columns)]
 
 
 async def claim_due(conn: AsyncConnection, *, limit: int, lease: timedelta, skip_sms: bool) -> list[dict]:
@@ -59,6 +70,22 @@ async def finish(conn: AsyncConnection, row: dict, *, status: str, error: str | 
     result = await conn.execute(update(deliveries).where(
         deliveries.c.id == row["id"], deliveries.c.lease_until == row["lease_until"]).values(**values))
     return result.rowcount == 1
+
+
+# Sent rows marked together, each only if this replica still holds its lease (as `finish` checks one row).
+FINISH_SENT = text(
+    f"UPDATE deliveries SET status = '{SENT}', sent_at = now(), lease_until = NULL, last_error = NULL, "
+    "updated_at = now() FROM unnest(:ids, :leases) AS u(id, lease) "
+    "WHERE deliveries.id = u.id AND deliveries.lease_until = u.lease"
+).bindparams(bindparam("ids", type_=ARRAY(deliveries.c.id.type)),
+             bindparam("leases", type_=ARRAY(deliveries.c.lease_until.type)))
+
+
+async def finish_sent(conn: AsyncConnection, rows: list[dict]) -> int:
+    """Record that these claimed rows were sent, in one statement; returns how many this replica still held."""
+    result = await conn.execute(FINISH_SENT, {"ids": [row["id"] for row in rows],
+                                              "leases": [row["lease_until"] for row in rows]})
+    return result.rowcount
 
 
 async def postpone(conn: AsyncConnection, row: dict, *, until: datetime) -> None:

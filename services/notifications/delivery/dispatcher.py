@@ -47,6 +47,8 @@ class Dispatcher:
         self.webhooks = WebhookSender(timeout=settings.webhook_timeout, targets=WebhookTargets.from_settings(settings))
         self.metrics: NotificationMetrics | None = None
         self._gate = asyncio.Semaphore(settings.dispatch_concurrency)
+        self._sent: list[tuple[dict, asyncio.Future]] = []  # sent rows waiting for their record (_finish_sent)
+        self._recording = asyncio.Lock()
 
     async def dispatch(self) -> int:
         """Send every due row (batch after batch); returns how many attempts were made."""
@@ -77,11 +79,29 @@ class Dispatcher:
                 await self._failed(row, SendError(f"{type(error).__name__}: {error}"[:300]),
                                    time.perf_counter() - started)
             else:
-                async with self.engine.begin() as conn:  # endpoint before ledger row: the API's lock order
-                    if row["webhook_id"] is not None:
-                        await webhooks.delivery_succeeded(conn, webhook_id=row["webhook_id"])
-                    await ledger.finish(conn, row, status=SENT)
+                await self._finish_sent(row)
                 self._count(row["channel"], SENT, time.perf_counter() - started)
+
+    async def _finish_sent(self, row: dict) -> None:
+        """Record a sent row; the rows sent while another such record was being written go together in the next
+        one (one transaction, not one each). Returns once the row's own record committed, raises if it failed."""
+        recorded = asyncio.get_running_loop().create_future()
+        self._sent.append((row, recorded))
+        async with self._recording:
+            if self._sent:
+                waiting, self._sent = self._sent, []
+                try:
+                    async with self.engine.begin() as conn:  # endpoints before ledger rows: the API's lock order
+                        for webhook_id in sorted({r["webhook_id"] for r, _ in waiting if r["webhook_id"]}):
+                            await webhooks.delivery_succeeded(conn, webhook_id=webhook_id)
+                        await ledger.finish_sent(conn, [r for r, _ in waiting])
+                except Exception as error:
+                    for _, future in waiting:
+                        future.set_exception(error)
+                else:
+                    for _, future in waiting:
+                        future.set_result(None)
+        await recorded
 
     async def _send(self, row: dict) -> None:
         if row["channel"] == SMS and self.quiet.contains(self.clock()):

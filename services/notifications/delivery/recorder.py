@@ -8,7 +8,6 @@ from datetime import UTC, datetime
 
 import structlog
 from jinja2 import TemplateError
-from sqlalchemy import func
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from services.notifications.delivery import db as ledger
@@ -34,6 +33,7 @@ from services.notifications.templates import db as templates
 from services.notifications.templates.defaults import DEFAULTS
 from services.notifications.templates.domain import Rendered, TemplateRefused, effective, render
 from shared.contracts.base import Event
+from shared.db import once_per_transaction
 
 log = structlog.get_logger("notifications")
 Clock = Callable[[], datetime]
@@ -57,7 +57,7 @@ class Recorder:
         planned = plan(pairs)
         if not planned:
             return 0
-        overrides = await templates.template_overrides(conn)
+        overrides = await once_per_transaction(conn, "template_overrides", lambda: templates.template_overrides(conn))
         addresses = [(item.channel, normalize_address(item.channel, item.address)) for item in planned]
         opted_out = await optouts.opted_out_among(conn, [a for a, item in zip(addresses, planned, strict=True)
                                                            if not item.rule.essential])
@@ -71,13 +71,12 @@ class Recorder:
                 "event_id": event.event_id, "event_type": event.event_type(), "recipient": address,
                 "channel": channel, "rule": item.rule.name, "essential": item.rule.essential,
                 "person_id": item.contact.person_id, "subject": rendered.subject or None, "body": rendered.text,
-                "html": rendered.html or None, "status": PENDING, "last_error": None, "sent_at": None,
-                "next_attempt_at": func.now(),
+                "html": rendered.html or None, "status": PENDING, "last_error": None, "next_attempt_at": None,
             }
             if not may_send(essential=item.rule.essential, opted_out=(channel, address) in opted_out):
                 row |= {"status": SUPPRESSED, "last_error": "recipient opted out of non-essential messages"}
             elif channel == INBOX:
-                row |= {"status": SENT, "sent_at": func.now()}
+                row["status"] = SENT
                 link = item_link(event, item.rule.name, dict(item.contact.extra)) or (None, None)
                 inbox[address] = (item.contact.person_id, rendered, link)
             elif channel == SMS and self.quiet.contains(now):
@@ -85,15 +84,16 @@ class Recorder:
                     now, self.quiet, spread_seconds=self.settings.quiet_release_spread_seconds)
             rows.append(row)
         written = await ledger.record_deliveries(conn, rows=rows)
+        items = []
         for delivery_id, channel, address, status in written:
             if self.metrics is not None:
                 self.metrics.recorded.labels(channel, status).inc()
             if channel == INBOX and status == SENT:
                 person_id, rendered, (link_service, link_path) = inbox[address]
-                await inbox_db.add_inbox_item(conn, values={
-                    "delivery_id": delivery_id, "person_id": person_id, "event_id": event.event_id,
-                    "event_type": event.event_type(), "title": rendered.subject, "body": rendered.text,
-                    "link_service": link_service, "link_path": link_path})
+                items.append({"delivery_id": delivery_id, "person_id": person_id, "event_id": event.event_id,
+                              "event_type": event.event_type(), "title": rendered.subject, "body": rendered.text,
+                              "link_service": link_service, "link_path": link_path})
+        await inbox_db.add_inbox_items(conn, items=items)
         log.info("notification.recorded", rows=len(written), planned=len(planned))
         return len(written)
 

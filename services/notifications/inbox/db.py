@@ -2,16 +2,26 @@
 
 import uuid
 
-from sqlalchemy import func, select, update
-from sqlalchemy.dialects.postgresql import insert
+from sqlalchemy import bindparam, func, select, text, update
+from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from services.notifications.db import inbox_items
 
+ITEM_COLUMNS = ("delivery_id", "person_id", "event_id", "event_type", "title", "body", "link_service", "link_path")
+# Every inbox item of an event in one statement, compiled once.
+ADD_INBOX_ITEMS = text(
+    "INSERT INTO inbox_items (delivery_id, person_id, event_id, event_type, title, body, link_service, link_path) "
+    "SELECT * FROM unnest(:delivery_id, :person_id, :event_id, :event_type, :title, :body, :link_service, "
+    ":link_path) ON CONFLICT DO NOTHING"
+).bindparams(*(bindparam(name, type_=ARRAY(inbox_items.c[name].type)) for name in ITEM_COLUMNS))
 
-async def add_inbox_item(conn: AsyncConnection, *, values: dict) -> None:
-    """Put a message in a person's inbox."""
-    await conn.execute(insert(inbox_items).values(**values).on_conflict_do_nothing())
+
+async def add_inbox_items(conn: AsyncConnection, *, items: list[dict]) -> None:
+    """Put messages in people's inboxes (each item gives every column in ITEM_COLUMNS)."""
+    if items:
+        await conn.execute(ADD_INBOX_ITEMS, {name: [item[name] for item in items]
+                                             for name in ITEM_COLUMNS})
 
 
 async def inbox(conn: AsyncConnection, *, person_id: uuid.UUID, unread_only: bool, limit: int,

@@ -24,6 +24,7 @@ from services.notifications.webhooks.domain import (
 from services.notifications.webhooks.targets import WebhookTargets
 from shared.contracts.base import Event
 from shared.contracts.notifications import WebhookFailing, WebhookResumed
+from shared.db import once_per_transaction
 from shared.messaging.outbox import add_events
 from shared.principal import Principal
 
@@ -89,12 +90,14 @@ async def disable_webhook(conn: AsyncConnection, principal: Principal, webhook_i
 
 async def fan_out(conn: AsyncConnection, event: Event, routing_key: str) -> int:
     """Queue a public event for every endpoint whose patterns match its routing key; returns how many rows."""
+    hooks_ = await once_per_transaction(conn, "subscribed_webhooks", lambda: hooks.subscribed_webhooks(conn))
+    matching = [hook for hook in hooks_ if any(topic_matches(pattern, routing_key) for pattern in hook["patterns"])]
+    if not matching:
+        return 0
     body = json.dumps({"type": event.event_type(), "routing_key": routing_key,
                        "event": event.model_dump(mode="json")}, ensure_ascii=False, separators=(",", ":"))
     written = 0
-    for hook in await hooks.subscribed_webhooks(conn):
-        if not any(topic_matches(pattern, routing_key) for pattern in hook["patterns"]):
-            continue
+    for hook in matching:
         failing = hook["status"] == FAILING  # recorded dead: a resume sends it
         delivery_id = await ledger.record_delivery(conn, values={
             "event_id": event.event_id, "event_type": event.event_type(), "recipient": f"webhook:{hook['id']}",

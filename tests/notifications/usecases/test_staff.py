@@ -94,8 +94,9 @@ async def test_people_read_and_mark_only_their_own_inbox(conn: AsyncConnection) 
     items = []
     for person in (owner, other):
         item = {"delivery_id": uuid.uuid4(), "person_id": uuid.UUID(person.subject), "event_id": uuid.uuid4(),
-                "event_type": "registry.decision.relayed", "title": "مصوبه", "body": "متن"}
-        await inbox_db.add_inbox_item(conn, values=item)
+                "event_type": "registry.decision.relayed", "title": "مصوبه", "body": "متن", "link_service": None,
+                "link_path": None}
+        await inbox_db.add_inbox_items(conn, items=[item])
         items.append((await inbox.my_inbox(conn, person, unread_only=True, limit=10, offset=0))[0])
     assert (await refused(inbox.mark_read(conn, owner, items[1]["id"]))).kind == Kind.NOT_FOUND
     assert await inbox.mark_read(conn, owner, items[0]["id"]) == 0
