@@ -36,6 +36,9 @@ def make_broker(
         ack_policy=AckPolicy.NACK_ON_ERROR,
         # FastStream's two INFO lines per message cost a third of a consumer's throughput.
         log_level=logging.DEBUG,
+        # No dependency injection: it handed every message to a worker thread to find its RabbitMessage
+        # (FastDepends runs a synchronous Context field in a thread). subscribe() reads the message itself.
+        apply_types=False,
     )
 
 

@@ -210,7 +210,12 @@ def _settle(batch: list[_Waiting], outcomes: list[bool] | None = None, *, error:
 
 def subscribe(broker: RabbitBroker, queue_name: str, consumer: EventConsumer):
     """Attach the consumer to its (already declared) quorum queue; returns the FastStream subscriber."""
-    async def on_message(message: RabbitMessage) -> None:
-        await consumer.handle(message)
+    async def on_message(_body: bytes) -> None:
+        await consumer.handle(broker.context.get_local("message"))  # the message in hand (no injection: make_broker)
 
-    return broker.subscriber(RabbitQueue(queue_name, declare=False), no_reply=True)(on_message)
+    return broker.subscriber(RabbitQueue(queue_name, declare=False), no_reply=True, decoder=_raw_body)(on_message)
+
+
+async def _raw_body(message: RabbitMessage) -> bytes:
+    """The body as it came: the consumer parses it once (FastStream would parse JSON for a handler that wants it)."""
+    return message.body
