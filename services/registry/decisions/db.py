@@ -2,9 +2,12 @@
 
 import uuid
 from datetime import datetime
+from functools import cache
 
-from sqlalchemy import ColumnElement, Table, func, select, update
+from sqlalchemy import ColumnElement, Integer, Table, Text, bindparam, func, select, text, update
+from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.ext.asyncio import AsyncConnection
+from sqlalchemy.sql.elements import TextClause
 
 from services.registry.decisions.domain import UNACKNOWLEDGED
 from services.registry.tables import decision_committees, decision_districts, decisions
@@ -43,12 +46,13 @@ async def get_header(conn: AsyncConnection, *, decision_id: uuid.UUID) -> dict |
     return dict(row) if row else None
 
 
-async def district_row(conn: AsyncConnection, *, decision_id: uuid.UUID, district: int) -> dict | None:
-    """One district's row of a decision, locked for the step about to change it."""
-    row = (await conn.execute(select(decision_districts).where(
-        decision_districts.c.decision_id == decision_id, decision_districts.c.district == district)
-        .with_for_update())).mappings().first()
-    return dict(row) if row else None
+async def district_rows(conn: AsyncConnection, *, decision_id: uuid.UUID, districts: list[int]) -> dict[int, dict]:
+    """Districts' rows of a decision by district, locked (in district order) for the step about to change them."""
+    dd = decision_districts
+    wanted = sorted(set(districts))
+    rows = await conn.execute(select(dd).where(dd.c.decision_id == decision_id, dd.c.district.in_(wanted))
+                              .order_by(dd.c.district).with_for_update())
+    return {row["district"]: dict(row) for row in rows.mappings()}
 
 
 async def committee_row(conn: AsyncConnection, *, decision_id: uuid.UUID, committee: str) -> dict | None:
@@ -67,13 +71,26 @@ async def record_committee_acknowledgement(conn: AsyncConnection, *, decision_id
                        .values(acknowledged_by=person, ack_note=note, acknowledged_at=func.now()))
 
 
-async def record_step(conn: AsyncConnection, *, decision_id: uuid.UUID, district: int, step: str,
-                      status: str, note: str) -> None:
-    """Write a district's new status with the step's note and time."""
+async def record_steps(conn: AsyncConnection, *, decision_id: uuid.UUID, step: str,
+                       changes: list[tuple[int, str, str]]) -> None:
+    """Write districts' new statuses, each with the step's note, and the time: (district, status, note) each, in
+    one statement."""
+    if changes:
+        await conn.execute(_record_steps_statement(step), {
+            "decision_id": decision_id, "districts": [c[0] for c in changes], "statuses": [c[1] for c in changes],
+            "notes": [c[2] for c in changes]})
+
+
+@cache
+def _record_steps_statement(step: str) -> TextClause:
     note_column, time_column = STEP_COLUMNS[step]
-    await conn.execute(update(decision_districts).where(
-        decision_districts.c.decision_id == decision_id, decision_districts.c.district == district)
-        .values({"status": status, note_column: note, time_column: func.now()}))
+    return text(
+        f"UPDATE decision_districts SET status = u.status, {note_column} = u.note, {time_column} = now() "
+        "FROM unnest(:districts, :statuses, :notes) AS u(district, status, note) "
+        "WHERE decision_districts.decision_id = :decision_id AND decision_districts.district = u.district"
+    ).bindparams(bindparam("decision_id", type_=decision_districts.c.decision_id.type),
+                 bindparam("districts", type_=ARRAY(Integer)), bindparam("statuses", type_=ARRAY(Text)),
+                 bindparam("notes", type_=ARRAY(Text)))
 
 
 async def claim_overdue(conn: AsyncConnection, *, now: datetime) -> list[dict]:

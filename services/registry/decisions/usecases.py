@@ -101,9 +101,8 @@ async def relay(conn: AsyncConnection, principal: Principal, decision_id: uuid.U
     if found is None:
         raise no_decision()
     targets = districts or found["districts"]
-    for district in targets:
-        await _take_step(conn, decision_id=decision_id, district=district, step="relay",
-                         note=normalize_text(notes.get(district, "")), header=found)
+    await _take_step(conn, decision_id=decision_id, step="relay", header=found,
+                     notes=[(district, normalize_text(notes.get(district, ""))) for district in targets])
     return sorted(targets)
 
 
@@ -115,8 +114,8 @@ async def answer(conn: AsyncConnection, principal: Principal, decision_id: uuid.
     if found is None:
         raise no_decision()
     check_acknowledgement_required(found["requires_acknowledgement"])
-    await _take_step(conn, decision_id=decision_id, district=district, step=step, note=normalize_text(note),
-                     header=found)
+    await _take_step(conn, decision_id=decision_id, step=step, header=found,
+                     notes=[(district, normalize_text(note))])
 
 
 async def acknowledge_for_committee(conn: AsyncConnection, principal: Principal, decision_id: uuid.UUID, *,
@@ -136,18 +135,24 @@ async def acknowledge_for_committee(conn: AsyncConnection, principal: Principal,
                                                                   note=note)], correlation_id=str(decision_id))
 
 
-async def _take_step(conn: AsyncConnection, *, decision_id: uuid.UUID, district: int, step: str, note: str,
-                     header: dict) -> None:
-    """Move one district's copy of a decision one step on, and queue the step's event."""
-    row = await db.district_row(conn, decision_id=decision_id, district=district)
-    if row is None:
-        raise not_found("مصوبه برای این منطقه", "Decision for this district")
-    status = next_status(row["status"], step)
-    await db.record_step(conn, decision_id=decision_id, district=district, step=step, status=status, note=note)
+async def _take_step(conn: AsyncConnection, *, decision_id: uuid.UUID, step: str, header: dict,
+                     notes: list[tuple[int, str]]) -> None:
+    """Move districts' copies of a decision one step on, each with its note, and queue the step's events: the rows
+    read, written and the events queued in one statement each (a relay reaches 22 districts). Any district that
+    may not take the step refuses them all."""
+    rows = await db.district_rows(conn, decision_id=decision_id, districts=[district for district, _ in notes])
+    changes = []
+    for district, note in notes:
+        row = rows.get(district)
+        if row is None:
+            raise not_found("مصوبه برای این منطقه", "Decision for this district")
+        row["status"] = next_status(row["status"], step)  # a district named twice takes the step once
+        changes.append((district, row["status"], note))
+    await db.record_steps(conn, decision_id=decision_id, step=step, changes=changes)
     extra = {"ack_deadline": header["ack_deadline"],
              "requires_acknowledgement": header["requires_acknowledgement"]} if step == "relay" else {}
-    await add_events(conn, outbox, [STEP_EVENTS[step](decision_id=decision_id, district=district, note=note,
-                                                      **extra)], correlation_id=str(decision_id))
+    await add_events(conn, outbox, [STEP_EVENTS[step](decision_id=decision_id, district=district, note=note, **extra)
+                                    for district, _, note in changes], correlation_id=str(decision_id))
 
 
 async def flag_overdue(conn: AsyncConnection) -> int:

@@ -72,6 +72,22 @@ async def test_a_decision_goes_down_step_by_step_and_each_district_answers_for_i
             ].count(decision_id) == 1
 
 
+async def test_a_relay_one_district_refuses_changes_no_district(conn: AsyncConnection) -> None:
+    decision_id = (await issue(conn, districts=(7, 12)))["id"]
+    before = await stored(conn)
+    for districts, code in (([7, 12, 3], "not_found"), ([12, 7, 12], "cannot_relay")):
+        with pytest.raises(Refusal) as refused:
+            await decisions.relay(conn, CENTRAL, decision_id, districts=districts, notes={})
+        assert refused.value.code == code
+        assert await stored(conn) == before
+        seen = await decisions.decision(conn, CHAIR, decision_id)
+        assert {r["district"]: r["status"] for r in seen["per_district"]} == {7: "issued", 12: "issued"}
+    assert await decisions.relay(conn, CENTRAL, decision_id, districts=[12, 7], notes={12: "فوری"}) == [7, 12]
+    relayed = (await conn.execute(select(outbox.c.payload).where(
+        outbox.c.event_type == "registry.decision.relayed", outbox.c.correlation_id == str(decision_id)))).scalars()
+    assert sorted((p["district"], p["note"]) for p in relayed) == [(7, ""), (12, "فوری")]
+
+
 async def test_only_the_council_issues_actionable_decisions_and_the_event_says_in_what_authority(
         conn: AsyncConnection) -> None:
     quotas = SetQuotas(edition="1405", per_district=3)
