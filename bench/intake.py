@@ -8,7 +8,9 @@ request), first with 32 concurrent clients (saturating), then with 4, and report
       submission's created_at (the baseline: its own consumer's projection table), p50/p99.
   and the CPU each process used during the run (RabbitMQ's and PostgreSQL's include anything else using them);
   then each process's memory: resident idle (ready, before the load) and at its highest under the load (VmHWM).
-Everything it created is removed at the end. Runs in about 80 s on a 2-core machine.
+Each run starts once every queue of the vhost is empty (dead letters aside): a burst's tail, drained by notifications
+and the ledger after it, would otherwise share the cores with the next run. Everything it created is removed at the
+end. Runs in about 90 s on a 2-core machine.
 
 Usage: .venv/bin/python bench/intake.py [--duration 12] [--connections 32] [--light 4] [--json results.json]
 Needs wrk (`apt-get install wrk`), RabbitMQ with rabbitmqctl, and PostgreSQL: HAMI_TEST_AMQP_URL and
@@ -76,6 +78,21 @@ def free_port() -> int:
 
 def rabbitmqctl(*args: str) -> None:
     subprocess.run(["rabbitmqctl", *args], capture_output=True, text=True, timeout=120, check=True)
+
+
+def wait_quiet(vhost: str, timeout: float = 180.0) -> None:
+    """Wait until every queue of the vhost is empty: what the previous run left (notifications and the ledger
+    drain after a burst) must not share the cores with the next run."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        listed = subprocess.run(["rabbitmqctl", "list_queues", "-q", "-p", vhost, "name", "messages"],
+                                capture_output=True, text=True, timeout=120).stdout.splitlines()
+        rows = [line.split() for line in listed]
+        if all(row[1] == "0" for row in rows if len(row) == 2 and row[1].isdigit()
+               and not row[0].endswith("dead-letter")):
+            return
+        time.sleep(1)
+    print(f"[bench] queues still busy after {timeout:.0f}s", flush=True)
 
 
 def database_url(name: str, driver: str = "postgresql") -> str:
@@ -325,8 +342,10 @@ def main() -> None:
                 s, u)
             results = []
             for connections in (args.connections, args.light):
+                wait_quiet(vhost)
                 results.append(measure("submissions POST /works", services["submissions"].url, targets, args,
                                        connections, intake_lags, service_pids))
+                wait_quiet(vhost)
                 results.append(measure("baseline", baseline.url, targets, args, connections, baseline_lags,
                                        {"baseline": [baseline.process.pid]}))
             peak = memory_mb(every_pid, "VmHWM")
