@@ -117,6 +117,9 @@ class OutboxRelay:
         while not self._stopping.is_set():
             self.heartbeat = time.monotonic()
             await self._ensure_listener()
+            # Cleared before the batch, not before the wait: a row committed while this batch is in hand wakes the
+            # wait below at once (clearing there lost such wakes, and the row waited for the next poll).
+            self._wake.clear()
             try:
                 if self.heartbeat - purged_at > PURGE_EVERY_SECONDS:
                     await self.purge_sent()
@@ -127,6 +130,7 @@ class OutboxRelay:
                 failures += 1
                 delay = min(self._max_backoff, 0.5 * 2 ** min(failures, 10)) * random.uniform(0.5, 1.0)
                 log.warning("outbox.relay_failed", error=repr(error), retry_in=round(delay, 2))
+                self._wake.clear()  # back off; only a row committed from now on cuts it short
                 await self._sleep(delay)
                 continue
             if sent < self._batch_size:
@@ -179,7 +183,9 @@ class OutboxRelay:
         )
 
     async def _sleep(self, seconds: float) -> None:
-        self._wake.clear()
+        """Wait `seconds`, or until woken (a new row, or stop)."""
+        if self._stopping.is_set():
+            return
         try:
             await asyncio.wait_for(self._wake.wait(), timeout=seconds)
         except TimeoutError:

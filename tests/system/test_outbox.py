@@ -75,3 +75,39 @@ async def test_two_relays_publish_every_row_once_and_purge_old_ones(outbox_db, a
         await conn.execute(update(table).where(table.c.id <= 100).values(sent_at=func.now() - timedelta(days=8)))
     assert await relays[0].purge_sent() == 100
     await connection.close()
+
+
+async def test_rows_committed_while_a_batch_is_in_hand_are_relayed_at_once_not_at_the_next_poll(
+        outbox_db, amqp_url: str) -> None:
+    # A wake that arrives while the relay publishes a batch must not be lost: with a poll a minute apart, each row
+    # written one after another (many landing mid-batch) is published within a second or two, not a minute.
+    engine, table = outbox_db
+    await declare_topology_at(amqp_url)
+    connection = await aio_pika.connect(amqp_url)
+    channel = await connection.channel()
+    probe = await channel.declare_queue(exclusive=True)
+    await probe.bind(await channel.get_exchange(PUBLIC_EXCHANGE), routing_key="submissions.work.received.#")
+    broker = make_broker(amqp_url, service="relay-wake-test")
+    await broker.start()
+    relay = OutboxRelay(engine, table, broker, poll_interval=60.0)
+    task = asyncio.create_task(relay.run())
+    try:
+        slowest = 0.0
+        async with probe.iterator() as messages:
+            for i in range(40):
+                event = PublicWorkReceived(work_id=uuid.uuid4(), district=1 + i % 22, neighbourhood="ونک",
+                                           category="welfare")
+                started = asyncio.get_running_loop().time()
+                async with engine.begin() as conn:
+                    await add_events(conn, table, [event])
+                message = await asyncio.wait_for(anext(messages), timeout=30)
+                await message.ack()
+                assert message.message_id == str(event.event_id)
+                slowest = max(slowest, asyncio.get_running_loop().time() - started)
+                await asyncio.sleep(0.001 * (i % 7))  # land at different moments of the relay's turn
+        assert slowest < 5, f"a row waited {slowest:.1f} s: its wake-up was lost"
+    finally:
+        relay.stop()
+        await task
+        await broker.stop()
+        await connection.close()
