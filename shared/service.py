@@ -278,8 +278,5 @@ async def _retry_while_unreachable(step: Callable[[], Awaitable[None]], what: st
 
 def serve(create_app: Callable[[ServiceSettings], FastAPI], settings: ServiceSettings) -> None:
     """Run the service under uvicorn; SIGTERM stops intake, drains in-flight work and exits."""
-    # uvloop and httptools: the event loop's sockets and the HTTP parser in C. In the profiles the asyncio
-    # transport's socket writes were the largest single cost of every service (issue #15).
     uvicorn.run(create_app(settings), host=settings.http_host, port=settings.http_port, log_config=None,
-                timeout_graceful_shutdown=settings.graceful_timeout, forwarded_allow_ips=settings.trusted_proxies,
-                loop="uvloop", http="httptools")
+                timeout_graceful_shutdown=settings.graceful_timeout, forwarded_allow_ips=settings.trusted_proxies)
