@@ -3,12 +3,12 @@
 Seeds a scratch database (evaluation's own migrations), then times, in the same run:
   baseline  reading the round's sheets and ranking them in memory (no writes);
   close     the real `close_round`: read, rank, store 10,000 results, queue 20,000 outbox events, commit.
-Both run on uvloop, the loop the services run on.
 Usage: .venv/bin/python bench/close_round.py [--works 10000] [--sheets-per-work 3] [--runs 3]
 Needs PostgreSQL (HAMI_TEST_DATABASE_URL or the local default). The scratch database is dropped at the end.
 """
 
 import argparse
+import asyncio
 import json
 import os
 import random
@@ -18,7 +18,6 @@ import uuid
 from datetime import UTC, datetime, timedelta
 
 import asyncpg
-import uvloop
 
 from services.evaluation import db_rounds
 from services.evaluation.domain import DEFAULT_RUBRIC, IN_TIER_1, OPEN
@@ -109,4 +108,4 @@ async def main() -> None:
 
 
 if __name__ == "__main__":
-    uvloop.run(main())  # the loop the services run on
+    asyncio.run(main())

@@ -6,8 +6,7 @@ consumer does, from C concurrent workers, and times, in the same run:
             hash, the next sequence numbers, the rows sealed with their hashes chained to the previous one;
   baseline  the same rows inserted into a plain table of the same shape (no lock, no chain), same transactions;
 twice: one event per transaction (a consumer applying each message alone, as the registry did before group commit),
-then B events per transaction (the consumer's group commit under load: as many as wait, up to its prefetch). Both
-run on uvloop, the loop the services run on.
+then B events per transaction (the consumer's group commit under load: as many as wait, up to its prefetch).
 Usage: .venv/bin/python bench/ledger.py [--events 5000] [--workers 8] [--batch 50] [--runs 3]
 Needs PostgreSQL (HAMI_TEST_DATABASE_URL or the local default). The scratch database is dropped at the end.
 """
@@ -21,7 +20,6 @@ import time
 import uuid
 from pathlib import Path
 
-import uvloop
 from sqlalchemy import text
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
@@ -113,7 +111,7 @@ def main() -> None:
     args = parser.parse_args()
     name, database_url = scratch_database(DATABASE)
     try:
-        runs = uvloop.run(run(args, database_url))  # the loop the services run on
+        runs = asyncio.run(run(args, database_url))
     finally:
         asyncio.run(drop_database(DATABASE, name))
     print(f"archiving {args.events:,} events, {args.workers} concurrent workers "

@@ -7,8 +7,7 @@ then times, on a private vhost whose one queue takes every internal event:
   baseline  aio-pika publishing the same bodies to the same exchange, persistent and mandatory, with publisher
             confirms awaited a batch (the relay's batch size) at a time; no database.
 Both are measured until the last confirm (and the relay until its last batch is marked sent); the queue is purged
-between runs. Both run on uvloop, the loop the services run on.
-Usage: .venv/bin/python bench/outbox_relay.py [--events 20000] [--runs 3]
+between runs. Usage: .venv/bin/python bench/outbox_relay.py [--events 20000] [--runs 3]
 Needs RabbitMQ with rabbitmqctl and PostgreSQL: HAMI_TEST_AMQP_URL and HAMI_TEST_DATABASE_URL, or the local defaults.
 """
 
@@ -23,7 +22,6 @@ from pathlib import Path
 from urllib.parse import quote, urlsplit, urlunsplit
 
 import aio_pika
-import uvloop
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
@@ -148,7 +146,7 @@ def main() -> None:
                    check=True, capture_output=True)
     amqp_url = urlunsplit((parts.scheme, parts.netloc, "/" + quote(vhost, safe=""), "", ""))
     try:
-        runs = uvloop.run(run(args, amqp_url, database_url))  # the loop the services run on
+        runs = asyncio.run(run(args, amqp_url, database_url))
     finally:
         subprocess.run(["rabbitmqctl", "delete_vhost", vhost], capture_output=True)
         asyncio.run(drop_database(DATABASE, name))

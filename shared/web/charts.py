@@ -6,9 +6,7 @@ import hashlib
 import math
 import re
 
-import pygal
 from markupsafe import Markup
-from pygal.style import Style
 
 from shared.persian import to_persian_digits
 
@@ -62,6 +60,10 @@ def bar_chart(title: str, labels: list[str], series: dict[str, list[float]], *, 
               stacked: bool = False, colours: list[str] | None = None) -> Markup:
     """Bars per label (one colour per series, stacked or side by side) as inline SVG, in right-to-left reading order:
     the first label is at the top (horizontal) or at the right (vertical). `colours` may name STATE_COLOURS keys."""
+    # Imported on first use: a service process that never draws a chart keeps its 2 MB (idle memory, issue #15).
+    import pygal
+    from pygal.style import Style
+
     kind = {(False, False): pygal.Bar, (False, True): pygal.StackedBar,
             (True, False): pygal.HorizontalBar, (True, True): pygal.HorizontalStackedBar}[(horizontal, stacked)]
     chosen = [STATE_COLOURS.get(colour, colour) for colour in colours] if colours else list(PALETTE)

@@ -13,7 +13,6 @@ import hmac
 from pathlib import Path
 from urllib.parse import quote
 
-import segno
 from fastapi import Request
 from fastapi.responses import Response
 from markupsafe import Markup
@@ -74,6 +73,8 @@ def absolute_url(request: Request, address: str) -> str:
 
 def qr_svg_uri(url: str) -> str:
     """A QR code of an address as an SVG data URI, for an <img> in a PDF template."""
+    import segno  # on first use: a process that never prints a document keeps its 1 MB (idle memory, issue #15)
+
     return segno.make(url, error="m", micro=False).svg_data_uri(scale=4, border=2, dark="#1f2a44")
 
 
