@@ -101,7 +101,7 @@ async def relay(conn: AsyncConnection, principal: Principal, decision_id: uuid.U
     if found is None:
         raise no_decision()
     targets = districts or found["districts"]
-    await _take_step(conn, decision_id=decision_id, step="relay", header=found,
+    await _take_steps(conn, decision_id=decision_id, step="relay", header=found,
                      notes=[(district, normalize_text(notes.get(district, ""))) for district in targets])
     return sorted(targets)
 
@@ -114,7 +114,7 @@ async def answer(conn: AsyncConnection, principal: Principal, decision_id: uuid.
     if found is None:
         raise no_decision()
     check_acknowledgement_required(found["requires_acknowledgement"])
-    await _take_step(conn, decision_id=decision_id, step=step, header=found,
+    await _take_steps(conn, decision_id=decision_id, step=step, header=found,
                      notes=[(district, normalize_text(note))])
 
 
@@ -135,7 +135,7 @@ async def acknowledge_for_committee(conn: AsyncConnection, principal: Principal,
                                                                   note=note)], correlation_id=str(decision_id))
 
 
-async def _take_step(conn: AsyncConnection, *, decision_id: uuid.UUID, step: str, header: dict,
+async def _take_steps(conn: AsyncConnection, *, decision_id: uuid.UUID, step: str, header: dict,
                      notes: list[tuple[int, str]]) -> None:
     """Move districts' copies of a decision one step on, each with its note, and queue the step's events: the rows
     read, written and the events queued in one statement each (a relay reaches 22 districts). Any district that
@@ -146,7 +146,7 @@ async def _take_step(conn: AsyncConnection, *, decision_id: uuid.UUID, step: str
         row = rows.get(district)
         if row is None:
             raise not_found("مصوبه برای این منطقه", "Decision for this district")
-        row["status"] = next_status(row["status"], step)  # a district named twice takes the step once
+        row["status"] = next_status(row["status"], step)  # named twice, a district is refused the second step
         changes.append((district, row["status"], note))
     await db.record_steps(conn, decision_id=decision_id, step=step, changes=changes)
     extra = {"ack_deadline": header["ack_deadline"],
