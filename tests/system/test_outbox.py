@@ -36,15 +36,25 @@ async def outbox_db(servers: Servers):
     await connection.close()
 
 
-async def test_two_relays_publish_every_row_once_and_purge_old_ones(outbox_db, amqp_url: str) -> None:
-    engine, table = outbox_db
+def work_received(number: int) -> PublicWorkReceived:
+    """A public work-received event, its district taken from its number."""
+    return PublicWorkReceived(work_id=uuid.uuid4(), district=1 + number % 22, neighbourhood="ونک", category="welfare")
+
+
+async def received_works_probe(amqp_url: str) -> tuple[aio_pika.abc.AbstractConnection, aio_pika.abc.AbstractQueue]:
+    """The topology, and a connection with a queue of its own that takes every public work-received event."""
     await declare_topology_at(amqp_url)
     connection = await aio_pika.connect(amqp_url)
     channel = await connection.channel()
     probe = await channel.declare_queue(exclusive=True)
     await probe.bind(await channel.get_exchange(PUBLIC_EXCHANGE), routing_key="submissions.work.received.#")
-    events = [PublicWorkReceived(work_id=uuid.uuid4(), district=1 + i % 22, neighbourhood="ونک", category="welfare")
-              for i in range(ROWS)]
+    return connection, probe
+
+
+async def test_two_relays_publish_every_row_once_and_purge_old_ones(outbox_db, amqp_url: str) -> None:
+    engine, table = outbox_db
+    connection, probe = await received_works_probe(amqp_url)
+    events = [work_received(i) for i in range(ROWS)]
     async with engine.begin() as conn:
         await add_events(conn, table, events)
 
@@ -82,11 +92,7 @@ async def test_rows_committed_while_a_batch_is_in_hand_are_relayed_at_once_not_a
     # A wake that arrives while the relay publishes a batch must not be lost: with a poll a minute apart, each row
     # written one after another (many landing mid-batch) is published within a second or two, not a minute.
     engine, table = outbox_db
-    await declare_topology_at(amqp_url)
-    connection = await aio_pika.connect(amqp_url)
-    channel = await connection.channel()
-    probe = await channel.declare_queue(exclusive=True)
-    await probe.bind(await channel.get_exchange(PUBLIC_EXCHANGE), routing_key="submissions.work.received.#")
+    connection, probe = await received_works_probe(amqp_url)
     broker = make_broker(amqp_url, service="relay-wake-test")
     await broker.start()
     relay = OutboxRelay(engine, table, broker, poll_interval=60.0)
@@ -95,8 +101,7 @@ async def test_rows_committed_while_a_batch_is_in_hand_are_relayed_at_once_not_a
         slowest = 0.0
         async with probe.iterator() as messages:
             for i in range(40):
-                event = PublicWorkReceived(work_id=uuid.uuid4(), district=1 + i % 22, neighbourhood="ونک",
-                                           category="welfare")
+                event = work_received(i)
                 started = asyncio.get_running_loop().time()
                 async with engine.begin() as conn:
                     await add_events(conn, table, [event])
