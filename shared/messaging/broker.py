@@ -3,6 +3,7 @@
 import logging
 from datetime import datetime
 
+from aio_pika import DeliveryMode, Message
 from faststream import AckPolicy
 from faststream.rabbit import Channel, ExchangeType, RabbitBroker, RabbitExchange
 
@@ -72,17 +73,18 @@ async def publish(
     if exchange == PUBLIC_EXCHANGE:
         headers |= amqp_headers(envelope(event_id=event_id, event_type=event_type, occurred_at=occurred_at,
                                          schema_version=schema_version))
-    await broker.publish(
+    # Straight to the aio-pika exchange FastStream declared (its public declare_exchange, cached, on the default
+    # channel with confirms and returns raising): FastStream's own publish path cost a third of the relay's rate.
+    target = await broker.declare_exchange(exchange_ref(exchange))
+    message = Message(
         body,
-        exchange=exchange_ref(exchange),
-        routing_key=routing_key,
-        persist=True,
-        mandatory=True,
+        delivery_mode=DeliveryMode.PERSISTENT,
         message_id=event_id,
         correlation_id=correlation_id or event_id,
         headers=headers,
-        message_type=event_type,
+        type=event_type,
         timestamp=occurred_at,
         content_type="application/json",
-        timeout=PUBLISH_TIMEOUT_SECONDS,
+        app_id=broker.config.app_id,
     )
+    await target.publish(message, routing_key=routing_key, mandatory=True, timeout=PUBLISH_TIMEOUT_SECONDS)
