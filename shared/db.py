@@ -140,3 +140,16 @@ async def once_per_transaction(conn: AsyncConnection, key: str, load: Callable[[
     if transaction is not None:
         conn.info[key] = (transaction, value)
     return value
+
+
+async def copy_rows(conn: AsyncConnection, table: str, columns: list[str], records: list[tuple]) -> None:
+    """Many rows into `table` with COPY, in the caller's transaction: a round's close writes 30,000, and COPY takes
+    them in a third less time than one INSERT over unnested arrays."""
+    driver = (await conn.get_raw_connection()).driver_connection
+    # COPY goes to asyncpg straight, and SQLAlchemy begins its transaction only with its first statement: one is
+    # sent first if need be, or the COPY would commit on its own.
+    if not driver.is_in_transaction():
+        await conn.execute(text("SELECT 1"))
+    if not driver.is_in_transaction():  # an AUTOCOMMIT connection
+        raise RuntimeError("copy_rows needs a transaction")
+    await driver.copy_records_to_table(table, records=records, columns=columns)

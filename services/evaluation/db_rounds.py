@@ -15,18 +15,17 @@ from sqlalchemy import (
     Table,
     Text,
     and_,
-    bindparam,
     func,
     literal,
     or_,
     select,
-    text,
     update,
 )
-from sqlalchemy.dialects.postgresql import ARRAY, JSONB, UUID, insert
+from sqlalchemy.dialects.postgresql import JSONB, UUID, insert
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from services.evaluation.db import metadata
+from shared.db import copy_rows
 
 rounds = Table(
     "rounds", metadata,
@@ -171,24 +170,13 @@ async def submitted_scores(conn: AsyncConnection, *, round_id: uuid.UUID,
     return [(row[0], row[1], dict(zip(codes, row[2:], strict=True))) for row in rows]
 
 
-# A round's results in one statement whatever their number (10,000 at a city-wide close).
-STORE_RESULTS = text(
-    "INSERT INTO results (round_id, work_id, rank, score, advanced, explanation) "
-    "SELECT :round_id, w, r, s, a, e::jsonb FROM unnest(:works, :ranks, :scores, :advanced, :explanations) "
-    "AS u(w, r, s, a, e)"
-).bindparams(bindparam("round_id", type_=UUID(as_uuid=True)), bindparam("works", type_=ARRAY(UUID(as_uuid=True))),
-             bindparam("ranks", type_=ARRAY(Integer)), bindparam("scores", type_=ARRAY(Float)),
-             bindparam("advanced", type_=ARRAY(Boolean)), bindparam("explanations", type_=ARRAY(Text)))
-
-
 async def store_results(conn: AsyncConnection, *, round_id: uuid.UUID, rows: list[dict]) -> None:
     """Replace a round's results (a reopened round is ranked again)."""
     await conn.execute(results.delete().where(results.c.round_id == round_id))
-    if rows:
-        await conn.execute(STORE_RESULTS, {
-            "round_id": round_id, "works": [r["work_id"] for r in rows], "ranks": [r["rank"] for r in rows],
-            "scores": [r["score"] for r in rows], "advanced": [r["advanced"] for r in rows],
-            "explanations": [json.dumps(r["explanation"], ensure_ascii=False) for r in rows]})
+    if rows:  # with COPY: a city-wide close stores 10,000
+        await copy_rows(conn, results.name, ["round_id", "work_id", "rank", "score", "advanced", "explanation"], [
+            (round_id, r["work_id"], r["rank"], r["score"], r["advanced"],
+             json.dumps(r["explanation"], ensure_ascii=False)) for r in rows])
 
 
 async def round_results(conn: AsyncConnection, *, round_id: uuid.UUID) -> list[dict]:

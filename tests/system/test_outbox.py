@@ -1,8 +1,9 @@
 """The outbox relay on the real database and broker: two replicas publish every row exactly once."""
 
 import asyncio
+import json
 import uuid
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 
 import aio_pika
 import asyncpg
@@ -10,9 +11,9 @@ import pytest
 from sqlalchemy import MetaData, func, select, update
 
 from shared.contracts.submissions import PublicWorkReceived
-from shared.db import ensure_database, make_engine, outbox_table
+from shared.db import copy_rows, ensure_database, make_engine, outbox_table
 from shared.messaging.broker import make_broker
-from shared.messaging.outbox import OutboxRelay, add_events
+from shared.messaging.outbox import COPY_FROM, OutboxRelay, add_events
 from shared.messaging.topology import PUBLIC_EXCHANGE, declare_topology_at
 from tests.support.servers import Servers
 
@@ -116,3 +117,33 @@ async def test_rows_committed_while_a_batch_is_in_hand_are_relayed_at_once_not_a
         await task
         await broker.stop()
         await connection.close()
+
+
+async def test_many_events_are_copied_and_few_inserted_alike_in_order_and_only_with_their_transaction(
+        outbox_db) -> None:
+    # A round's close queues thousands of events with COPY, a request a few with one INSERT: the rows must be the
+    # same either way, in the events' order, and gone with a rolled-back transaction.
+    engine, table = outbox_db
+    few, many = [work_received(i) for i in range(3)], [work_received(i) for i in range(COPY_FROM + 50)]
+    async with engine.begin() as conn:
+        await add_events(conn, table, few, correlation_id="request", causation_id="cause")
+        await add_events(conn, table, many, correlation_id="close", causation_id="cause")
+    with pytest.raises(LookupError):
+        async with engine.begin() as conn:
+            await add_events(conn, table, [work_received(i) for i in range(COPY_FROM)])
+            raise LookupError("the change these events belonged to failed")
+    async with engine.connect() as conn:  # a COPY as the first statement is still part of the transaction
+        await copy_rows(conn, table.name, ["event_id", "event_type", "exchange", "routing_key", "payload",
+                                           "occurred_at"], [(uuid.uuid4(), "t", "x", "k", "{}", datetime.now(UTC))])
+        await conn.rollback()
+    async with engine.connect() as conn:  # on its own, it would have committed
+        autocommit = await conn.execution_options(isolation_level="AUTOCOMMIT")
+        with pytest.raises(RuntimeError, match="transaction"):
+            await copy_rows(autocommit, table.name, ["event_id"], [(uuid.uuid4(),)])
+    async with engine.connect() as conn:
+        rows = (await conn.execute(select(table).order_by(table.c.id))).mappings().all()
+    expected = [(e, "request") for e in few] + [(e, "close") for e in many]
+    assert [(r["event_id"], r["event_type"], r["exchange"], r["routing_key"], r["payload"], r["occurred_at"],
+             r["correlation_id"], r["causation_id"]) for r in rows] == [
+        (e.event_id, e.event_type(), PUBLIC_EXCHANGE, e.routing_key(), json.loads(e.model_dump_json()), e.occurred_at,
+         correlation, "cause") for e, correlation in expected]

@@ -32,6 +32,7 @@ from shared.contracts.evaluation import (
     WorkEvaluated,
     WorkNotAdvanced,
 )
+from shared.memory import collection_paused
 from shared.messaging.outbox import add_events
 from shared.principal import Principal
 
@@ -57,6 +58,11 @@ async def rank_round(conn: AsyncConnection, round_: dict) -> Ranked:
     """The round's ranking from its stored submitted sheets (the same sheets always give the same ranking).
     Only the works still in the round and their live assignments count: a withdrawn work's sheets do not, nor
     the sheet of an evaluator the work was taken from."""
+    with collection_paused():
+        return await _rank_round(conn, round_)
+
+
+async def _rank_round(conn: AsyncConnection, round_: dict) -> Ranked:
     plan = await db_rounds.round_assignments(conn, round_id=round_["id"])
     works = await db.works_by_ids(conn, work_ids=list(plan))
     rubric = [Criterion(c["code"], c["weight"], c["min_score"], c["max_score"]) for c in round_["rubric"]]
@@ -92,6 +98,11 @@ async def close_loaded_round(conn: AsyncConnection, *, round_: dict, closed_by: 
                              quorum: int | None = None) -> list[dict]:
     """Rank the (locked) round, store the results, move the works on and publish the outcome. Closed with a
     quorum, each work's explanation names the evaluators who were absent (assigned, never submitted)."""
+    with collection_paused():
+        return await _close_loaded_round(conn, round_, closed_by, quorum)
+
+
+async def _close_loaded_round(conn: AsyncConnection, round_: dict, closed_by: str, quorum: int | None) -> list[dict]:
     ranked = await rank_round(conn, round_)
     if quorum is None:
         check_complete(ranked.plan, ranked.submitted, round_["short"], round_["k"])
