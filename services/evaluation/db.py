@@ -23,7 +23,7 @@ from sqlalchemy.dialects.postgresql import ARRAY, UUID, insert
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from services.evaluation.domain import AWAITING_TIER_1, WITHDRAWN
-from shared.db import inbox_table, outbox_table
+from shared.db import inbox_table, outbox_table, upsert
 
 metadata = MetaData()
 outbox = outbox_table(metadata)
@@ -91,7 +91,7 @@ withdrawals = Table(
 
 async def add_work(conn: AsyncConnection, *, values: dict) -> None:
     """Insert a received work; a second copy of the same work changes nothing."""
-    await conn.execute(insert(works).values(**values).on_conflict_do_nothing(index_elements=["work_id"]))
+    await upsert(conn, works, key=("work_id",), values=values, overwrite=False)
 
 
 async def list_works(conn: AsyncConnection, *, districts: set[int] | None, limit: int, offset: int) -> list[dict]:

@@ -11,13 +11,6 @@ from services.notifications.db import bodies, decisions, memberships, people, ro
 from services.notifications.rules.domain import Contact
 
 
-async def upsert(conn: AsyncConnection, table, *, key: tuple[str, ...], values: dict) -> None:
-    """Insert a projection row or overwrite it: events carry the latest state."""
-    statement = insert(table).values(**values)
-    await conn.execute(statement.on_conflict_do_update(
-        index_elements=list(key), set_={name: statement.excluded[name] for name in values if name not in key}))
-
-
 async def add_work_round(conn: AsyncConnection, *, work_id: uuid.UUID, round_id: uuid.UUID) -> None:
     """Remember that a work takes part in a round (which fixes its edition)."""
     await conn.execute(insert(work_rounds).values(work_id=work_id, round_id=round_id).on_conflict_do_nothing())
