@@ -13,7 +13,6 @@ from shared.messaging.topology import INTERNAL_EXCHANGE
 
 LEDGER_LOCK = 7_405_003
 CHECKPOINT_LOCK = 7_405_004
-_NEXT_SEQS = text("SELECT nextval('ledger_seq_seq') FROM generate_series(1, :count) ORDER BY 1")
 _APPENDED = ("seq", "event_id", "event_type", "routing_key", "exchange", "correlation_id", "causation_id",
              "prev_hash", "hash")
 # A batch of rows in one statement, prepared once whatever its size: one array per column.
@@ -32,9 +31,10 @@ async def append_all(conn: AsyncConnection, *, rows: list[dict]) -> None:
     if not rows:
         return
     await conn.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": LEDGER_LOCK})
-    prev_hash = (await conn.execute(select(ledger.c.hash).order_by(ledger.c.seq.desc()).limit(1))).scalar()
-    prev_hash = prev_hash or GENESIS
-    seqs = (await conn.execute(_NEXT_SEQS, {"count": len(rows)})).scalars().all()
+    # Under the lock the last row is the chain's head: the new rows follow its seq (no gaps, no sequence round trip).
+    head = (await conn.execute(select(ledger.c.seq, ledger.c.hash).order_by(ledger.c.seq.desc()).limit(1))).first()
+    last_seq, prev_hash = head or (0, GENESIS)
+    seqs = range(last_seq + 1, last_seq + 1 + len(rows))
     recorded_at, sealed = datetime.now(UTC), []
     for seq, values in zip(seqs, rows, strict=True):
         row = {"correlation_id": None, "causation_id": None, **values, "seq": seq, "recorded_at": recorded_at}

@@ -33,3 +33,16 @@ async def test_one_batch_after_another_keeps_the_chain_whole_and_in_the_given_or
     verdict = verify(rows, rows[0]["prev_hash"])  # the rows as read back from PostgreSQL (jsonb payloads)
     assert verdict.ok and verdict.checked == 23
     assert [r["seq"] for r in rows] == sorted({r["seq"] for r in rows})  # strictly increasing, no repeats
+
+
+async def test_an_append_rolled_back_leaves_no_gap_in_the_sequence(conn: AsyncConnection) -> None:
+    # The next seq follows the chain's head read under the lock, not a sequence: what a failed transaction took
+    # is taken again by the next append.
+    await record(conn, [received(1)])
+    head = (await conn.execute(select(ledger.c.seq).order_by(ledger.c.seq.desc()).limit(1))).scalar_one()
+    savepoint = await conn.begin_nested()
+    await record(conn, [received(2), received(3)])
+    await savepoint.rollback()
+    await record(conn, [received(4)])
+    seqs = (await conn.execute(select(ledger.c.seq).where(ledger.c.seq > head).order_by(ledger.c.seq))).scalars()
+    assert list(seqs) == [head + 1]
