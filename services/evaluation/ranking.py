@@ -73,44 +73,45 @@ def _mean(values: list[float]) -> float:
 def _spread(values: list[float]) -> float:
     """Population standard deviation (as statistics.pstdev, in floats: a round has tens of thousands)."""
     mean = _mean(values)
-    return math.sqrt(math.fsum((v - mean) ** 2 for v in values) / len(values))
+    return math.sqrt(math.fsum([(v - mean) ** 2 for v in values]) / len(values))
 
 
 Scale = tuple[float, float]  # (mean, population spread) of one criterion's scores
 
 
-def _scales(sheets: list[Sheet], rubric: list[Criterion]) -> tuple[list[Scale], dict[UUID, list[Scale]]]:
-    """Per criterion (in rubric order): the round's scale, and each qualifying evaluator's own."""
-    by_evaluator: dict[UUID, list[Sheet]] = defaultdict(list)
-    for sheet in sheets:
-        by_evaluator[sheet.evaluator_id].append(sheet)
+Vector = tuple[float, ...]  # a sheet's scores in rubric order
 
-    def scale_of(group: list[Sheet]) -> list[Scale]:
-        columns = [[s.scores[c.code] for s in group] for c in rubric]
-        return [(_mean(values), _spread(values)) for values in columns]
+
+def _scales(sheets: list[Sheet], vectors: list[Vector]) -> tuple[list[Scale], dict[UUID, list[Scale]]]:
+    """Per criterion (in rubric order): the round's scale, and each qualifying evaluator's own."""
+    by_evaluator: dict[UUID, list[Vector]] = defaultdict(list)
+    for sheet, vector in zip(sheets, vectors, strict=True):
+        by_evaluator[sheet.evaluator_id].append(vector)
+
+    def scale_of(group: list[Vector]) -> list[Scale]:
+        return [(_mean(values), _spread(values)) for values in zip(*group, strict=True)]
 
     own = {evaluator: scale_of(group) for evaluator, group in by_evaluator.items()
            if len(group) >= MIN_SHEETS_FOR_OWN_SCALE}
-    return scale_of(sheets), own
+    return scale_of(vectors), own
 
 
-def _score_work(placing: Placing, own: list[Sheet], rubric: list[Criterion], scales: list[list[Scale]]) -> None:
-    """A work's placing from its sheets, `scales` giving each sheet's scale per criterion."""
-    count = len(own)
+def _score_work(placing: Placing, vectors: list[Vector], rubric: list[Criterion], scales: list[list[Scale]],
+                total_weight: float) -> None:
+    """A work's placing from its sheets' score vectors, `scales` giving each sheet's scale per criterion."""
+    count = len(vectors)
     placing.sheets = count
-    columns = [[s.scores[c.code] for s in own] for c in rubric]
-    for index, (c, values) in enumerate(zip(rubric, columns, strict=True)):
+    for index, (c, values) in enumerate(zip(rubric, zip(*vectors, strict=True), strict=True)):
         placing.raw_by_criterion[c.code] = math.fsum(values) / count
         zs = [0.0 if scale[index][1] == 0 else (value - scale[index][0]) / scale[index][1]
               for value, scale in zip(values, scales, strict=True)]
         placing.normalised_by_criterion[c.code] = math.fsum(zs) / count
-    total_weight = math.fsum(c.weight for c in rubric)
     # Each sheet's weighted total in percent of the range, as statistics would have summed it (fsum: exact).
-    totals = [math.fsum(c.weight * (100.0 * (values[j] - c.min_score) / (c.max_score - c.min_score))
-                        for c, values in zip(rubric, columns, strict=True)) / total_weight for j in range(count)]
+    totals = [math.fsum([c.weight * (100.0 * (value - c.min_score) / (c.max_score - c.min_score))
+                         for c, value in zip(rubric, vector, strict=True)]) / total_weight for vector in vectors]
     placing.raw_total = math.fsum(totals) / count
     placing.normalised_total = math.fsum(
-        c.weight * placing.normalised_by_criterion[c.code] for c in rubric) / total_weight
+        [c.weight * placing.normalised_by_criterion[c.code] for c in rubric]) / total_weight
     placing.disagreement = _spread(totals) if count > 1 else 0.0
     # At 9 decimals, as totals are compared: a spread of exactly 20 points computed in floats (20.000000000000004)
     # must not call for discussion.
@@ -122,15 +123,18 @@ def rank(works: list[Work], sheets: list[Sheet], rubric: list[Criterion], quota:
     (every sum is math.fsum, exact before its one rounding)."""
     received = {w.work_id: w.received_at for w in works}
     sheets = [s for s in sheets if s.work_id in received]
-    round_scale, own_scales = _scales(sheets, rubric) if sheets else ([], {})
-    by_work: dict[UUID, list[Sheet]] = defaultdict(list)
-    for sheet in sheets:
-        by_work[sheet.work_id].append(sheet)
+    # Each sheet's scores taken out once, in rubric order: the round's scales and the works' scores read columns.
+    vectors = [tuple([s.scores[c.code] for c in rubric]) for s in sheets]
+    round_scale, own_scales = _scales(sheets, vectors) if sheets else ([], {})
+    by_work: dict[UUID, list[tuple[Sheet, Vector]]] = defaultdict(list)
+    for sheet, vector in zip(sheets, vectors, strict=True):
+        by_work[sheet.work_id].append((sheet, vector))
     placings = [Placing(work_id=w) for w in received]
+    total_weight = math.fsum(c.weight for c in rubric)
     for placing in placings:
         if own := by_work[placing.work_id]:
-            scales = [own_scales.get(sheet.evaluator_id, round_scale) for sheet in own]
-            _score_work(placing, own, rubric, scales)
+            scales = [own_scales.get(sheet.evaluator_id, round_scale) for sheet, _ in own]
+            _score_work(placing, [vector for _, vector in own], rubric, scales, total_weight)
     # Totals are compared at 9 decimals so float noise never decides between equal scores.
     placings.sort(key=lambda p: (
         p.normalised_total is None, -round(p.normalised_total or 0.0, 9), -round(p.raw_total or 0.0, 9), -p.sheets,

@@ -5,7 +5,7 @@ import uuid
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
-from sqlalchemy import func
+from sqlalchemy import Row, func
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from services.evaluation import db, db_council, db_rounds
@@ -49,7 +49,7 @@ class Ranked:
     """A round's ranking and what it was computed from."""
 
     placings: list[Placing]
-    works: dict[uuid.UUID, dict]  # the works still in the round, by id
+    works: dict[uuid.UUID, Row]  # the works still in the round, by id (db.works_to_rank)
     plan: dict[uuid.UUID, list[uuid.UUID]]  # work -> its evaluators
     submitted: set[tuple[uuid.UUID, uuid.UUID]]  # (work, evaluator) of every submitted sheet
 
@@ -64,12 +64,12 @@ async def rank_round(conn: AsyncConnection, round_: dict) -> Ranked:
 
 async def _rank_round(conn: AsyncConnection, round_: dict) -> Ranked:
     plan = await db_rounds.round_assignments(conn, round_id=round_["id"])
-    works = await db.works_by_ids(conn, work_ids=list(plan))
+    works = await db.works_to_rank(conn, work_ids=list(plan))
     rubric = [Criterion(c["code"], c["weight"], c["min_score"], c["max_score"]) for c in round_["rubric"]]
     scored = await db_rounds.submitted_scores(conn, round_id=round_["id"], codes=[c.code for c in rubric])
     sheets = [Sheet(work, evaluator, scores) for work, evaluator, scores in scored if evaluator in plan.get(work, ())]
-    placings = rank([Work(w["work_id"], w["received_at"]) for w in works], sheets, rubric, round_["quota"])
-    return Ranked(placings, {w["work_id"]: w for w in works}, plan, {(s.work_id, s.evaluator_id) for s in sheets})
+    placings = rank([Work(w.work_id, w.received_at) for w in works], sheets, rubric, round_["quota"])
+    return Ranked(placings, {w.work_id: w for w in works}, plan, {(s.work_id, s.evaluator_id) for s in sheets})
 
 
 async def ranking_of(conn: AsyncConnection, principal: Principal, *, round_id: uuid.UUID) -> list[dict]:
@@ -135,12 +135,12 @@ def _absence(absent: dict[uuid.UUID, list[uuid.UUID]], work_id: uuid.UUID, quoru
     return {"closed_with_quorum": quorum, "absent_evaluators": [str(e) for e in absent.get(work_id, [])]}
 
 
-def _outcome_events(round_: dict, placings: list[Placing], works: dict[uuid.UUID, dict]) -> list:
+def _outcome_events(round_: dict, placings: list[Placing], works: dict[uuid.UUID, Row]) -> list:
     """Each work's evaluation, and at tier 1 whether it advanced."""
     common = {"round_id": round_["id"], "tier": round_["tier"], "category": round_["category"]}
     events = []
     for p in placings:
-        district = works[p.work_id]["district"]
+        district = works[p.work_id].district
         events.append(WorkEvaluated(**common, work_id=p.work_id, district=district, rank=p.rank,
                                     score=p.normalised_total or 0.0))
         if round_["tier"] == 1:
@@ -150,10 +150,10 @@ def _outcome_events(round_: dict, placings: list[Placing], works: dict[uuid.UUID
 
 
 async def _propose_awards(conn: AsyncConnection, round_: dict, placings: list[Placing],
-                          works: dict[uuid.UUID, dict]) -> AwardsProposed:
+                          works: dict[uuid.UUID, Row]) -> AwardsProposed:
     """Store the jury's proposed awards (the council publishes them); the event that announces them."""
-    proposed = awards_from([{"work_id": p.work_id, "district": works[p.work_id]["district"],
-                             "title": works[p.work_id]["title"]} for p in placings if p.advanced])
+    proposed = awards_from([{"work_id": p.work_id, "district": works[p.work_id].district,
+                             "title": works[p.work_id].title} for p in placings if p.advanced])
     await db_council.propose_awards(conn, edition=round_["edition"], category=round_["category"],
                                     awards_=[{**a, "work_id": str(a["work_id"])} for a in proposed])
     return AwardsProposed(edition=round_["edition"], category=round_["category"],
