@@ -234,8 +234,12 @@ def assemble(
 
 def projected_versions(engine: AsyncEngine) -> Callable[[str], Awaitable[int]]:
     """The lowest token version each person may still use, from the service's token_versions projection."""
+    # One statement on its own: in autocommit it is one round trip, not three (BEGIN, the SELECT, ROLLBACK), on
+    # every signed-in request: a third of the lookup's time.
+    reader = engine.execution_options(isolation_level="AUTOCOMMIT")
+
     async def lowest_accepted(person_id: str) -> int:
-        async with engine.connect() as conn:
+        async with reader.connect() as conn:
             return await current_version(conn, person_id)
     return lowest_accepted
 
