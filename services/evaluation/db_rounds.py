@@ -173,8 +173,8 @@ async def submitted_scores(conn: AsyncConnection, *, round_id: uuid.UUID,
 async def store_results(conn: AsyncConnection, *, round_id: uuid.UUID, rows: list[dict]) -> None:
     """Replace a round's results (a reopened round is ranked again)."""
     await conn.execute(results.delete().where(results.c.round_id == round_id))
-    if rows:  # with COPY, and the JSON written by pydantic's serialiser (a fourth of json.dumps' time): a city-wide
-        # close stores 10,000
+    if rows:
+        # COPY, and the JSON by pydantic's serialiser (a fourth of json.dumps' time): a city-wide close stores 10,000.
         await copy_rows(conn, results.name, ["round_id", "work_id", "rank", "score", "advanced", "explanation"], [
             (round_id, r["work_id"], r["rank"], r["score"], r["advanced"], to_json(r["explanation"]).decode())
             for r in rows])
