@@ -1,6 +1,7 @@
 """Identity use cases: signing in (throttled per username and client, and per client), the signing keys, staff
 accounts, and cutting someone off (deactivation, a changed or reset password: revoke_access)."""
 
+import asyncio
 import time
 import uuid
 from collections.abc import Iterable
@@ -74,7 +75,7 @@ async def _verified(conn: AsyncConnection, *, username: str, password: str, clie
     if until := lock_in_force(pair and pair["locked_until"], counted and counted["locked_until"], now=now):
         return None, until
     account = await db.find_account(conn, username=username)
-    if password_matches(account and account["password_hash"], password):
+    if await _matches(account and account["password_hash"], password):
         if pair:
             await db.clear_failures(conn, username=username, client=client)
         return account, None
@@ -88,6 +89,17 @@ async def _verified(conn: AsyncConnection, *, username: str, password: str, clie
     await db.record_client(conn, client=client, window_started=window.window_started, failures=window.failures,
                            locked_until=window.locked_until)
     return None, None
+
+
+async def _matches(password_hash: str | None, password: str) -> bool:
+    """The password check in a worker thread: argon2 spends about 0.1 s of CPU on purpose, and on the event loop
+    every sign-in (a wrong one too) stalled the whole registry for that long: requests, the ledger, the relay."""
+    return await asyncio.to_thread(password_matches, password_hash, password)
+
+
+async def _hashed(password: str) -> str:
+    """A new password's hash, in a worker thread for the same reason."""
+    return await asyncio.to_thread(hash_password, password)
 
 
 async def _token(conn: AsyncConnection, account: dict, *, issuer: str, token_minutes: int,
@@ -178,7 +190,7 @@ async def claim_username(conn: AsyncConnection, username: str) -> None:
 async def store_account(conn: AsyncConnection, *, username: str, password: str, person_id: uuid.UUID,
                         organisation_code: str | None = None) -> uuid.UUID:
     """Store an account with the password's hash (callers checked who may and claimed the username)."""
-    return await db.create_account(conn, username=username, password_hash=hash_password(password),
+    return await db.create_account(conn, username=username, password_hash=await _hashed(password),
                                    person_id=person_id, organisation_code=organisation_code)
 
 
@@ -224,7 +236,7 @@ async def reset_password(conn: AsyncConnection, principal: Principal, account_id
     account = await _managed_account(conn, principal, account_id, Capability.RESET_PASSWORDS)
     if str(account["person_id"]) == principal.subject:
         raise own_password_reset()
-    await db.set_password_hash(conn, account_id=account_id, password_hash=hash_password(new_password))
+    await db.set_password_hash(conn, account_id=account_id, password_hash=await _hashed(new_password))
     await revoke_access(conn, [account["person_id"]], "password_reset")
 
 
@@ -248,7 +260,7 @@ async def change_own_password(engine: AsyncEngine, principal: Principal, *, curr
         if account is not None:
             if new_password == current_password:
                 raise same_password()
-            await db.set_password_hash(conn, account_id=own["id"], password_hash=hash_password(new_password))
+            await db.set_password_hash(conn, account_id=own["id"], password_hash=await _hashed(new_password))
             await revoke_access(conn, [person_id], "password_changed")
             version = await db.token_version(conn, person_id=person_id)
             return await _token(conn, {**account, "token_version": version}, issuer=issuer,

@@ -4,6 +4,7 @@ password spraying; cutting someone off (each way raises the account's token vers
 Sign-in owns its transaction (a failure is stored though the caller is refused), so these tests commit: each uses
 usernames of its own."""
 
+import asyncio
 import uuid
 from collections.abc import AsyncIterator
 
@@ -73,6 +74,26 @@ async def account_of(engine: AsyncEngine, username: str) -> dict:
 def tv(token: str) -> int:
     """The token version a token carries."""
     return jwt.decode(token, options={"verify_signature": False})["tv"]
+
+
+async def test_passwords_are_checked_and_hashed_off_the_event_loop(engine: AsyncEngine,
+                                                                  monkeypatch: pytest.MonkeyPatch) -> None:
+    # argon2 spends about 0.1 s of CPU per check on purpose: on the event loop, every sign-in (a wrong one too)
+    # stalled the whole registry. The real functions run; each records whether an event loop runs where it does.
+    on_loop: list[tuple[str, bool]] = []
+
+    def where(name: str, function):
+        def recorded(*args):
+            on_loop.append((name, asyncio._get_running_loop() is not None))
+            return function(*args)
+        return recorded
+
+    monkeypatch.setattr(identity, "password_matches", where("check", identity.password_matches))
+    monkeypatch.setattr(identity, "hash_password", where("hash", identity.hash_password))
+    username, _ = await staff(engine)
+    assert await sign_in(engine, username, WRONG) == "bad_credentials"
+    assert tv(await sign_in(engine, username)) >= 0
+    assert on_loop == [("hash", False), ("check", False), ("check", False)]
 
 
 async def test_a_username_locked_at_one_address_still_signs_in_from_another(engine: AsyncEngine) -> None:
