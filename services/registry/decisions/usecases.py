@@ -102,7 +102,7 @@ async def relay(conn: AsyncConnection, principal: Principal, decision_id: uuid.U
         raise no_decision()
     targets = districts or found["districts"]
     await _take_steps(conn, decision_id=decision_id, step="relay", header=found,
-                     notes=[(district, normalize_text(notes.get(district, ""))) for district in targets])
+                      notes=[(district, normalize_text(notes.get(district, ""))) for district in targets])
     return sorted(targets)
 
 
@@ -115,7 +115,7 @@ async def answer(conn: AsyncConnection, principal: Principal, decision_id: uuid.
         raise no_decision()
     check_acknowledgement_required(found["requires_acknowledgement"])
     await _take_steps(conn, decision_id=decision_id, step=step, header=found,
-                     notes=[(district, normalize_text(note))])
+                      notes=[(district, normalize_text(note))])
 
 
 async def acknowledge_for_committee(conn: AsyncConnection, principal: Principal, decision_id: uuid.UUID, *,
@@ -136,7 +136,7 @@ async def acknowledge_for_committee(conn: AsyncConnection, principal: Principal,
 
 
 async def _take_steps(conn: AsyncConnection, *, decision_id: uuid.UUID, step: str, header: dict,
-                     notes: list[tuple[int, str]]) -> None:
+                      notes: list[tuple[int, str]]) -> None:
     """Move districts' copies of a decision one step on, each with its note, and queue the step's events: the rows
     read, written and the events queued in one statement each (a relay reaches 22 districts). Any district that
     may not take the step refuses them all."""
