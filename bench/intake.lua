@@ -1,5 +1,7 @@
 -- wrk script for bench/intake.py: POST /works with a fresh, valid work each time.
--- Usage: wrk ... -s bench/intake.lua URL -- TARGETS_FILE EDITION
+-- Usage: wrk ... -s bench/intake.lua URL -- TARGETS_FILE EDITION [PAUSE_MS]
+-- With PAUSE_MS each connection waits a random time (exponential, that mean) before each request: works then
+-- arrive at about connections / (PAUSE_MS + response time) a second, at random moments (the paced run).
 -- TARGETS_FILE has one line per district: bearer token, district, neighbourhood (tab-separated).
 -- Titles and national IDs differ on every request, so no work is flagged as a probable duplicate.
 
@@ -23,6 +25,13 @@ function init(args)
     end
   end
   math.randomseed(os.time() * 1000 + (thread_id or 0) * 7919)
+  local pause = tonumber(args[3] or "0")
+  if pause > 0 then
+    -- wrk paces requests only when the script defines delay(); the other runs go as fast as they can.
+    function delay()
+      return -pause * math.log(1 - math.random())
+    end
+  end
 end
 
 -- A valid national ID (کد ملی): nine digits and the mod-11 check digit; never ten equal digits.

@@ -2,7 +2,8 @@
 
 Starts the four services (shared.launcher) on a private RabbitMQ vhost and private databases, plus
 bench/baseline_app.py, opens a call, then loads each with wrk (bench/intake.lua: a fresh valid work per
-request), first with 32 concurrent clients (saturating), then with 4, and reports for each run:
+request), first with 32 concurrent clients (saturating), then with 4, then paced so that works arrive at half the
+saturating run's rate (8 clients pausing a random time between requests), and reports for each run:
   (a) the HTTP response: throughput and p50/p99 latency (wrk's latency distribution);
   (b) the time until the work is in evaluation's projection: evaluation's works.projected_at minus the
       submission's created_at (the baseline: its own consumer's projection table), p50/p99.
@@ -10,7 +11,7 @@ request), first with 32 concurrent clients (saturating), then with 4, and report
   then each process's memory: resident idle (ready, before the load) and at its highest under the load (VmHWM).
 Each run starts once every queue of the vhost is empty (dead letters aside): a burst's tail, drained by notifications
 and the ledger after it, would otherwise share the cores with the next run. Everything it created is removed at the
-end. Runs in about 90 s on a 2-core machine.
+end. Runs in about 2 minutes on a 2-core machine.
 
 Usage: .venv/bin/python bench/intake.py [--duration 12] [--connections 32] [--light 4] [--json results.json]
 Needs wrk (`apt-get install wrk`), RabbitMQ with rabbitmqctl, and PostgreSQL: HAMI_TEST_AMQP_URL and
@@ -48,6 +49,7 @@ from shared.persian import format_jalali_date  # noqa: E402
 AMQP = os.environ.get("HAMI_TEST_AMQP_URL") or "amqp://guest:guest@127.0.0.1:5672/"
 DATABASE = os.environ.get("HAMI_TEST_DATABASE_URL") or "postgresql://postgres@127.0.0.1:5432/postgres"
 ADMIN_PASSWORD, STAFF_PASSWORD = "bench-secretary-password", "bench-staff-password"
+PACED_CLIENTS = 8
 DISTRICTS = {3: "ونک", 7: "نظام آباد", 12: "بازار", 22: "زیبادشت"}
 EDITION = "1405"
 
@@ -64,6 +66,7 @@ class Result:
     non_2xx: int
     http_p50_ms: float
     http_p99_ms: float
+    http_mean_ms: float
     projected: int
     projection_p50_ms: float
     projection_p99_ms: float
@@ -122,15 +125,16 @@ def percentile(values: list[float], fraction: float) -> float:
     return ordered[min(len(ordered) - 1, max(0, round(fraction * len(ordered)) - 1))]
 
 
-def wrk(url: str, targets: Path, *, seconds: int, connections: int) -> dict:
-    """Run wrk with the intake script; returns requests, seconds, throughput, non-2xx, p50 and p99 (ms)."""
+def wrk(url: str, targets: Path, *, seconds: int, connections: int, pause_ms: float = 0.0) -> dict:
+    """Run wrk with the intake script (each connection pausing about pause_ms between requests, when given);
+    returns requests, seconds, throughput, non-2xx, p50 and p99 (ms)."""
     output = subprocess.run(
         ["wrk", "-t2", f"-c{connections}", f"-d{seconds}s", "--latency", "--timeout", "10s",
-         "-s", str(ROOT / "bench" / "intake.lua"), url, "--", str(targets), EDITION],
+         "-s", str(ROOT / "bench" / "intake.lua"), url, "--", str(targets), EDITION, f"{pause_ms:.1f}"],
         capture_output=True, text=True, check=True, timeout=seconds + 60).stdout
 
     def duration_ms(label: str) -> float:
-        value, unit = re.search(rf"^\s+{label}\s+([\d.]+)(us|ms|s)\s*$", output, re.M).groups()
+        value, unit = re.search(rf"^\s+{label}\s+([\d.]+)(us|ms|s)\s", output, re.M).groups()
         return float(value) * {"us": 0.001, "ms": 1.0, "s": 1000.0}[unit]
 
     requests, elapsed = re.search(r"(\d+) requests in ([\d.]+)(m?s)", output).groups()[:2]
@@ -139,7 +143,8 @@ def wrk(url: str, targets: Path, *, seconds: int, connections: int) -> dict:
     return {"requests": int(requests), "seconds": float(elapsed) * (60 if unit == "m" else 1),
             "throughput": float(re.search(r"Requests/sec:\s+([\d.]+)", output).group(1)),
             "non_2xx": int(non_2xx.group(1)) if non_2xx else 0,
-            "http_p50_ms": duration_ms("50%"), "http_p99_ms": duration_ms("99%")}
+            "http_p50_ms": duration_ms("50%"), "http_p99_ms": duration_ms("99%"),
+            "http_mean_ms": duration_ms("Latency")}
 
 
 async def projection_lags(name: str, created_sql: str, projected_db: str, projected_sql: str, since: datetime,
@@ -156,7 +161,8 @@ async def projection_lags(name: str, created_sql: str, projected_db: str, projec
 
 
 def cpu_seconds(pids: dict[str, list[int]]) -> dict[str, float]:
-    """CPU seconds (user + system) used so far by each group of processes."""
+    """CPU seconds (user + system) used so far by each group of processes and their ended children: a PostgreSQL
+    backend that ends moves its time to the postmaster's children's time, so no time is lost between readings."""
     tick, used = os.sysconf("SC_CLK_TCK"), {}
     for name, group in pids.items():
         used[name] = 0.0
@@ -165,7 +171,7 @@ def cpu_seconds(pids: dict[str, list[int]]) -> dict[str, float]:
                 fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
             except OSError:
                 continue
-            used[name] += (int(fields[11]) + int(fields[12])) / tick
+            used[name] += sum(int(value) for value in fields[11:15]) / tick  # utime, stime, cutime, cstime
     return used
 
 
@@ -187,22 +193,32 @@ def memory_report(idle: dict[str, float], peak: dict[str, float]) -> str:
 
 
 def shared_servers() -> dict[str, list[int]]:
-    """RabbitMQ's and PostgreSQL's processes (shared with anything else using them)."""
-    def pids(pattern: str) -> list[int]:
-        found = subprocess.run(["pgrep", "-f", pattern], capture_output=True, text=True).stdout.split()
+    """RabbitMQ's and PostgreSQL's processes now (shared with anything else using them). By process name: a
+    command line naming postgres (the baseline's database URL) is not PostgreSQL's."""
+    def pids(name: str) -> list[int]:
+        found = subprocess.run(["pgrep", "-x", name], capture_output=True, text=True).stdout.split()
         return [int(pid) for pid in found]
     return {"rabbitmq": pids("beam.smp"), "postgresql": pids("postgres")}
 
 
-def measure(name: str, url: str, targets: Path, args, connections: int, lags, pids: dict[str, list[int]]) -> Result:
-    """Warm up, then one measured wrk run: its HTTP figures, each process's CPU, and the projection lags."""
-    wrk(url, targets, seconds=args.warmup, connections=connections)
-    pids = pids | shared_servers()
-    since, before = datetime.now(UTC), cpu_seconds(pids)
-    http = wrk(url, targets, seconds=args.duration, connections=connections)
-    until, after = datetime.now(UTC), cpu_seconds(pids)
+def pause_ms(rate: float | None, connections: int, response_ms: float) -> float:
+    """Each connection's mean pause between requests for works to arrive at `rate` a second (0: no pacing)."""
+    return max(1.0, connections / rate * 1000 - response_ms) if rate else 0.0
+
+
+def measure(name: str, url: str, targets: Path, args, connections: int, lags, pids: dict[str, list[int]],
+            rate: float | None = None) -> Result:
+    """Warm up, then one measured wrk run: its HTTP figures, each process's CPU, and the projection lags. With a
+    rate the requests are paced to it: each connection's cycle is its pause and a response, so the warm-up's mean
+    response time is taken off the pause."""
+    warm = wrk(url, targets, seconds=args.warmup, connections=connections, pause_ms=pause_ms(rate, connections, 0))
+    pause = pause_ms(rate, connections, warm["http_mean_ms"])
+    # The servers' processes are listed at each reading: backends that start during the run count too.
+    since, before = datetime.now(UTC), cpu_seconds(pids | shared_servers())
+    http = wrk(url, targets, seconds=args.duration, connections=connections, pause_ms=pause)
+    until, after = datetime.now(UTC), cpu_seconds(pids | shared_servers())
     elapsed = (until - since).total_seconds()
-    cores = {key: round((after[key] - before[key]) / elapsed, 2) for key in pids}
+    cores = {key: round((after[key] - before[key]) / elapsed, 2) for key in after}
     values = asyncio.run(lags(since, until))
     return Result(name=name, connections=connections, **http, projected=len(values),
                   projection_p50_ms=percentile(values, 0.5), projection_p99_ms=percentile(values, 0.99),
@@ -341,13 +357,16 @@ def main() -> None:
                 f"{prefix}baseline", "SELECT work_id, projected_at FROM projection WHERE work_id = ANY($1::uuid[])",
                 s, u)
             results = []
-            for connections in (args.connections, args.light):
+            for run, connections in enumerate((args.connections, args.light, PACED_CLIENTS)):
+                # The last run is paced at half the saturating run's rate: the latency target's condition.
+                rate = results[0].throughput / 2 if run == 2 else None
+                named = f", paced at {rate:.0f}/s" if rate else ""
                 wait_quiet(vhost)
-                results.append(measure("submissions POST /works", services["submissions"].url, targets, args,
-                                       connections, intake_lags, service_pids))
+                results.append(measure(f"submissions POST /works{named}", services["submissions"].url, targets,
+                                       args, connections, intake_lags, service_pids, rate))
                 wait_quiet(vhost)
-                results.append(measure("baseline", baseline.url, targets, args, connections, baseline_lags,
-                                       {"baseline": [baseline.process.pid]}))
+                results.append(measure(f"baseline{named}", baseline.url, targets, args, connections, baseline_lags,
+                                       {"baseline": [baseline.process.pid]}, rate))
             peak = memory_mb(every_pid, "VmHWM")
             for process in processes:
                 process.stop()
