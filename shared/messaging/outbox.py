@@ -7,6 +7,7 @@ import time
 from collections.abc import Iterable
 from datetime import timedelta
 from functools import cache
+from itertools import chain, islice
 
 import asyncpg
 import structlog
@@ -42,17 +43,21 @@ async def add_events(
     correlation_id: str | None = None,
     causation_id: str | None = None,
 ) -> None:
-    """Queue events for publishing inside the caller's transaction, and wake the relay on commit."""
-    events = list(events)
-    if not events:
+    """Queue events for publishing inside the caller's transaction, and wake the relay on commit. Many events may
+    come as a generator: they are made while PostgreSQL stores the ones before (COPY takes them as they come)."""
+    events = iter(events)
+    first = list(islice(events, COPY_FROM))
+    if not first:
         return
-    ids, types = [event.event_id for event in events], [event.event_type() for event in events]
-    exchanges, keys = [exchange_for(event.public) for event in events], [event.routing_key() for event in events]
-    payloads, occurred = [event.model_dump_json() for event in events], [event.occurred_at for event in events]
-    if len(events) >= COPY_FROM:
-        await copy_rows(conn, outbox.name, COPIED, [(*row, correlation_id, causation_id) for row in zip(
-            ids, types, exchanges, keys, payloads, occurred, strict=True)])
+    if len(first) == COPY_FROM:
+        await copy_rows(conn, outbox.name, COPIED, (
+            (event.event_id, event.event_type(), exchange_for(event.public), event.routing_key(),
+             event.model_dump_json(), event.occurred_at, correlation_id, causation_id)
+            for event in chain(first, events)))
     else:  # one statement however many: arrays unnested in the events' order
+        ids, types = [event.event_id for event in first], [event.event_type() for event in first]
+        exchanges, keys = [exchange_for(event.public) for event in first], [event.routing_key() for event in first]
+        payloads, occurred = [event.model_dump_json() for event in first], [event.occurred_at for event in first]
         await conn.execute(_insert_statement(outbox.name), {
             "event_ids": ids, "event_types": types, "exchanges": exchanges, "routing_keys": keys,
             "payloads": payloads, "occurred": occurred, "correlation_id": correlation_id,

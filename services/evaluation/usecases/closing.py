@@ -2,8 +2,10 @@
 rounds a person manages or evaluates in."""
 
 import uuid
+from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from itertools import chain
 
 from sqlalchemy import Row, func
 from sqlalchemy.ext.asyncio import AsyncConnection
@@ -24,6 +26,7 @@ from services.evaluation.domain import (
 from services.evaluation.permissions import PERMISSIONS, Capability, may_manage
 from services.evaluation.ranking import Criterion, Placing, Sheet, Work, explanation, rank
 from services.evaluation.usecases.common import load_round, require_manager
+from shared.contracts.base import Event
 from shared.contracts.evaluation import (
     Award,
     AwardsProposed,
@@ -90,19 +93,20 @@ async def close_round(conn: AsyncConnection, principal: Principal, *, round_id: 
     round_ = await load_round(conn, round_id, lock=True)
     require_manager(principal, round_)
     check_closable(round_["state"])
-    rows = await close_loaded_round(conn, round_=round_, closed_by=principal.subject, quorum=quorum)
-    return [r["work_id"] for r in rows if r["advanced"]]
+    return await close_loaded_round(conn, round_=round_, closed_by=principal.subject, quorum=quorum)
 
 
 async def close_loaded_round(conn: AsyncConnection, *, round_: dict, closed_by: str,
-                             quorum: int | None = None) -> list[dict]:
-    """Rank the (locked) round, store the results, move the works on and publish the outcome. Closed with a
-    quorum, each work's explanation names the evaluators who were absent (assigned, never submitted)."""
+                             quorum: int | None = None) -> list[uuid.UUID]:
+    """Rank the (locked) round, store the results, move the works on and publish the outcome; returns the works
+    that advanced. Closed with a quorum, each work's explanation names the evaluators who were absent (assigned,
+    never submitted)."""
     with collection_paused():
         return await _close_loaded_round(conn, round_, closed_by, quorum)
 
 
-async def _close_loaded_round(conn: AsyncConnection, round_: dict, closed_by: str, quorum: int | None) -> list[dict]:
+async def _close_loaded_round(conn: AsyncConnection, round_: dict, closed_by: str,
+                              quorum: int | None) -> list[uuid.UUID]:
     ranked = await rank_round(conn, round_)
     if quorum is None:
         check_complete(ranked.plan, ranked.submitted, round_["short"], round_["k"])
@@ -111,21 +115,23 @@ async def _close_loaded_round(conn: AsyncConnection, round_: dict, closed_by: st
         absent = check_quorum(round_["deadline"], datetime.now(UTC), ranked.plan, ranked.submitted, round_["short"],
                               quorum)
     placings, works = ranked.placings, ranked.works
-    rows = [{"work_id": p.work_id, "rank": p.rank, "score": p.normalised_total, "advanced": p.advanced,
-             "explanation": {**explanation(p), **_absence(absent, p.work_id, quorum)}} for p in placings]
-    await db_rounds.store_results(conn, round_id=round_["id"], rows=rows)
+    # Results and events are made as they are stored: PostgreSQL writes the first while Python makes the rest.
+    await db_rounds.store_results(conn, round_id=round_["id"], rows=(
+        {"work_id": p.work_id, "rank": p.rank, "score": p.normalised_total, "advanced": p.advanced,
+         "explanation": {**explanation(p), **_absence(absent, p.work_id, quorum)}} for p in placings))
     await db_rounds.set_state(conn, round_id=round_["id"], values={"state": CLOSED, "closed_by": closed_by,
                                                                    "closed_at": func.now()})
-    events = [RoundClosed(round_id=round_["id"], edition=round_["edition"], tier=round_["tier"],
-                          category=round_["category"], district=round_["district"], deadline=round_["deadline"]),
-              *_outcome_events(round_, placings, works)]
+    closed = RoundClosed(round_id=round_["id"], edition=round_["edition"], tier=round_["tier"],
+                         category=round_["category"], district=round_["district"], deadline=round_["deadline"])
     if round_["tier"] == 1:
         await db.set_status(conn, work_ids=[p.work_id for p in placings if p.advanced], status=ADVANCED_TIER_1)
         await db.set_status(conn, work_ids=[p.work_id for p in placings if not p.advanced], status=NOT_ADVANCED_TIER_1)
+        proposed = []
     else:
-        events.append(await _propose_awards(conn, round_, placings, works))
-    await add_events(conn, db.outbox, events, correlation_id=str(round_["id"]))
-    return rows
+        proposed = [await _propose_awards(conn, round_, placings, works)]
+    await add_events(conn, db.outbox, chain([closed], _outcome_events(round_, placings, works), proposed),
+                     correlation_id=str(round_["id"]))
+    return [p.work_id for p in placings if p.advanced]
 
 
 def _absence(absent: dict[uuid.UUID, list[uuid.UUID]], work_id: uuid.UUID, quorum: int | None) -> dict:
@@ -135,18 +141,16 @@ def _absence(absent: dict[uuid.UUID, list[uuid.UUID]], work_id: uuid.UUID, quoru
     return {"closed_with_quorum": quorum, "absent_evaluators": [str(e) for e in absent.get(work_id, [])]}
 
 
-def _outcome_events(round_: dict, placings: list[Placing], works: dict[uuid.UUID, Row]) -> list:
+def _outcome_events(round_: dict, placings: list[Placing], works: dict[uuid.UUID, Row]) -> Iterator[Event]:
     """Each work's evaluation, and at tier 1 whether it advanced."""
     common = {"round_id": round_["id"], "tier": round_["tier"], "category": round_["category"]}
-    events = []
     for p in placings:
         district = works[p.work_id].district
-        events.append(WorkEvaluated(**common, work_id=p.work_id, district=district, rank=p.rank,
-                                    score=p.normalised_total or 0.0))
+        yield WorkEvaluated(**common, work_id=p.work_id, district=district, rank=p.rank,
+                            score=p.normalised_total or 0.0)
         if round_["tier"] == 1:
             outcome = WorkAdvanced if p.advanced else WorkNotAdvanced
-            events.append(outcome(**common, work_id=p.work_id, district=district, rank=p.rank))
-    return events
+            yield outcome(**common, work_id=p.work_id, district=district, rank=p.rank)
 
 
 async def _propose_awards(conn: AsyncConnection, round_: dict, placings: list[Placing],
