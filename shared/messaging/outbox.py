@@ -69,7 +69,7 @@ async def add_events(
 def _insert_statement(table: str) -> TextClause:
     return text(
         f"INSERT INTO {table} (event_id, event_type, exchange, routing_key, payload, correlation_id, causation_id, "
-        "occurred_at) SELECT e, t, x, k, p::jsonb, :correlation_id, :causation_id, o FROM unnest(:event_ids, "
+        "occurred_at) SELECT e, t, x, k, p::json, :correlation_id, :causation_id, o FROM unnest(:event_ids, "
         ":event_types, :exchanges, :routing_keys, :payloads, :occurred) WITH ORDINALITY AS u(e, t, x, k, p, o, n) "
         "ORDER BY n"
     ).bindparams(

@@ -95,7 +95,7 @@ def test_a_round_with_an_absent_evaluator_and_a_removed_one_finishes(system: Sys
     assert projected(system, "SELECT state FROM sheets WHERE round_id = $1 AND work_id = $2 AND evaluator_id = $3",
                      uuid.UUID(round_id), uuid.UUID(work), uuid.UUID(person(absent))) == "draft"  # kept on record
     assert projected(system, "SELECT count(*) FROM outbox WHERE event_type = 'evaluation.assignment.made' AND "
-                             "payload->'evaluator_ids' = $1::jsonb AND payload->>'work_id' = $2",
+                             "payload::jsonb->'evaluator_ids' = $1::jsonb AND payload->>'work_id' = $2",
                      f'["{person(taker)}"]', work) == 1  # the new evaluator is told
 
     # The second member's appointment ends at registry, after they scored one work and before the other.

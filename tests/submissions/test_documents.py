@@ -74,7 +74,7 @@ def test_photos_pdfs_and_office_documents_are_attached_and_downloaded_intact(
             assert download.headers["x-content-type-options"] == "nosniff"
             assert "attachment" in download.headers["content-disposition"]
     changes = count(system, "SELECT count(*) FROM outbox WHERE event_type = 'submissions.work.changed' "
-                            "AND payload->>'work_id' = $1 AND payload->'changed' ? 'documents'", work["id"])
+                            "AND payload->>'work_id' = $1 AND payload::jsonb->'changed' ? 'documents'", work["id"])
     assert changes == len(files)
 
 

@@ -66,10 +66,12 @@ async def test_two_relays_publish_every_row_once_and_purge_old_ones(outbox_db, a
         await broker.start()
     tasks = [asyncio.create_task(relay.run()) for relay in relays]
     received: list[str] = []
+    bodies: dict[str, bytes] = {}
     async with probe.iterator() as messages:
         async for message in messages:
             await message.ack()
             received.append(message.message_id)
+            bodies[message.message_id] = message.body
             if len(received) == ROWS:
                 break
     await asyncio.sleep(0.5)  # anything sent twice would arrive now
@@ -82,6 +84,8 @@ async def test_two_relays_publish_every_row_once_and_purge_old_ones(outbox_db, a
 
     assert extra is None
     assert sorted(received) == sorted(str(e.event_id) for e in events)
+    # Published as written: the very bytes of the event's JSON (the outbox keeps its text).
+    assert all(bodies[str(e.event_id)] == e.model_dump_json().encode() for e in events)
     async with engine.begin() as conn:
         assert (await conn.execute(select(func.count()).where(table.c.sent_at.is_(None)))).scalar_one() == 0
         await conn.execute(update(table).where(table.c.id <= 100).values(sent_at=func.now() - timedelta(days=8)))

@@ -1,0 +1,21 @@
+"""Notifications: the outbox keeps each event's payload as the JSON text it was written in (json, not jsonb), the
+bytes the relay publishes (shared/db.py says why).
+
+Revision ID: 0006
+Revises: 0005
+"""
+
+from shared.migrate import outbox_payload_as
+
+revision = "0006"
+down_revision = "0005"
+branch_labels = None
+depends_on = None
+
+
+def upgrade() -> None:
+    outbox_payload_as("json")
+
+
+def downgrade() -> None:
+    outbox_payload_as("jsonb")
