@@ -7,7 +7,7 @@ from sqlalchemy import BigInteger, DateTime, Integer, Text, bindparam, cast, fun
 from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.ext.asyncio import AsyncConnection
 
-from services.registry.ledger.domain import GENESIS, seal
+from services.registry.ledger.domain import GENESIS, sealer
 from services.registry.tables import ledger, ledger_checkpoints
 from shared.messaging.topology import INTERNAL_EXCHANGE
 
@@ -30,20 +30,20 @@ async def append_all(conn: AsyncConnection, *, rows: list[dict]) -> None:
     once for the whole batch, and the rows go in as one statement."""
     if not rows:
         return
+    rows = [{"correlation_id": None, "causation_id": None, **values} for values in rows]
+    # Before the lock, what does not depend on the chain's head: the JSON, the dearest part of sealing.
+    sealers, payloads = [sealer(row) for row in rows], [json.dumps(row["payload"], ensure_ascii=False) for row in rows]
     await conn.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": LEDGER_LOCK})
     # Under the lock the last row is the chain's head: the new rows follow its seq (no gaps, no sequence round trip).
     head = (await conn.execute(select(ledger.c.seq, ledger.c.hash).order_by(ledger.c.seq.desc()).limit(1))).first()
     last_seq, prev_hash = head or (0, GENESIS)
-    seqs = range(last_seq + 1, last_seq + 1 + len(rows))
-    recorded_at, sealed = datetime.now(UTC), []
-    for seq, values in zip(seqs, rows, strict=True):
-        row = {"correlation_id": None, "causation_id": None, **values, "seq": seq, "recorded_at": recorded_at}
-        row |= {"prev_hash": prev_hash, "hash": seal(prev_hash, row)}
-        sealed.append(row)
-        prev_hash = row["hash"]
-    await conn.execute(_APPEND, {"recorded_at": recorded_at, **{
-        column: [row[column] for row in sealed] for column in _APPENDED}, "payload": [
-        json.dumps(row["payload"], ensure_ascii=False) for row in sealed]})
+    seqs, recorded_at, chain = list(range(last_seq + 1, last_seq + 1 + len(rows))), datetime.now(UTC), []
+    for seq, seal_at in zip(seqs, sealers, strict=True):
+        chain.append(prev_hash)
+        prev_hash = seal_at(prev_hash, seq, recorded_at)
+    await conn.execute(_APPEND, {"recorded_at": recorded_at, "seq": seqs, "payload": payloads,
+                                 "prev_hash": chain, "hash": [*chain[1:], prev_hash],
+                                 **{column: [row[column] for row in rows] for column in _APPENDED[1:-2]}})
 
 
 async def query(
