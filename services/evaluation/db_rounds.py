@@ -161,14 +161,18 @@ async def round_sheets(conn: AsyncConnection, *, round_id: uuid.UUID, evaluator:
     return [dict(r) for r in (await conn.execute(query)).mappings()]
 
 
-async def submitted_scores(conn: AsyncConnection, *, round_id: uuid.UUID,
-                           codes: list[str]) -> list[tuple[uuid.UUID, uuid.UUID, dict[str, float]]]:
-    """(work, evaluator, {criterion: score}) of every submitted sheet of a round: what its ranking reads. The
-    scores come out of the JSON in the database as numbers (a close reads 30,000 sheets)."""
+async def assigned_scores(conn: AsyncConnection, *, round_id: uuid.UUID, codes: list[str]
+                          ) -> list[tuple[uuid.UUID, uuid.UUID, dict[str, float] | None]]:
+    """(work, evaluator, {criterion: score}, or None before the sheet is submitted) of every live assignment of a
+    round, in one read: what its ranking needs (a close reads 30,000). The scores come out of the JSON in the
+    database as numbers."""
+    submitted = (sheets.c.round_id == assignments.c.round_id) & (sheets.c.work_id == assignments.c.work_id) & (
+        sheets.c.evaluator_id == assignments.c.evaluator_id) & (sheets.c.state == "submitted")
     columns = [sheets.c.scores[code].astext.cast(Float) for code in codes]
-    rows = await conn.execute(select(sheets.c.work_id, sheets.c.evaluator_id, *columns).where(
-        sheets.c.round_id == round_id, sheets.c.state == "submitted"))
-    return [(row[0], row[1], dict(zip(codes, row[2:], strict=True))) for row in rows]
+    rows = await conn.execute(
+        select(assignments.c.work_id, assignments.c.evaluator_id, sheets.c.round_id.is_not(None), *columns)
+        .select_from(assignments.outerjoin(sheets, submitted)).where(assignments.c.round_id == round_id, ACTIVE))
+    return [(row[0], row[1], dict(zip(codes, row[3:], strict=True)) if row[2] else None) for row in rows]
 
 
 async def store_results(conn: AsyncConnection, *, round_id: uuid.UUID, rows: Iterable[dict]) -> None:

@@ -14,8 +14,11 @@ range); 3. more submitted sheets; 4. earlier receipt; 5. smaller work id (always
 
 import math
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
+from functools import cache
+from typing import NamedTuple
 from uuid import UUID
 
 MIN_SHEETS_FOR_OWN_SCALE = 5
@@ -32,17 +35,15 @@ class Criterion:
     max_score: int = 10
 
 
-@dataclass(frozen=True)
-class Sheet:
-    """A submitted score sheet: one evaluator's scores for one work."""
+class Sheet(NamedTuple):
+    """A submitted score sheet: one evaluator's scores for one work (a tuple: a close makes 30,000)."""
 
     work_id: UUID
     evaluator_id: UUID
     scores: dict[str, float]
 
 
-@dataclass(frozen=True)
-class Work:
+class Work(NamedTuple):
     """What the ranking needs to know about a work besides its sheets."""
 
     work_id: UUID
@@ -82,33 +83,51 @@ Scale = tuple[float, float]  # (mean, population spread) of one criterion's scor
 Vector = tuple[float, ...]  # a sheet's scores in rubric order
 
 
-def _scales(sheets: list[Sheet], vectors: list[Vector]) -> tuple[list[Scale], dict[UUID, list[Scale]]]:
-    """Per criterion (in rubric order): the round's scale, and each qualifying evaluator's own."""
-    by_evaluator: dict[UUID, list[Vector]] = defaultdict(list)
-    for sheet, vector in zip(sheets, vectors, strict=True):
-        by_evaluator[sheet.evaluator_id].append(vector)
+def _sheet_scales(sheets: list[Sheet], vectors: list[Vector]) -> list[list[Scale]]:
+    """Each sheet's scale per criterion (in rubric order): its evaluator's own when they scored enough sheets,
+    else the round's."""
+    by_evaluator: dict[UUID, list[int]] = defaultdict(list)
+    for index, sheet in enumerate(sheets):
+        by_evaluator[sheet.evaluator_id].append(index)
 
     def scale_of(group: list[Vector]) -> list[Scale]:
         return [(_mean(values), _spread(values)) for values in zip(*group, strict=True)]
 
-    own = {evaluator: scale_of(group) for evaluator, group in by_evaluator.items()
-           if len(group) >= MIN_SHEETS_FOR_OWN_SCALE}
-    return scale_of(vectors), own
+    round_scale, scales = scale_of(vectors), [[]] * len(sheets)
+    for indices in by_evaluator.values():
+        scale = scale_of([vectors[i] for i in indices]) if len(indices) >= MIN_SHEETS_FOR_OWN_SCALE else round_scale
+        for index in indices:
+            scales[index] = scale
+    return scales
 
 
-def _score_work(placing: Placing, vectors: list[Vector], rubric: list[Criterion], scales: list[list[Scale]],
-                total_weight: float) -> None:
-    """A work's placing from its sheets' score vectors, `scales` giving each sheet's scale per criterion."""
+def _weighted_percent(c: Criterion) -> Callable[[float], float]:
+    """A score's weighted share of a criterion's range in percent, remembered per score: a round has few distinct
+    scores and many sheets (the same arithmetic, so the same bits, as working it out each time)."""
+    @cache
+    def term(value: float) -> float:
+        return c.weight * (100.0 * (value - c.min_score) / (c.max_score - c.min_score))
+    return term
+
+
+def _z_scores(vector: Vector, scale: list[Scale]) -> Vector:
+    """A sheet's z-score per criterion on its scale (0 where the scale has no spread)."""
+    return tuple([0.0 if spread == 0 else (value - mean) / spread
+                  for value, (mean, spread) in zip(vector, scale, strict=True)])
+
+
+def _score_work(placing: Placing, vectors: list[Vector], z_scores: list[Vector], rubric: list[Criterion],
+                total_weight: float, terms: list[Callable[[float], float]]) -> None:
+    """A work's placing from its sheets' score vectors and their z-scores, with each criterion's weighted
+    percent (`terms`)."""
     count = len(vectors)
     placing.sheets = count
-    for index, (c, values) in enumerate(zip(rubric, zip(*vectors, strict=True), strict=True)):
+    for c, values, zs in zip(rubric, zip(*vectors, strict=True), zip(*z_scores, strict=True), strict=True):
         placing.raw_by_criterion[c.code] = math.fsum(values) / count
-        zs = [0.0 if scale[index][1] == 0 else (value - scale[index][0]) / scale[index][1]
-              for value, scale in zip(values, scales, strict=True)]
         placing.normalised_by_criterion[c.code] = math.fsum(zs) / count
     # Each sheet's weighted total in percent of the range, as statistics would have summed it (fsum: exact).
-    totals = [math.fsum([c.weight * (100.0 * (value - c.min_score) / (c.max_score - c.min_score))
-                         for c, value in zip(rubric, vector, strict=True)]) / total_weight for vector in vectors]
+    totals = [math.fsum([term(value) for term, value in zip(terms, vector, strict=True)]) / total_weight
+              for vector in vectors]
     placing.raw_total = math.fsum(totals) / count
     placing.normalised_total = math.fsum(
         [c.weight * placing.normalised_by_criterion[c.code] for c in rubric]) / total_weight
@@ -122,23 +141,26 @@ def rank(works: list[Work], sheets: list[Sheet], rubric: list[Criterion], quota:
     """Rank the works of a round from its submitted sheets; the top `quota` advance. Order of input is irrelevant
     (every sum is math.fsum, exact before its one rounding)."""
     received = {w.work_id: w.received_at for w in works}
-    sheets = [s for s in sheets if s.work_id in received]
+    by_work: dict[UUID, list[int]] = {work_id: [] for work_id in received}  # work -> its sheets' indices
+    kept: list[Sheet] = []
+    for sheet in sheets:
+        if (own := by_work.get(sheet.work_id)) is not None:
+            own.append(len(kept))
+            kept.append(sheet)
     # Each sheet's scores taken out once, in rubric order: the round's scales and the works' scores read columns.
-    vectors = [tuple([s.scores[c.code] for c in rubric]) for s in sheets]
-    round_scale, own_scales = _scales(sheets, vectors) if sheets else ([], {})
-    by_work: dict[UUID, list[tuple[Sheet, Vector]]] = defaultdict(list)
-    for sheet, vector in zip(sheets, vectors, strict=True):
-        by_work[sheet.work_id].append((sheet, vector))
+    vectors = [tuple([s.scores[c.code] for c in rubric]) for s in kept]
+    scales = _sheet_scales(kept, vectors) if kept else []
+    z_scores = [_z_scores(vector, scale) for vector, scale in zip(vectors, scales, strict=True)]
     placings = [Placing(work_id=w) for w in received]
-    total_weight = math.fsum(c.weight for c in rubric)
-    for placing in placings:
-        if own := by_work[placing.work_id]:
-            scales = [own_scales.get(sheet.evaluator_id, round_scale) for sheet, _ in own]
-            _score_work(placing, [vector for _, vector in own], rubric, scales, total_weight)
-    # Totals are compared at 9 decimals so float noise never decides between equal scores.
+    total_weight, terms = math.fsum(c.weight for c in rubric), [_weighted_percent(c) for c in rubric]
+    for placing, own in zip(placings, by_work.values(), strict=True):
+        if own:
+            _score_work(placing, [vectors[i] for i in own], [z_scores[i] for i in own], rubric, total_weight, terms)
+    # Totals are compared at 9 decimals so float noise never decides between equal scores. Ids compare as their
+    # text does (fixed-width hex), as numbers: cheaper.
     placings.sort(key=lambda p: (
         p.normalised_total is None, -round(p.normalised_total or 0.0, 9), -round(p.raw_total or 0.0, 9), -p.sheets,
-        received[p.work_id], str(p.work_id)))
+        received[p.work_id], p.work_id.int))
     for position, placing in enumerate(placings, start=1):
         placing.rank = position
         placing.advanced = placing.sheets > 0 and position <= quota

@@ -66,11 +66,15 @@ async def rank_round(conn: AsyncConnection, round_: dict) -> Ranked:
 
 
 async def _rank_round(conn: AsyncConnection, round_: dict) -> Ranked:
-    plan = await db_rounds.round_assignments(conn, round_id=round_["id"])
-    works = await db.works_to_rank(conn, work_ids=list(plan))
     rubric = [Criterion(c["code"], c["weight"], c["min_score"], c["max_score"]) for c in round_["rubric"]]
-    scored = await db_rounds.submitted_scores(conn, round_id=round_["id"], codes=[c.code for c in rubric])
-    sheets = [Sheet(work, evaluator, scores) for work, evaluator, scores in scored if evaluator in plan.get(work, ())]
+    plan: dict[uuid.UUID, list[uuid.UUID]] = {}
+    sheets = []
+    for work, evaluator, scores in await db_rounds.assigned_scores(conn, round_id=round_["id"],
+                                                                   codes=[c.code for c in rubric]):
+        plan.setdefault(work, []).append(evaluator)
+        if scores is not None:
+            sheets.append(Sheet(work, evaluator, scores))
+    works = await db.works_to_rank(conn, work_ids=list(plan))
     placings = rank([Work(w.work_id, w.received_at) for w in works], sheets, rubric, round_["quota"])
     return Ranked(placings, {w.work_id: w for w in works}, plan, {(s.work_id, s.evaluator_id) for s in sheets})
 
