@@ -22,7 +22,7 @@ from sqlalchemy import (
     select,
     update,
 )
-from sqlalchemy.dialects.postgresql import JSONB, UUID, insert
+from sqlalchemy.dialects.postgresql import JSON, JSONB, UUID, insert
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from services.evaluation.db import metadata
@@ -84,7 +84,9 @@ results = Table(
     Column("rank", Integer, nullable=False),
     Column("score", Float),
     Column("advanced", Boolean, nullable=False),
-    Column("explanation", JSONB, nullable=False),
+    # json, not jsonb: written once by a close and read whole, in the order explanation() gives its fields (jsonb
+    # would reorder them, and take each apart on the way in: a close writes 10,000).
+    Column("explanation", JSON, nullable=False),
     PrimaryKeyConstraint("round_id", "work_id"),
 )
 

@@ -87,3 +87,15 @@ async def test_an_evaluator_acts_only_on_the_works_assigned_to_them(conn: AsyncC
     with refused("not_found"):
         await sheets.declare_conflict(conn, stranger, round_id=round_id, work_id=work_id, reason="خویشاوند")
     assert await sheets.my_works(conn, stranger, round_id=round_id) == []
+
+
+async def test_a_closed_rounds_stored_ranking_reads_as_its_preview_did_field_for_field(conn: AsyncConnection) -> None:
+    member, work_id, round_id = await one_work_round(conn)
+    await submit(conn, member, round_id, work_id)
+    preview = await closing.ranking_of(conn, SECRETARY, round_id=round_id)
+
+    await closing.close_round(conn, SECRETARY, round_id=round_id)
+    stored = await closing.ranking_of(conn, SECRETARY, round_id=round_id)
+
+    assert stored == preview
+    assert [list(r) for r in stored] == [list(r) for r in preview]  # in the order the explanation gives its fields
