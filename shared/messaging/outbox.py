@@ -54,7 +54,8 @@ async def add_events(
             (event.event_id, event.event_type(), exchange_for(event.public), event.routing_key(),
              event.model_dump_json(), event.occurred_at, correlation_id, causation_id)
             for event in chain(first, events)))
-    else:  # one statement however many: arrays unnested in the events' order
+        await conn.execute(text(f"NOTIFY {NOTIFY_CHANNEL}"))
+    else:  # one statement however many, the relay's wake-up in it: arrays unnested in the events' order
         ids, types = [event.event_id for event in first], [event.event_type() for event in first]
         exchanges, keys = [exchange_for(event.public) for event in first], [event.routing_key() for event in first]
         payloads, occurred = [event.model_dump_json() for event in first], [event.occurred_at for event in first]
@@ -62,16 +63,16 @@ async def add_events(
             "event_ids": ids, "event_types": types, "exchanges": exchanges, "routing_keys": keys,
             "payloads": payloads, "occurred": occurred, "correlation_id": correlation_id,
             "causation_id": causation_id})
-    await conn.execute(text(f"NOTIFY {NOTIFY_CHANNEL}"))
 
 
 @cache
 def _insert_statement(table: str) -> TextClause:
+    # pg_notify in the same statement: like NOTIFY it is sent on commit, and it saves a round trip per transaction.
     return text(
-        f"INSERT INTO {table} (event_id, event_type, exchange, routing_key, payload, correlation_id, causation_id, "
-        "occurred_at) SELECT e, t, x, k, p::json, :correlation_id, :causation_id, o FROM unnest(:event_ids, "
-        ":event_types, :exchanges, :routing_keys, :payloads, :occurred) WITH ORDINALITY AS u(e, t, x, k, p, o, n) "
-        "ORDER BY n"
+        f"WITH queued AS (INSERT INTO {table} (event_id, event_type, exchange, routing_key, payload, correlation_id, "
+        "causation_id, occurred_at) SELECT e, t, x, k, p::json, :correlation_id, :causation_id, o FROM unnest("
+        ":event_ids, :event_types, :exchanges, :routing_keys, :payloads, :occurred) WITH ORDINALITY AS "
+        f"u(e, t, x, k, p, o, n) ORDER BY n) SELECT pg_notify('{NOTIFY_CHANNEL}', '')"
     ).bindparams(
         bindparam("event_ids", type_=ARRAY(PG_UUID(as_uuid=True))), bindparam("event_types", type_=ARRAY(Text)),
         bindparam("exchanges", type_=ARRAY(Text)), bindparam("routing_keys", type_=ARRAY(Text)),
