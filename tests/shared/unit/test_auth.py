@@ -111,3 +111,32 @@ async def test_a_token_older_than_its_holders_version_is_refused_as_revoked() ->
     after = issue_token(kid=keys.rows[0]["kid"], private_pem=keys.rows[0]["private_pem"], issuer=ISSUER,
                         account={**ACCOUNT, "token_version": 1}, minutes=30)
     assert (await verifier.verify(after)).username == "staff.d07"
+
+
+async def test_a_token_verified_before_is_refused_once_it_expires() -> None:
+    keys = KeySet()
+    verifier = TokenVerifier(keys.fetch, issuer=ISSUER)
+    token = keys.token(now=time.time() - 30 * 60 + 1)  # a second left of its 30 minutes
+    assert (await verifier.verify(token)).username == "staff.d07"
+    assert (await verifier.verify(token)).username == "staff.d07"  # remembered
+
+    time.sleep(1.1)
+
+    with pytest.raises(Refusal) as refused:
+        await verifier.verify(token)
+    assert refused.value.code == "not_authenticated"
+
+
+async def test_a_token_verified_before_is_refused_once_its_key_left_the_key_set() -> None:
+    keys = KeySet()
+    verifier = TokenVerifier(keys.fetch, issuer=ISSUER, min_refetch_seconds=0)
+    token = keys.token()
+    assert (await verifier.verify(token)).username == "staff.d07"
+
+    keys.rotate()
+    keys.rows.pop()  # the old key withdrawn (compromised): the registry publishes only the new one
+    assert (await verifier.verify(keys.token())).username == "staff.d07"  # a new key's token: the set refetched
+
+    with pytest.raises(Refusal) as refused:
+        await verifier.verify(token)
+    assert refused.value.code == "not_authenticated"
