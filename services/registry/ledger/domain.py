@@ -28,7 +28,7 @@ def seal(prev_hash: str, row: dict) -> str:
 LATE_FIELDS = ("recorded_at", "routing_key", "seq")
 
 
-def sealer(row: dict):
+def sealer(row: dict) -> Callable[[str, int, datetime], str]:
     """What `seal` needs of a row but its seq and time, made in advance (the payload's JSON, the dearest part):
     returns seal_at(prev_hash, seq, recorded_at), which gives the hash `seal` would, byte for byte. Appends are
     serialised, so the less done under the lock, the more appends a second."""
