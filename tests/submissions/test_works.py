@@ -130,8 +130,8 @@ def test_staff_edit_a_work_while_its_call_is_open(system: System, staff: dict) -
     assert changed["title"] == "صندوق قرض‌الحسنه‌ی بانوان محله" and changed["neighbourhood"] == "بهار"
     assert changed["beneficiaries"] == 300 and changed["submitter"]["mobile"] == "09351234567"
     assert changed["updated_at"] is not None and changed["tracking_code"] == work["tracking_code"]
-    payload = count(system, "SELECT payload::jsonb->>'changed' FROM outbox WHERE event_type = 'submissions.work.changed' "
-                            "AND payload->>'work_id' = $1", work["id"])
+    payload = count(system, "SELECT payload::jsonb->>'changed' FROM outbox "
+                            "WHERE event_type = 'submissions.work.changed' AND payload->>'work_id' = $1", work["id"])
     assert payload == '["beneficiaries", "neighbourhood", "submitter", "title"]'
     unchanged = httpx.patch(work_url(system, work["id"]), headers=staff, json={"beneficiaries": 300})
     assert unchanged.status_code == 200 and events_of(system, work["id"], "submissions.work.changed") == 1

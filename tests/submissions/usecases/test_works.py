@@ -110,7 +110,8 @@ async def test_edits_publish_what_changed_and_nothing_when_nothing_did(conn: Asy
 
     assert (edited["neighbourhood"], edited["office"], edited["beneficiaries"]) == ("بهار", "بهار", 30)
     assert unchanged["updated_at"] == edited["updated_at"]
-    changed = await rows(conn, "SELECT payload::jsonb->>'changed' FROM outbox WHERE event_type = 'submissions.work.changed'")
+    changed = await rows(conn, "SELECT payload::jsonb->>'changed' FROM outbox "
+                               "WHERE event_type = 'submissions.work.changed'")
     assert changed == '["beneficiaries", "neighbourhood", "office"]'
     assert await events(conn, "submissions.work.changed", work["id"]) == 1
     assert await refused(conn, usecases.edit_work(conn, STAFF_12, work["id"], WorkPatch(beneficiaries=1),
