@@ -189,7 +189,8 @@ reports = Table(
 # ledger: append-only (a trigger refuses changes) and hash-chained
 ledger = Table(
     "ledger", metadata,
-    Column("seq", BigInteger, primary_key=True, autoincrement=True),
+    # Numbered by each append after the chain's head, under its lock (ledger/db.py): no default to take a number from.
+    Column("seq", BigInteger, primary_key=True, autoincrement=False),
     Column("event_id", Text, nullable=False, unique=True),
     Column("event_type", Text, nullable=False),
     Column("routing_key", Text, nullable=False),

@@ -3,7 +3,9 @@ given, after what was there before."""
 
 import uuid
 
-from sqlalchemy import select
+import pytest
+from sqlalchemy import select, text
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from services.registry.ledger.domain import GENESIS, verify
@@ -46,3 +48,15 @@ async def test_an_append_rolled_back_leaves_no_gap_in_the_sequence(conn: AsyncCo
     await record(conn, [received(4)])
     seqs = (await conn.execute(select(ledger.c.seq).where(ledger.c.seq > head).order_by(ledger.c.seq))).scalars()
     assert list(seqs) == [head + 1]
+
+
+async def test_a_row_inserted_past_the_append_is_refused_rather_than_numbered_into_the_chain(
+        conn: AsyncConnection) -> None:
+    await record(conn, [received(3)])
+
+    with pytest.raises(IntegrityError, match='null value in column "seq"'):
+        async with conn.begin_nested():
+            await conn.execute(text(
+                "INSERT INTO ledger (event_id, event_type, routing_key, exchange, payload, recorded_at, prev_hash, "
+                "hash) VALUES (:event_id, 't', 't.d03', 'hami.internal', '{}', now(), :genesis, :genesis)"),
+                {"event_id": str(uuid.uuid4()), "genesis": GENESIS})
