@@ -16,7 +16,7 @@ def test_the_pause_and_a_response_make_each_connections_cycle_at_the_rate() -> N
 
     assert 8 / ((pause + 25.0) / 1000) == pytest.approx(60.0)
     assert pause_ms(None, 8, response_ms=25.0) == 0.0  # not paced
-    assert pause_ms(1000.0, 8, response_ms=25.0) == 1.0  # the response alone is slower than the rate: no pause
+    assert pause_ms(1000.0, 8, response_ms=25.0) == 1.0  # responses alone are slower than the rate: the least pause
 
 
 def test_a_child_that_ended_during_the_run_still_counts() -> None:
