@@ -90,8 +90,8 @@ def outbox_table(metadata: MetaData) -> Table:
         Column("exchange", Text, nullable=False),
         Column("routing_key", Text, nullable=False),
         # json, not jsonb: the text is kept as written and published as it is. PostgreSQL checks that it is JSON
-        # without taking it apart (jsonb made a COPY of a round's 20,000 events take 174 ms instead of 97) or putting
-        # it back together for the relay.
+        # without taking it apart or putting it back together for the relay (a COPY of a round's 20,000 events,
+        # timed alone: 174 ms with jsonb, 97 with json).
         Column("payload", JSON, nullable=False),
         Column("correlation_id", Text),
         Column("causation_id", Text),
