@@ -1,49 +1,31 @@
 """The festival ledger table and its checkpoints: append (chained, serialised), query and count; keyword-only."""
 
-import json
 from datetime import UTC, datetime
 
-from sqlalchemy import BigInteger, DateTime, Integer, Text, bindparam, cast, func, select, text
+from sqlalchemy import DateTime, Integer, Text, bindparam, cast, func, select, text
 from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.ext.asyncio import AsyncConnection
 
-from services.registry.ledger.domain import GENESIS, sealer
+from services.registry.ledger.domain import GENESIS, unsealed
 from services.registry.tables import ledger, ledger_checkpoints
 from shared.messaging.topology import INTERNAL_EXCHANGE
 
 LEDGER_LOCK = 7_405_003
 CHECKPOINT_LOCK = 7_405_004
-_APPENDED = ("seq", "event_id", "event_type", "routing_key", "exchange", "correlation_id", "causation_id",
-             "prev_hash", "hash")
-# A batch of rows in one statement, prepared once whatever its size: one array per column.
-_APPEND = text(
-    "INSERT INTO ledger (seq, event_id, event_type, routing_key, exchange, correlation_id, causation_id, payload, "
-    "recorded_at, prev_hash, hash) SELECT s, i, t, r, x, c, k, p::jsonb, :recorded_at, ph, h FROM unnest("
-    ":seq, :event_id, :event_type, :routing_key, :exchange, :correlation_id, :causation_id, :payload, :prev_hash, "
-    ":hash) AS u(s, i, t, r, x, c, k, p, ph, h)"
-).bindparams(bindparam("seq", type_=ARRAY(BigInteger)), bindparam("recorded_at", type_=DateTime(timezone=True)),
-             *(bindparam(name, type_=ARRAY(Text)) for name in (*_APPENDED[1:], "payload")))
+# Lock, head, numbering, hashes and insert in one call (registry migration 0012).
+_APPEND = text("SELECT ledger_append(:lock_key, :genesis, :recorded_at, :unsealed)").bindparams(
+    bindparam("recorded_at", type_=DateTime(timezone=True)), bindparam("unsealed", type_=ARRAY(Text)))
 
 
 async def append_all(conn: AsyncConnection, *, rows: list[dict]) -> None:
-    """Append events in order, each chained to the one before; appends are serialised by an advisory lock, taken
-    once for the whole batch, and the rows go in as one statement."""
+    """Append events in order, each chained to the one before. The database takes the append lock, numbers the rows
+    after the chain's head, seals them and stores their fields, in one call, so appends wait on each other only
+    while PostgreSQL works; the JSON each hash covers, the dearest part, is made here first."""
     if not rows:
         return
-    rows = [{"correlation_id": None, "causation_id": None, **values} for values in rows]
-    # Before the lock, what does not depend on the chain's head: the JSON, the dearest part of sealing.
-    sealers, payloads = [sealer(row) for row in rows], [json.dumps(row["payload"], ensure_ascii=False) for row in rows]
-    await conn.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": LEDGER_LOCK})
-    # Under the lock the last row is the chain's head: the new rows follow its seq (no gaps, no sequence round trip).
-    head = (await conn.execute(select(ledger.c.seq, ledger.c.hash).order_by(ledger.c.seq.desc()).limit(1))).first()
-    last_seq, prev_hash = head or (0, GENESIS)
-    seqs, recorded_at, chain = list(range(last_seq + 1, last_seq + 1 + len(rows))), datetime.now(UTC), []
-    for seq, seal_at in zip(seqs, sealers, strict=True):
-        chain.append(prev_hash)
-        prev_hash = seal_at(prev_hash, seq, recorded_at)
-    await conn.execute(_APPEND, {"recorded_at": recorded_at, "seq": seqs, "payload": payloads,
-                                 "prev_hash": chain, "hash": [*chain[1:], prev_hash],
-                                 **{column: [row[column] for row in rows] for column in _APPENDED[1:-2]}})
+    recorded_at = datetime.now(UTC)
+    await conn.execute(_APPEND, {"lock_key": LEDGER_LOCK, "genesis": GENESIS, "recorded_at": recorded_at, "unsealed": [
+        unsealed({"correlation_id": None, "causation_id": None, **row}, recorded_at) for row in rows]})
 
 
 async def query(

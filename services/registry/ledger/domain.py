@@ -12,11 +12,19 @@ SEALED_FIELDS = ("seq", "event_id", "event_type", "routing_key", "exchange", "co
                  "causation_id", "payload", "recorded_at")
 
 
+# Made once: json.dumps with options builds a new encoder on every call.
+_CANONICAL_JSON = json.JSONEncoder(sort_keys=True, ensure_ascii=False, separators=(",", ":"), default=str).encode
+
+
 def canonical(row: dict) -> bytes:
     """The bytes a row's hash covers: its sealed fields as sorted, compact JSON."""
+    return _sealed_json(row).encode()
+
+
+def _sealed_json(row: dict) -> str:
     sealed = {name: row[name] for name in SEALED_FIELDS}
     sealed["recorded_at"] = sealed["recorded_at"].isoformat()
-    return json.dumps(sealed, sort_keys=True, ensure_ascii=False, separators=(",", ":"), default=str).encode()
+    return _CANONICAL_JSON(sealed)
 
 
 def seal(prev_hash: str, row: dict) -> str:
@@ -24,23 +32,11 @@ def seal(prev_hash: str, row: dict) -> str:
     return hashlib.sha256(prev_hash.encode() + canonical(row)).hexdigest()
 
 
-# The sealed fields `sealer` leaves to the end: in sorted order they come last, after the payload.
-LATE_FIELDS = ("recorded_at", "routing_key", "seq")
-
-
-def sealer(row: dict) -> Callable[[str, int, datetime], str]:
-    """What `seal` needs of a row but its seq and time, made in advance (the payload's JSON, the dearest part):
-    returns seal_at(prev_hash, seq, recorded_at), which gives the hash `seal` would, byte for byte. Appends are
-    serialised, so the less done under the lock, the more appends a second."""
-    early = {name: row[name] for name in SEALED_FIELDS if name not in LATE_FIELDS}
-    opening = json.dumps(early, sort_keys=True, ensure_ascii=False, separators=(",", ":"), default=str)[:-1].encode()
-    routing_key = json.dumps(row["routing_key"], ensure_ascii=False).encode()
-
-    def seal_at(prev_hash: str, seq: int, recorded_at: datetime) -> str:
-        late = b',"recorded_at":"%s","routing_key":%s,"seq":%d}' % (recorded_at.isoformat().encode(), routing_key, seq)
-        return hashlib.sha256(prev_hash.encode() + opening + late).hexdigest()
-
-    return seal_at
+def unsealed(row: dict, recorded_at: datetime) -> str:
+    """What `seal` covers of a row but its seq's digits and the closing brace ("seq" sorts last of the sealed fields):
+    the database seals a row, once the append lock gives it its seq, as the SHA-256 of prev_hash, this text, the
+    seq's digits and "}" in UTF-8 (registry migration 0012), the very hash `seal` gives."""
+    return _sealed_json({**row, "seq": 0, "recorded_at": recorded_at})[:-2]
 
 
 @dataclass(frozen=True)
