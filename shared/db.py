@@ -1,10 +1,12 @@
 """Database plumbing shared by the services: engines, the outbox and inbox tables, database creation."""
 
+import asyncio
 from collections.abc import Awaitable, Callable, Iterable
 from functools import cache
 from typing import TypeVar
 
 import asyncpg
+import structlog
 from sqlalchemy import (
     BigInteger,
     Column,
@@ -25,6 +27,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, create_async_en
 from sqlalchemy.sql.elements import TextClause
 
 T = TypeVar("T")
+log = structlog.get_logger("db")
 
 
 def make_engine(database_url: str, *, pool_size: int = 5, max_overflow: int = 5) -> AsyncEngine:
@@ -37,6 +40,33 @@ def make_engine(database_url: str, *, pool_size: int = 5, max_overflow: int = 5)
     PostgreSQL's connection limit.
     """
     return create_async_engine(database_url, pool_size=pool_size, max_overflow=max_overflow)
+
+
+class Listener:
+    """A LISTEN on a connection of its own that sets an event on each notification. `ensure` reopens it when it
+    was lost; until then the caller's own polling carries on (it never relies on notifications alone)."""
+
+    def __init__(self, engine: AsyncEngine, channel: str, wake: asyncio.Event) -> None:
+        self._engine, self._channel, self._wake = engine, channel, wake
+        self._connection: asyncpg.Connection | None = None
+
+    async def ensure(self) -> None:
+        """Listen, unless already listening; a failure is logged and tried again next time."""
+        if self._connection is not None and not self._connection.is_closed():
+            return
+        try:
+            self._connection = await asyncpg.connect(asyncpg_dsn(self._engine.url.render_as_string(
+                hide_password=False)))
+            await self._connection.add_listener(self._channel, lambda *_: self._wake.set())
+        except (OSError, asyncpg.PostgresError) as error:
+            self._connection = None
+            log.warning("db.listen_unavailable", channel=self._channel, error=repr(error))
+
+    async def close(self) -> None:
+        """Stop listening."""
+        if self._connection is not None:
+            await self._connection.close()
+            self._connection = None
 
 
 def runtime_role_name(service: str, prefix: str = "hami_") -> str:

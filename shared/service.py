@@ -28,7 +28,7 @@ from shared.messaging.inbox import EventConsumer, subscribe
 from shared.messaging.outbox import OutboxRelay, backlog
 from shared.messaging.topology import declare_service_topology, declare_topology, service_queues
 from shared.observability import Metrics, health_router, install_request_middleware
-from shared.revocation import current_version
+from shared.revocation import KeptVersions
 from shared.settings import ServiceSettings
 from shared.web.guard import RequestGuard
 
@@ -48,6 +48,7 @@ class ServiceRuntime:
     metrics: Metrics = field(default_factory=Metrics)
     consumer: EventConsumer | None = None
     periodic: Sequence[tuple[float, Callable[[], Awaitable[object]]]] = ()
+    background: Sequence[Callable[[], Awaitable[None]]] = ()  # run until the service stops
     relay: OutboxRelay | None = None
     _admin: AbstractRobustConnection | None = None
     _tasks: list[asyncio.Task] = field(default_factory=list)
@@ -69,6 +70,8 @@ class ServiceRuntime:
         self._tasks.append(asyncio.create_task(self._start_messaging(), name=f"{self.name}-messaging"))
         for seconds, job in self.periodic:
             self._tasks.append(asyncio.create_task(_every(seconds, job), name=f"{self.name}-{job.__name__}"))
+        for job in self.background:
+            self._tasks.append(asyncio.create_task(job(), name=f"{self.name}-{job.__qualname__}"))
 
     async def _start_messaging(self) -> None:
         delay = 0.5
@@ -191,8 +194,10 @@ def assemble(
 ) -> FastAPI:
     """The service's FastAPI app: its routes, health, metrics, error shape, and the runtime's lifespan."""
     settings = parts.settings
+    versions = None if token_verifier else KeptVersions(parts.engine)  # registry verifies against its accounts
     runtime = ServiceRuntime(name=parts.name, amqp_url=settings.amqp_url, engine=parts.engine,
-                             broker=parts.broker, outbox=parts.outbox, consumer=consumer, periodic=periodic)
+                             broker=parts.broker, outbox=parts.outbox, consumer=consumer, periodic=periodic,
+                             background=[versions.run] if versions else [])
 
     async def start_database() -> None:
         if settings.migrate_on_start:
@@ -221,7 +226,7 @@ def assemble(
     app = FastAPI(title=title, description=description, version="0.1.0", lifespan=lifespan, root_path=root_path)
     app.state.runtime = runtime
     app.state.token_verifier = token_verifier or TokenVerifier(
-        http_jwks(settings.registry_url), issuer=settings.token_issuer, versions=projected_versions(parts.engine))
+        http_jwks(settings.registry_url), issuer=settings.token_issuer, versions=versions.lowest_accepted)
     install_error_handlers(app)
     app.add_middleware(RequestGuard)
     install_request_middleware(app, runtime.metrics)
@@ -230,18 +235,6 @@ def assemble(
     for router in routers:
         app.include_router(router)
     return app
-
-
-def projected_versions(engine: AsyncEngine) -> Callable[[str], Awaitable[int]]:
-    """The lowest token version each person may still use, from the service's token_versions projection."""
-    # One statement on its own: in autocommit it is one round trip, not three (BEGIN, the SELECT, ROLLBACK), on
-    # every signed-in request: a third of the lookup's time.
-    reader = engine.execution_options(isolation_level="AUTOCOMMIT")
-
-    async def lowest_accepted(person_id: str) -> int:
-        async with reader.connect() as conn:
-            return await current_version(conn, person_id)
-    return lowest_accepted
 
 
 def allow_festival_origins(app: FastAPI, site_urls: Iterable[str]) -> None:

@@ -9,7 +9,6 @@ from datetime import timedelta
 from functools import cache
 from itertools import chain, islice
 
-import asyncpg
 import structlog
 from faststream.rabbit import RabbitBroker
 from sqlalchemy import BigInteger, DateTime, Select, Table, Text, bindparam, cast, delete, func, select, text, update
@@ -19,7 +18,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 from sqlalchemy.sql.elements import TextClause
 
 from shared.contracts.base import Event
-from shared.db import asyncpg_dsn, copy_rows
+from shared.db import Listener, copy_rows
 from shared.messaging.broker import exchange_for, publish
 from shared.messaging.topology import PUBLIC_EXCHANGE
 
@@ -111,7 +110,7 @@ class OutboxRelay:
         self._on_published = on_published or (lambda count: None)
         self._wake = asyncio.Event()
         self._stopping = asyncio.Event()
-        self._listener: asyncpg.Connection | None = None
+        self._listener = Listener(engine, NOTIFY_CHANNEL, self._wake)
         self.heartbeat = time.monotonic()
 
     def alive(self, within: float = 60.0) -> bool:
@@ -128,7 +127,7 @@ class OutboxRelay:
         failures, purged_at = 0, float("-inf")
         while not self._stopping.is_set():
             self.heartbeat = time.monotonic()
-            await self._ensure_listener()
+            await self._listener.ensure()
             # Cleared before the batch, not before the wait: a row committed while this batch is in hand wakes the
             # wait below at once (clearing there lost such wakes, and the row waited for the next poll).
             self._wake.clear()
@@ -147,8 +146,7 @@ class OutboxRelay:
                 continue
             if sent < self._batch_size:
                 await self._sleep(self._poll_interval)
-        if self._listener is not None:
-            await self._listener.close()
+        await self._listener.close()
 
     async def relay_once(self) -> int:
         """Publish one batch; returns how many were confirmed. Raises if any publish failed."""
@@ -202,17 +200,6 @@ class OutboxRelay:
             await asyncio.wait_for(self._wake.wait(), timeout=seconds)
         except TimeoutError:
             pass
-
-    async def _ensure_listener(self) -> None:
-        """LISTEN for new rows; if the connection is gone, polling carries on until it is back."""
-        if self._listener is not None and not self._listener.is_closed():
-            return
-        try:
-            self._listener = await asyncpg.connect(asyncpg_dsn(self._engine.url.render_as_string(hide_password=False)))
-            await self._listener.add_listener(NOTIFY_CHANNEL, lambda *_: self._wake.set())
-        except (OSError, asyncpg.PostgresError) as error:
-            self._listener = None
-            log.warning("outbox.listen_unavailable", error=repr(error))
 
 
 @cache
