@@ -58,7 +58,7 @@ class Listener:
             self._connection = await asyncpg.connect(asyncpg_dsn(self._engine.url.render_as_string(
                 hide_password=False)))
             await self._connection.add_listener(self._channel, lambda *_: self._wake.set())
-        except (OSError, asyncpg.PostgresError) as error:
+        except Exception as error:  # best effort by design: whatever the failure, the caller polls on
             self._connection = None
             log.warning("db.listen_unavailable", channel=self._channel, error=repr(error))
 
