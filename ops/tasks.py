@@ -12,7 +12,7 @@ import httpx
 
 from ops import bus, dev_servers, preflight
 from ops.demo import STEPS, DemoPlan, Progress, run_demo
-from ops.festival import Festival, StepFailed
+from ops.festival import Festival, StepFailed, festival_client
 from ops.settings import LOCAL_DATABASE_SERVER, amqp_url, database_prefix, database_url, migration_url, runtime_role
 from ops.supervisor import Supervisor
 from shared.db import make_engine
@@ -191,7 +191,7 @@ def demo(args: argparse.Namespace) -> int:
     """Play a whole demo festival on a running system over its HTTP interfaces, showing progress."""
     plan = DemoPlan(districts=args.districts, works=args.works, quota=args.quota, ack_seconds=args.ack_seconds)
     urls = {name: getattr(args, name).rstrip("/") for name in SERVICES}
-    with httpx.Client(timeout=60) as client:
+    with festival_client() as client:
         festival = Festival(urls, admin=(args.admin_username, args.admin_password), edition=args.edition,
                             password=args.password, client=client)
         try:
