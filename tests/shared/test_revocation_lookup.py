@@ -3,39 +3,27 @@ when any replica records a revocation and every second besides; asked of the dat
 is missing or stale, leaving the pooled connection transactional. Real PostgreSQL."""
 
 import asyncio
-import time
 import uuid
-from collections.abc import AsyncIterator, Awaitable, Callable
+from collections.abc import AsyncIterator
 
-import asyncpg
 import pytest
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from shared.contracts.registry import AccessRevoked
-from shared.db import ensure_database, make_engine
 from shared.revocation import KeptVersions, record_revocation
+from tests.support.scratch_db import scratch_database
 from tests.support.servers import Servers
+from tests.support.waiting import wait_for_async
 
 SOON = 10.0  # seconds a change may take to reach the copy (a notification takes milliseconds)
 
 
 @pytest.fixture
 async def engine(servers: Servers) -> AsyncIterator[AsyncEngine]:
-    """A fresh database holding a token_versions table; one pooled connection (the lookups' and the transactions')
-    and room for the copy's reloads."""
-    url = servers.database(f"hami_lookup_test_{uuid.uuid4().hex[:8]}")
-    await ensure_database(url)
-    engine = make_engine(url, pool_size=1, max_overflow=1)
-    async with engine.begin() as conn:
-        await conn.execute(text("CREATE TABLE token_versions (person_id uuid PRIMARY KEY, version int NOT NULL)"))
-    try:
+    """A fresh submissions database (it keeps token_versions, as every service but registry does)."""
+    async with scratch_database(servers, "submissions") as engine:
         yield engine
-    finally:
-        await engine.dispose()
-        connection = await asyncpg.connect(servers.database("postgres", driver="postgresql"))
-        await connection.execute(f'DROP DATABASE "{url.rsplit("/", 1)[1]}" WITH (FORCE)')
-        await connection.close()
 
 
 async def set_directly(engine: AsyncEngine, person: uuid.UUID, version: int) -> None:
@@ -49,14 +37,6 @@ async def revoke(engine: AsyncEngine, person: uuid.UUID, version: int) -> None:
     """Record a revocation as a replica's consumer does (it notifies on commit)."""
     async with engine.begin() as conn:
         await record_revocation(conn, AccessRevoked(person_id=person, token_version=version, reason="password_reset"))
-
-
-async def until(check: Callable[[], Awaitable[bool]]) -> None:
-    """Wait for a condition, failing after SOON seconds."""
-    deadline = time.monotonic() + SOON
-    while not await check():
-        assert time.monotonic() < deadline, "the copy never caught up"
-        await asyncio.sleep(0.02)
 
 
 async def listeners(engine: AsyncEngine) -> list[int]:
@@ -87,14 +67,14 @@ async def test_the_copy_answers_alone_and_a_recorded_revocation_reaches_it_at_on
     versions = KeptVersions(engine, reload_seconds=3600)  # only a notification can bring a change
     keeper = asyncio.create_task(versions.run())
     try:
-        await until(lambda: _fresh(versions))
+        await wait_for_async(lambda: versions.fresh, timeout=SOON)
         await set_directly(engine, person, 5)
         assert await versions.lowest_accepted(str(person)) == 3  # the copy answered, not the database
         assert await versions.lowest_accepted("not-a-person") == 0
 
         await revoke(engine, person, 7)
 
-        await until(lambda: _is(versions, person, 7))
+        await wait_for_async(lambda: _is(versions, person, 7), timeout=SOON)
     finally:
         keeper.cancel()
         await asyncio.gather(keeper, return_exceptions=True)
@@ -106,14 +86,14 @@ async def test_a_lost_listener_is_replaced_and_reloads_go_on_meanwhile(engine) -
     versions = KeptVersions(engine, reload_seconds=0.2)
     keeper = asyncio.create_task(versions.run())
     try:
-        await until(lambda: _listening(engine))
+        await wait_for_async(lambda: _listening(engine), timeout=SOON)
         [lost] = await listeners(engine)
         async with engine.connect() as conn:
             await conn.execute(text("SELECT pg_terminate_backend(:pid)"), {"pid": lost})
 
         await set_directly(engine, person, 4)  # no notification: the periodic reload brings it
-        await until(lambda: _is(versions, person, 4))
-        await until(lambda: _listening(engine, besides=lost))
+        await wait_for_async(lambda: _is(versions, person, 4), timeout=SOON)
+        await wait_for_async(lambda: _listening(engine, besides=lost), timeout=SOON)
     finally:
         keeper.cancel()
         await asyncio.gather(keeper, return_exceptions=True)
@@ -123,7 +103,7 @@ async def test_a_stale_copy_is_set_aside_and_the_database_asked(engine) -> None:
     person = uuid.uuid4()
     versions = KeptVersions(engine, reload_seconds=3600, trusted_seconds=1.0)
     keeper = asyncio.create_task(versions.run())
-    await until(lambda: _fresh(versions))
+    await wait_for_async(lambda: versions.fresh, timeout=SOON)
     keeper.cancel()  # no more reloads, as when the database stays unreachable
     await asyncio.gather(keeper, return_exceptions=True)
     await set_directly(engine, person, 6)
@@ -136,10 +116,6 @@ async def test_a_stale_copy_is_set_aside_and_the_database_asked(engine) -> None:
 
 async def _is(versions: KeptVersions, person: uuid.UUID, version: int) -> bool:
     return await versions.lowest_accepted(str(person)) == version
-
-
-async def _fresh(versions: KeptVersions) -> bool:
-    return versions.fresh
 
 
 async def _listening(engine: AsyncEngine, besides: int | None = None) -> bool:
